@@ -1,0 +1,141 @@
+"""Geography of Swedish healthcare: healthcare region → region → hospital → unit."""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class HealthcareRegion(models.Model):
+    """A sjukvårdsregion: several regions that cooperate first with each other."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("healthcare region")
+        verbose_name_plural = _("healthcare regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.Model):
+    """A region (vårdgivare): its own care provider, with its own SOT representatives."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    healthcare_region = models.ForeignKey(
+        HealthcareRegion, on_delete=models.PROTECT, related_name="regions", verbose_name=_("healthcare region")
+    )
+    care_guarantee_days = models.PositiveSmallIntegerField(
+        _("care guarantee (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the national limit. A region may use a shorter limit."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(care_guarantee_days__isnull=True) | Q(care_guarantee_days__gte=1),
+                name="region_care_guarantee_days_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def effective_care_guarantee_days(self) -> int:
+        return self.care_guarantee_days or settings.CARE_GUARANTEE_DAYS
+
+
+class Hospital(models.Model):
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="hospitals", verbose_name=_("region"))
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("hospital")
+        verbose_name_plural = _("hospitals")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="hospital_unique_name_in_region"),
+            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90), name="hospital_latitude_range"),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180), name="hospital_longitude_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def distance_km(self, other: Hospital) -> float:
+        """Great-circle distance, enough to rank travel between hospitals."""
+        return great_circle_km(
+            float(self.latitude), float(self.longitude), float(other.latitude), float(other.longitude)
+        )
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    earth_radius_km = 6371.0
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi = phi2 - phi1
+    d_lambda = math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * earth_radius_km * math.asin(math.sqrt(a))
+
+
+class Specialty(models.TextChoices):
+    ORTHOPAEDICS = "orthopaedics", _("Orthopaedics")
+    GENERAL_SURGERY = "general_surgery", _("General surgery")
+    UROLOGY = "urology", _("Urology")
+    GYNAECOLOGY = "gynaecology", _("Gynaecology")
+    ENT = "ent", _("Ear, nose and throat")
+    HAND_SURGERY = "hand_surgery", _("Hand surgery")
+    VASCULAR_SURGERY = "vascular_surgery", _("Vascular surgery")
+    BREAST_SURGERY = "breast_surgery", _("Breast surgery")
+
+
+class UnitQuerySet(models.QuerySet):
+    def with_geography(self) -> UnitQuerySet:
+        return self.select_related("hospital__region__healthcare_region")
+
+
+class Unit(models.Model):
+    """A clinic (klinik/verksamhet) at a hospital: sends and receives patients."""
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=160)
+    hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="units", verbose_name=_("hospital"))
+    specialty = models.CharField(_("specialty"), max_length=32, choices=Specialty.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["hospital__name", "name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(fields=["hospital", "name"], name="unit_unique_name_in_hospital"),
+            models.CheckConstraint(condition=Q(specialty__in=Specialty.values), name="unit_specialty_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.hospital.name}"
+
+    @property
+    def region(self) -> Region:
+        return self.hospital.region

@@ -1,0 +1,64 @@
+"""Admin for the reference data of requests. Patient data is not browsable here (inner secrecy)."""
+
+from itertools import pairwise
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from referrals.models import DiagnosisCodeRange, DiagnosisGroup, MedicalPriority
+
+
+class CodeRangeFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        ranges = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("first") or not data.get("last"):
+                continue
+            ranges.append((data["first"], data["last"]))
+        others = (
+            DiagnosisCodeRange.objects.exclude(group=self.instance)
+            if self.instance.pk
+            else DiagnosisCodeRange.objects.all()
+        )
+        for first, last in ranges:
+            clash = others.filter(first__lte=last, last__gte=first).select_related("group").first()
+            if clash:
+                raise ValidationError(
+                    _("%(first)s–%(last)s overlaps %(other)s in the group %(group)s.")
+                    % {"first": first, "last": last, "other": clash, "group": clash.group}
+                )
+        ordered = sorted(ranges)
+        for (_first_a, last_a), (first_b, _last_b) in pairwise(ordered):
+            if first_b <= last_a:
+                raise ValidationError(_("Two ranges of this group overlap."))
+
+
+class DiagnosisCodeRangeInline(admin.TabularInline):
+    model = DiagnosisCodeRange
+    formset = CodeRangeFormSet
+    extra = 1
+
+
+@admin.register(DiagnosisGroup)
+class DiagnosisGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "specialty", "code_ranges_display", "sort_order", "is_active"]
+    list_filter = ["specialty", "is_active"]
+    search_fields = ["name", "code"]
+    inlines = [DiagnosisCodeRangeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("code_ranges")
+
+    @admin.display(description=_("ICD-10 code ranges"))
+    def code_ranges_display(self, obj):
+        return ", ".join(str(r) for r in obj.code_ranges.all())
+
+
+@admin.register(MedicalPriority)
+class MedicalPriorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "max_wait_days", "sort_order", "is_main_focus", "is_active"]
+    list_editable = ["max_wait_days", "is_main_focus", "is_active"]

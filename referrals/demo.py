@@ -1,0 +1,343 @@
+"""Reference data for every installation, and demo accounts and requests for development.
+
+Everything here is idempotent: reference rows are matched on their codes and updated in
+place; demo accounts and requests are created once and left alone afterwards.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from stdnum import luhn
+
+from accounts.models import Membership, Role, User
+from organisations import reference_data as geo
+from organisations.models import HealthcareRegion, Hospital, Region, Unit
+from referrals import reference_data as ref
+from referrals import services
+from referrals.models import (
+    AsaClass,
+    CloseReason,
+    DeclineReason,
+    DiagnosisCodeRange,
+    DiagnosisGroup,
+    MedicalPriority,
+    Referral,
+    WithdrawReason,
+)
+
+DEMO_PASSWORD = "sot-demo-2026"  # noqa: S105  (demo accounts exist only with DEBUG on)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    first_name: str
+    last_name: str
+    role: str | None  # None: administrator
+    scope: str  # unit code, region code or healthcare region code
+
+
+# One named account per role, in several regions. The README lists them.
+DEMO_ACCOUNTS = [
+    DemoAccount("vardpersonal.skane", "Sara", "Lindqvist", Role.UNIT_STAFF, "sus-lund-ortopedi"),
+    DemoAccount("vardpersonal.ostergotland", "Johan", "Ek", Role.UNIT_STAFF, "linkoping-kirurgi"),
+    DemoAccount("sot.skane", "Maria", "Holm", Role.SOT_REPRESENTATIVE, "skane"),
+    DemoAccount("sot.blekinge", "Per", "Nyström", Role.SOT_REPRESENTATIVE, "blekinge"),
+    DemoAccount("sot.kronoberg", "Anna", "Sjöberg", Role.SOT_REPRESENTATIVE, "kronoberg"),
+    DemoAccount("sot.halland", "Erik", "Wallin", Role.SOT_REPRESENTATIVE, "halland"),
+    DemoAccount("sot.ostergotland", "Karin", "Berg", Role.SOT_REPRESENTATIVE, "ostergotland"),
+    DemoAccount("sot.jonkoping", "Lars", "Åberg", Role.SOT_REPRESENTATIVE, "jonkoping"),
+    DemoAccount("sot.kalmar", "Eva", "Strand", Role.SOT_REPRESENTATIVE, "kalmar"),
+    DemoAccount("mottagning.kalmar", "Nils", "Forsberg", Role.RECEIVING_STAFF, "kalmar-ortopedi"),
+    DemoAccount("mottagning.halland", "Ida", "Lund", Role.RECEIVING_STAFF, "halmstad-ortopedi"),
+    DemoAccount("direktor.skane", "Birgitta", "Ahl", Role.HEALTH_DIRECTOR, "skane"),
+    DemoAccount("direktor.sodra", "Gustav", "Palm", Role.HEALTH_DIRECTOR, "sodra"),
+    DemoAccount("admin", "Alva", "Admin", None, ""),
+]
+
+
+def seed_reference_data() -> None:
+    healthcare_regions = {}
+    for code, name in geo.HEALTHCARE_REGIONS:
+        healthcare_regions[code], _ = HealthcareRegion.objects.update_or_create(code=code, defaults={"name": name})
+    regions = {}
+    for code, name, hr_code in geo.REGIONS:
+        regions[code], _ = Region.objects.update_or_create(
+            code=code, defaults={"name": name, "healthcare_region": healthcare_regions[hr_code]}
+        )
+    for code, name, region_code, lat, lon, specialties in geo.HOSPITALS:
+        hospital, _ = Hospital.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "region": regions[region_code],
+                "latitude": Decimal(lat),
+                "longitude": Decimal(lon),
+            },
+        )
+        for specialty in specialties:
+            Unit.objects.update_or_create(
+                code=f"{code}-{geo.UNIT_CODE_SUFFIX[specialty]}",
+                defaults={"name": geo.UNIT_NAMES[specialty], "hospital": hospital, "specialty": specialty},
+            )
+    for code, name, max_wait, order, main_focus in ref.PRIORITIES:
+        MedicalPriority.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "max_wait_days": max_wait, "sort_order": order, "is_main_focus": main_focus},
+        )
+    for order, (code, name, specialty, ranges, _examples) in enumerate(ref.DIAGNOSIS_GROUPS, start=1):
+        group, _ = DiagnosisGroup.objects.update_or_create(
+            code=code, defaults={"name": name, "specialty": specialty, "sort_order": order}
+        )
+        for first, last in ranges:
+            DiagnosisCodeRange.objects.update_or_create(first=first, defaults={"group": group, "last": last})
+
+
+def seed_demo_accounts() -> dict[str, User]:
+    """The named demo accounts, plus one staff account per unit to act in the demo history."""
+    users = {}
+    # Hashing is slow by design; hash the shared demo password once, not once per account.
+    password_hash = make_password(DEMO_PASSWORD)
+    for account in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=account.username,
+            defaults={
+                "first_name": account.first_name,
+                "last_name": account.last_name,
+                "email": f"{account.username}@example.org",
+                "is_staff": account.role is None,
+                "is_superuser": account.role is None,
+            },
+        )
+        if created:
+            user.password = password_hash
+            user.save(update_fields=["password"])
+        if account.role is not None:
+            _ensure_membership(user, account.role, account.scope)
+        users[account.username] = user
+    for unit in Unit.objects.all():
+        user, created = User.objects.get_or_create(
+            username=f"personal.{unit.code}",
+            defaults={"first_name": "Koordinator", "last_name": unit.name, "email": f"{unit.code}@example.org"},
+        )
+        if created:
+            user.password = password_hash
+            user.save(update_fields=["password"])
+        _ensure_membership(user, Role.UNIT_STAFF, unit.code)
+        _ensure_membership(user, Role.RECEIVING_STAFF, unit.code)
+    return users
+
+
+def _ensure_membership(user: User, role: str, scope: str) -> None:
+    if role in (Role.UNIT_STAFF, Role.RECEIVING_STAFF):
+        Membership.objects.get_or_create(user=user, role=role, unit=Unit.objects.get(code=scope))
+    elif role == Role.SOT_REPRESENTATIVE or Region.objects.filter(code=scope).exists():
+        Membership.objects.get_or_create(user=user, role=role, region=Region.objects.get(code=scope))
+    else:
+        Membership.objects.get_or_create(
+            user=user, role=role, healthcare_region=HealthcareRegion.objects.get(code=scope)
+        )
+
+
+FIRST_NAMES = [
+    "Anders",
+    "Birgitta",
+    "Carl",
+    "Dagmar",
+    "Elsa",
+    "Folke",
+    "Gunilla",
+    "Hans",
+    "Ingrid",
+    "Jan",
+    "Kerstin",
+    "Lennart",
+    "Margareta",
+    "Nils",
+    "Olof",
+    "Per",
+    "Ragnhild",
+    "Sven",
+    "Tora",
+    "Ulla",
+    "Vera",
+    "Åke",
+    "Ebba",
+    "Bo",
+]
+LAST_NAMES = [
+    "Andersson",
+    "Bengtsson",
+    "Carlsson",
+    "Dahl",
+    "Eriksson",
+    "Fransson",
+    "Gustafsson",
+    "Holmberg",
+    "Isaksson",
+    "Jönsson",
+    "Karlsson",
+    "Larsson",
+    "Magnusson",
+    "Nilsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Törnqvist",
+    "Wikström",
+    "Öberg",
+]
+COMPLICATING = [
+    "Hjärtsvikt NYHA III, förmaksflimmer med antikoagulantia.",
+    "KOL med hemsyrgas.",
+    "Diabetes typ 2 med njursvikt (eGFR 28).",
+    "Genomgången hjärtinfarkt, nedsatt EF 35 %.",
+    "Sjuklig fetma, BMI 43, sömnapné med CPAP.",
+    "Pulmonell hypertension.",
+    "Aortastenos, måttlig–svår.",
+    "Levercirros Child-Pugh B.",
+]
+
+# Target share of each final state; recent requests cannot have come far.
+FINAL_STATES = [
+    ("draft", 5), ("submitted", 10), ("in_review", 12), ("proposed", 10), ("accepted", 20),
+    ("completed", 23), ("withdrawn", 8), ("closed", 12),
+]  # fmt: skip
+STEPS = ["draft", "submitted", "in_review", "proposed", "accepted", "completed"]
+
+
+def _personal_number(rng: random.Random) -> str:
+    birth = date(1935, 1, 1) + timedelta(days=rng.randrange(0, 365 * 45))
+    digits = birth.strftime("%y%m%d") + f"{rng.randrange(0, 1000):03d}"
+    return f"{birth.year // 100}{digits}{luhn.calc_check_digit(digits)}"
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour=rng.randrange(8, 16), minute=rng.randrange(0, 60))))
+
+
+def seed_demo_referrals(*, count: int = 200, today: date | None = None, seed: int = 2026) -> int:
+    """About `count` requests over the last six months, each moved through the real lifecycle service."""
+    if Referral.objects.filter(created_by__username__startswith="personal.").exists():
+        return 0
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    priorities = {p.code: p for p in MedicalPriority.objects.all()}
+    groups_by_specialty: dict[str, list[tuple[DiagnosisGroup, list[str]]]] = {}
+    groups = {g.code: g for g in DiagnosisGroup.objects.all()}
+    for code, _name, specialty, _ranges, examples in ref.DIAGNOSIS_GROUPS:
+        groups_by_specialty.setdefault(specialty, []).append((groups[code], examples))
+    units = list(Unit.objects.select_related("hospital__region__healthcare_region").order_by("code"))
+    sending_units = [u for u in units if u.specialty in groups_by_specialty]
+    staff = {u.username.removeprefix("personal."): u for u in User.objects.filter(username__startswith="personal.")}
+    sot = {
+        m.region.code: m.user
+        for m in Membership.objects.filter(role=Role.SOT_REPRESENTATIVE).select_related("region", "user").order_by("id")
+    }
+    created = 0
+    for _ in range(count):
+        unit = rng.choice(sending_units)
+        created_on = today - timedelta(days=rng.randrange(0, 182))
+        final = rng.choices([s for s, _w in FINAL_STATES], weights=[w for _s, w in FINAL_STATES])[0]
+        age = (today - created_on).days
+        with transaction.atomic():
+            _seed_one(rng, unit, units, created_on, final, age, today, priorities, groups_by_specialty, staff, sot)
+        created += 1
+    return created
+
+
+def _seed_one(rng, unit, units, created_on, final, age, today, priorities, groups_by_specialty, staff, sot):
+    sender = staff[unit.code]
+    region = unit.hospital.region
+    sot_user = sot[region.code]
+    _group, examples = rng.choice(groups_by_specialty[unit.specialty])
+    priority = priorities[rng.choices(["hog", "medelhog", "medel", "lag"], weights=[35, 40, 15, 10])[0]]
+    asa = rng.choices([AsaClass.II, AsaClass.III, AsaClass.IV], weights=[15, 60, 25])[0]
+    decision = created_on - timedelta(days=rng.randrange(10, 80))
+    patient = services.patient_get_or_create(
+        personal_number=_personal_number(rng),
+        name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+        home_region=region,
+        phone=f"07{rng.randrange(0, 10)}-{rng.randrange(100, 1000)} {rng.randrange(10, 100)} {rng.randrange(10, 100)}",
+    )
+    clock_at = created_on
+
+    def step(max_days: int) -> datetime | None:
+        nonlocal clock_at
+        clock_at = clock_at + timedelta(days=rng.randrange(0, max_days + 1))
+        return _at(clock_at, rng) if clock_at < today else None
+
+    referral = services.referral_create(
+        by=sender,
+        sending_unit=unit,
+        patient=patient,
+        at=_at(created_on, rng),
+        icd10_code=rng.choice(examples),
+        procedure_text="",
+        priority=priority,
+        asa_class=asa,
+        asa_emergency=asa == AsaClass.IV and rng.random() < 0.2,
+        complicating_diseases=rng.choice(COMPLICATING) if asa >= AsaClass.III else "",
+        decision_date=decision,
+        consent_referral=final != "draft",
+        consent_disclosure=final != "draft",
+        needs_interpreter=rng.random() < 0.08,
+        needs_transport=rng.random() < 0.3,
+        needs_escort=rng.random() < 0.1,
+        contact_name=f"{sender.first_name} {sender.last_name}",
+        contact_phone=f"0{rng.randrange(10, 99)}-{rng.randrange(100000, 999999)}",
+    )
+    if final == "draft" or (final == "withdrawn" and rng.random() < 0.2):
+        if final == "withdrawn":
+            services.referral_withdraw(referral=referral, by=sender, reason=WithdrawReason.FILED_BY_MISTAKE, at=step(3))
+        return
+    # Not every request can have come far in a few days: cap the final state by age.
+    reachable = STEPS[: 2 + min(age // 4, 4)]
+    target = final if final in reachable or final in ("withdrawn", "closed") else reachable[-1]
+
+    if (at := step(1)) is None:
+        return
+    services.referral_submit(referral=referral, by=sender, at=at)
+    if target == "submitted" or (at := step(3)) is None:
+        return
+    services.referral_take(referral=referral, by=sot_user, at=at)
+    if target == "closed":
+        if (at := step(10)) is not None:
+            reason = rng.choice(CloseReason.values)
+            services.referral_close(referral=referral, by=sot_user, reason=reason, at=at, note="")
+        return
+    if target == "in_review":
+        return
+    candidates = [u for u in units if u.specialty == unit.specialty and u.hospital.region_id != region.pk]
+    same_hr = [u for u in candidates if u.hospital.region.healthcare_region_id == region.healthcare_region_id]
+    if rng.random() < 0.2 and (at := step(5)) is not None:  # a first proposal that is declined
+        first = rng.choice(same_hr or candidates)
+        services.referral_propose(referral=referral, by=sot_user, unit=first, at=at)
+        if (at := step(3)) is None:
+            return
+        services.referral_decline(
+            referral=referral, by=staff[first.code], reason=rng.choice(DeclineReason.values), at=at
+        )
+    receiver = rng.choice(same_hr if same_hr and rng.random() < 0.7 else candidates)
+    if (at := step(5)) is None:
+        return
+    services.referral_propose(referral=referral, by=sot_user, unit=receiver, at=at)
+    if target == "withdrawn":
+        if (at := step(5)) is not None:
+            services.referral_withdraw(referral=referral, by=sender, reason=rng.choice(WithdrawReason.values), at=at)
+        return
+    if target == "proposed" or (at := step(4)) is None:
+        return
+    planned = clock_at + timedelta(days=rng.randrange(7, 35))
+    services.referral_accept(referral=referral, by=staff[receiver.code], planned_date=planned, at=at)
+    if target == "completed" and planned < today:
+        services.referral_complete(
+            referral=referral, by=staff[receiver.code], care_given_date=planned, at=_at(planned, rng)
+        )

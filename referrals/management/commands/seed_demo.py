@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from referrals import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the reference data (healthcare regions, regions, hospitals, units, priorities, diagnosis "
+        "groups). With DEBUG on, also the demo accounts and about 200 demo requests. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--referrals", type=int, default=200, help="How many demo requests (default 200).")
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            demo.seed_reference_data()
+        self.stdout.write("Reference data is in place.")
+        if not settings.DEBUG:
+            self.stdout.write("DEBUG is off: no demo accounts or demo requests were created.")
+            return
+        with transaction.atomic():
+            demo.seed_demo_accounts()
+        created = demo.seed_demo_referrals(count=options["referrals"])
+        if created:
+            self.stdout.write(f"Created {created} demo requests.")
+        else:
+            self.stdout.write("Demo requests exist already; nothing changed.")
+        self.stdout.write(f"Demo accounts share the password {demo.DEMO_PASSWORD!r}.")

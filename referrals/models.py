@@ -1,0 +1,473 @@
+"""Patients, coordination requests (referrals) and their append-only history.
+
+The status of a referral is never written here or in a form: `referrals.lifecycle` holds the
+table of allowed transitions and `referrals.services` is the only code that applies them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Region, Specialty, Unit
+from referrals.personal_numbers import mask_personal_number
+
+ICD10_CATEGORY_REGEX = r"^[A-Z][0-9]{2}$"
+ICD10_CODE_REGEX = r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$"
+
+
+class Patient(models.Model):
+    personal_number = models.CharField(
+        _("personal identity number"),
+        max_length=12,
+        unique=True,
+        help_text=_("Personnummer or samordningsnummer, stored as 12 digits."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    home_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="patients", verbose_name=_("home region")
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        constraints = [
+            models.CheckConstraint(condition=Q(personal_number__regex=r"^[0-9]{12}$"), name="patient_pnr_12_digits"),
+        ]
+
+    def __str__(self) -> str:
+        # Never the full number: __str__ ends up in logs and error pages.
+        return mask_personal_number(self.personal_number)
+
+    @property
+    def masked_personal_number(self) -> str:
+        return mask_personal_number(self.personal_number)
+
+
+class DiagnosisGroup(models.Model):
+    """A group of ICD-10 categories that the monthly report counts by."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    specialty = models.CharField(_("specialty"), max_length=32, choices=Specialty.choices)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("diagnosis group")
+        verbose_name_plural = _("diagnosis groups")
+        constraints = [
+            models.CheckConstraint(condition=Q(specialty__in=Specialty.values), name="diagnosis_group_specialty_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DiagnosisCodeRangeQuerySet(models.QuerySet):
+    def covering(self, category: str) -> DiagnosisCodeRangeQuerySet:
+        return self.filter(first__lte=category, last__gte=category, group__is_active=True)
+
+
+class DiagnosisCodeRange(models.Model):
+    """An inclusive range of ICD-10 categories (three characters, e.g. M16–M17)."""
+
+    group = models.ForeignKey(
+        DiagnosisGroup, on_delete=models.CASCADE, related_name="code_ranges", verbose_name=_("diagnosis group")
+    )
+    first = models.CharField(
+        _("first category"),
+        max_length=3,
+        validators=[RegexValidator(ICD10_CATEGORY_REGEX, _("Write an ICD-10 category such as M16."))],
+    )
+    last = models.CharField(
+        _("last category"),
+        max_length=3,
+        validators=[RegexValidator(ICD10_CATEGORY_REGEX, _("Write an ICD-10 category such as M17."))],
+    )
+
+    objects = DiagnosisCodeRangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first"]
+        verbose_name = _("ICD-10 code range")
+        verbose_name_plural = _("ICD-10 code ranges")
+        constraints = [
+            models.CheckConstraint(condition=Q(first__regex=ICD10_CATEGORY_REGEX), name="code_range_first_format"),
+            models.CheckConstraint(condition=Q(last__regex=ICD10_CATEGORY_REGEX), name="code_range_last_format"),
+            models.CheckConstraint(condition=Q(first__lte=F("last")), name="code_range_ordered"),
+            models.UniqueConstraint(fields=["first"], name="code_range_unique_first"),
+        ]
+
+    def __str__(self) -> str:
+        return self.first if self.first == self.last else f"{self.first}–{self.last}"
+
+
+class MedicalPriority(models.Model):
+    """Admin-editable medical priority list. SOT's main focus is the rows marked as such."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    max_wait_days = models.PositiveSmallIntegerField(_("maximum wait (days)"))
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), unique=True, help_text=_("1 is most urgent."))
+    is_main_focus = models.BooleanField(
+        _("SOT main focus"), default=False, help_text=_("High and medium-high priority are SOT's main focus.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("medical priority")
+        verbose_name_plural = _("medical priorities")
+        constraints = [
+            models.CheckConstraint(condition=Q(max_wait_days__gte=1), name="priority_max_wait_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AsaClass(models.IntegerChoices):
+    """ASA physical status classification, with ASA's own wording."""
+
+    I = 1, _("ASA I – a normal healthy patient")  # noqa: E741  (the class is called I)
+    II = 2, _("ASA II – a patient with mild systemic disease")
+    III = 3, _("ASA III – a patient with severe systemic disease")
+    IV = 4, _("ASA IV – a patient with severe systemic disease that is a constant threat to life")
+    V = 5, _("ASA V – a moribund patient who is not expected to survive without the operation")
+    VI = 6, _("ASA VI – a declared brain-dead patient whose organs are being removed for donor purposes")
+
+
+ASA_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
+MAIN_FOCUS_MIN_ASA = AsaClass.III
+
+
+class ReferralStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CLOSED = "closed_without_coordination", _("Closed without coordination")
+
+
+OPEN_STATUSES = (
+    ReferralStatus.DRAFT,
+    ReferralStatus.SUBMITTED,
+    ReferralStatus.IN_REVIEW,
+    ReferralStatus.PROPOSED,
+    ReferralStatus.ACCEPTED,
+)
+STATUSES_WITH_RECEIVING_UNIT = (ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED)
+
+
+class DeclineReason(models.TextChoices):
+    NO_CAPACITY = "no_capacity", _("No capacity in time")
+    ASA_TOO_HIGH = "asa_too_high", _("Medical risk too high for the unit (ASA)")
+    COMPETENCE = "competence", _("The unit lacks the competence or equipment")
+    INCOMPLETE = "incomplete", _("Information missing in the request")
+    OTHER = "other", _("Other reason")
+
+
+class CloseReason(models.TextChoices):
+    NO_RECEIVER = "no_receiver", _("No receiving unit found")
+    PATIENT_DECLINED = "patient_declined", _("The patient declined care in another region")
+    TREATED_AT_HOME = "treated_at_home", _("Care was arranged in the own region")
+    NOT_MAIN_FOCUS = "not_main_focus", _("Outside SOT's main focus")
+    LEGAL_OR_ECONOMIC = "legal_or_economic", _("Legal or economic obstacle")
+    OTHER = "other", _("Other reason")
+
+
+class WithdrawReason(models.TextChoices):
+    TREATED_AT_HOME = "treated_at_home", _("Care was arranged in the own region")
+    PATIENT_DECLINED = "patient_declined", _("The patient no longer wants to be referred")
+    CONDITION_CHANGED = "condition_changed", _("The patient's condition has changed")
+    FILED_BY_MISTAKE = "filed_by_mistake", _("Filed by mistake")
+    OTHER = "other", _("Other reason")
+
+
+def _required_after_submission() -> Q:
+    return Q(
+        submitted_at__isnull=False,
+        diagnosis_group__isnull=False,
+        priority__isnull=False,
+        asa_class__isnull=False,
+        decision_date__isnull=False,
+        medical_target_date__isnull=False,
+        care_guarantee_deadline__isnull=False,
+        consent_referral=True,
+        consent_disclosure=True,
+    ) & ~Q(icd10_code="")
+
+
+class Referral(models.Model):
+    """A coordination request (samordningsbegäran) for one patient of a sending unit."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=32, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT, editable=False
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("patient"))
+    sending_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="sent_referrals", verbose_name=_("sending unit")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="created_referrals",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+
+    # Diagnosis and priority
+    icd10_code = models.CharField(
+        _("diagnosis (ICD-10)"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(ICD10_CODE_REGEX, _("Write an ICD-10 code such as M17.1."))],
+    )
+    diagnosis_group = models.ForeignKey(
+        DiagnosisGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("diagnosis group"),
+    )
+    procedure_code = models.CharField(_("planned procedure (KVÅ)"), max_length=12, blank=True)
+    procedure_text = models.CharField(_("planned procedure, description"), max_length=200, blank=True)
+    priority = models.ForeignKey(
+        MedicalPriority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("medical priority"),
+    )
+    asa_class = models.PositiveSmallIntegerField(_("ASA class"), choices=AsaClass.choices, null=True, blank=True)
+    asa_emergency = models.BooleanField(_("emergency (E)"), default=False)
+    complicating_diseases = models.TextField(
+        _("complicating diseases"), blank=True, help_text=_("Why the ASA class is high.")
+    )
+
+    # Dates: the care-guarantee clock starts at the decision to treat.
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    medical_target_date = models.DateField(_("medical target date"), null=True, blank=True)
+    care_guarantee_deadline = models.DateField(_("care-guarantee deadline"), null=True, blank=True, editable=False)
+
+    # Consent: each region is its own care provider, so disclosure needs the patient's consent.
+    consent_referral = models.BooleanField(_("consents to referral to another region"), default=False)
+    consent_disclosure = models.BooleanField(_("consents to disclosure of data to another region"), default=False)
+
+    # Needs and contact
+    needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
+    interpreter_language = models.CharField(_("interpreter language"), max_length=60, blank=True)
+    needs_transport = models.BooleanField(_("needs transport"), default=False)
+    needs_escort = models.BooleanField(_("needs an escort"), default=False)
+    contact_name = models.CharField(_("contact person at the sending unit"), max_length=120, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+
+    # Coordination outcome, written by the lifecycle service only.
+    receiving_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_referrals",
+        editable=False,
+        verbose_name=_("receiving unit"),
+    )
+    planned_date = models.DateField(_("planned date of care"), null=True, blank=True, editable=False)
+    care_given_date = models.DateField(_("date care was given"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("coordination request")
+        verbose_name_plural = _("coordination requests")
+        indexes = [
+            models.Index(fields=["sending_unit", "status"], name="referral_unit_status"),
+            models.Index(fields=["receiving_unit", "status"], name="referral_receiver_status"),
+            models.Index(fields=["status", "care_guarantee_deadline"], name="referral_status_deadline"),
+            models.Index(fields=["accepted_at"], name="referral_accepted_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReferralStatus.values), name="referral_status_valid"),
+            models.CheckConstraint(
+                condition=Q(asa_class__isnull=True) | Q(asa_class__gte=1, asa_class__lte=6),
+                name="referral_asa_class_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_date__isnull=True)
+                | Q(medical_target_date__isnull=True)
+                | Q(medical_target_date__gte=F("decision_date")),
+                name="referral_target_not_before_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_date__isnull=True) | Q(care_guarantee_deadline__gt=F("decision_date")),
+                name="referral_deadline_after_decision",
+            ),
+            # Everything the SOT representative needs is there once a request has been submitted;
+            # only a draft (or a draft withdrawn before submission) may be incomplete.
+            models.CheckConstraint(
+                condition=Q(status__in=[ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN], submitted_at__isnull=True)
+                | _required_after_submission(),
+                name="referral_complete_after_submission",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=STATUSES_WITH_RECEIVING_UNIT, receiving_unit__isnull=False)
+                | (~Q(status__in=STATUSES_WITH_RECEIVING_UNIT) & Q(receiving_unit__isnull=True)),
+                name="referral_receiving_unit_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED])
+                | Q(planned_date__isnull=False, accepted_at__isnull=False),
+                name="referral_accepted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.COMPLETED) | Q(care_given_date__isnull=False),
+                name="referral_completed_has_care_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[ReferralStatus.WITHDRAWN, ReferralStatus.CLOSED, ReferralStatus.COMPLETED])
+                | Q(closed_at__isnull=False),
+                name="referral_finished_has_closed_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def asa_display(self) -> str:
+        if self.asa_class is None:
+            return "–"
+        return ASA_ROMAN[self.asa_class] + ("E" if self.asa_emergency else "")
+
+    @property
+    def is_main_focus(self) -> bool:
+        """SOT's main focus: high or medium-high priority and ASA III or higher. Informs, never blocks."""
+        return bool(
+            self.priority is not None
+            and self.priority.is_main_focus
+            and self.asa_class is not None
+            and self.asa_class >= MAIN_FOCUS_MIN_ASA
+        )
+
+
+class WaitPauseKind(models.TextChoices):
+    PATIENT_CHOSEN = "pvv", _("Patient-chosen wait (PvV)")
+    MEDICAL = "mov", _("Medically caused wait (MoV)")
+
+
+class WaitPause(models.Model):
+    """A period during which the care-guarantee clock stands still."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="pauses", verbose_name=_("request"))
+    kind = models.CharField(_("kind"), max_length=8, choices=WaitPauseKind.choices)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"), help_text=_("Inclusive."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name = _("paused waiting period")
+        verbose_name_plural = _("paused waiting periods")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="wait_pause_ordered"),
+            models.CheckConstraint(condition=Q(kind__in=WaitPauseKind.values), name="wait_pause_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start_date}–{self.end_date}"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Updated")
+    SUBMITTED = "submitted", _("Submitted")
+    TAKEN = "taken", _("Taken into review")
+    PROPOSED = "proposed", _("Proposed to a receiving unit")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    COMPLETED = "completed", _("Care given")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CLOSED = "closed", _("Closed without coordination")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Referral events are append-only.")
+
+    def delete(self):
+        raise TypeError("Referral events are append-only.")
+
+
+class ReferralEvent(models.Model):
+    """One entry of a referral's history. Never changed, never deleted (a trigger guards PostgreSQL)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events", verbose_name=_("request"))
+    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(_("from"), max_length=32, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=32, choices=ReferralStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referral_events", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    reason = models.CharField(_("reason"), max_length=40, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    receiving_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("receiving unit")
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="referral_event_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Referral events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Referral events are append-only.")
+
+
+class ReferenceSequence(models.Model):
+    """The last reference number handed out per year (SOT-2026-000123)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference sequence")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"

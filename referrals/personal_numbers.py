@@ -1,0 +1,57 @@
+"""Swedish personnummer and samordningsnummer: validation, normalisation, masking.
+
+python-stdnum validates the format, the date and the Luhn digit of a personnummer and
+decides the century from the separator ("+" for age 100 or more). It does not know
+samordningsnummer (birth day + 60), so those are checked by moving the day back first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum import luhn
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.se import personnummer
+
+ERROR_FORMAT = _("Enter 10 or 12 digits, for example 19121212-1212 or 121212-1212.")
+ERROR_DATE = _("The first digits are not a real date of birth.")
+ERROR_CHECKSUM = _("The check digit does not match. Check the number for typing errors.")
+
+_SHAPE = re.compile(r"^(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+]?)(?P<serial>\d{4})$")
+COORDINATION_DAY_OFFSET = 60
+
+
+def normalize_personal_number(value: str) -> str:
+    """Return the number as 12 digits (YYYYMMDDNNNC) or raise ValidationError in Swedish."""
+    match = _SHAPE.match(re.sub(r"\s", "", value or ""))
+    if not match:
+        raise ValidationError(ERROR_FORMAT, code="format")
+    century, date, sep, serial = match.group("century", "date", "sep", "serial")
+    day = int(date[4:6])
+    is_coordination = day > COORDINATION_DAY_OFFSET
+    birth_day = day - COORDINATION_DAY_OFFSET if is_coordination else day
+    date_for_check = f"{date[:4]}{birth_day:02d}"
+    candidate = f"{century or ''}{date_for_check}{sep or '-'}{serial}"
+    try:
+        birth_date = personnummer.get_birth_date(candidate)
+    except StdnumError:
+        raise ValidationError(ERROR_DATE, code="date") from None
+    try:
+        luhn.validate(date + serial)
+    except InvalidChecksum:
+        raise ValidationError(ERROR_CHECKSUM, code="checksum") from None
+    return f"{birth_date.year // 100:02d}{date}{serial}"
+
+
+def mask_personal_number(normalised: str) -> str:
+    """Birth date only, for lists: 19121212-****."""
+    if len(normalised) != 12:
+        return "********-****"
+    return f"{normalised[:8]}-****"
+
+
+def format_personal_number(normalised: str) -> str:
+    return f"{normalised[:8]}-{normalised[8:]}" if len(normalised) == 12 else normalised

@@ -1,0 +1,93 @@
+"""Who sees which request: the one place that decides it (patientdatalagen 4 kap. 1 §, inner secrecy).
+
+Unit staff see their unit's requests; SOT representatives their region's submitted requests and
+requests proposed to their region's units; receiving staff what is proposed to or accepted by
+their unit; health directors and administrators no patient at all. Everything outside answers 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role
+from accounts.selectors import user_scopes
+from referrals.models import (
+    STATUSES_WITH_RECEIVING_UNIT,
+    DiagnosisCodeRange,
+    DiagnosisGroup,
+    Referral,
+    ReferralStatus,
+)
+
+
+def _visibility_filter(user) -> Q | None:
+    scopes = user_scopes(user)
+    parts: list[Q] = []
+    if scopes.unit_staff_units:
+        parts.append(Q(sending_unit_id__in=scopes.unit_staff_units))
+    if scopes.sot_regions:
+        parts.append(Q(sending_unit__hospital__region_id__in=scopes.sot_regions, submitted_at__isnull=False))
+        parts.append(Q(receiving_unit__hospital__region_id__in=scopes.sot_regions))
+    if scopes.receiving_units:
+        parts.append(Q(receiving_unit_id__in=scopes.receiving_units, status__in=STATUSES_WITH_RECEIVING_UNIT))
+    if not parts:
+        return None
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    condition = _visibility_filter(user)
+    if condition is None:
+        return Referral.objects.none()
+    return Referral.objects.filter(condition)
+
+
+def referral_get_for(user, *, pk: int) -> Referral:
+    """The access helper: the request if the user may see it, else 404 (never 403, which would leak)."""
+    referral = (
+        referrals_visible_to(user)
+        .select_related(
+            "patient",
+            "priority",
+            "diagnosis_group",
+            "sending_unit__hospital__region__healthcare_region",
+            "receiving_unit__hospital__region__healthcare_region",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def referral_roles(user, referral: Referral) -> frozenset[str]:
+    """The roles the user holds *on this request*, for the lifecycle table."""
+    scopes = user_scopes(user)
+    roles = set()
+    if referral.sending_unit_id in scopes.unit_staff_units:
+        roles.add(Role.UNIT_STAFF)
+    if referral.sending_unit.hospital.region_id in scopes.sot_regions:
+        roles.add(Role.SOT_REPRESENTATIVE)
+    if referral.receiving_unit_id is not None and referral.receiving_unit_id in scopes.receiving_units:
+        roles.add(Role.RECEIVING_STAFF)
+    return frozenset(roles)
+
+
+def status_counts(referrals: QuerySet[Referral]) -> dict[str, int]:
+    """Count per status in one query; every status present, zero where none."""
+    counts = dict.fromkeys(ReferralStatus.values, 0)
+    for row in referrals.order_by().values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def diagnosis_group_for_code(icd10_code: str) -> DiagnosisGroup | None:
+    """The group whose code range covers the code's category (the first three characters)."""
+    category = icd10_code.strip().upper()[:3]
+    code_range = DiagnosisCodeRange.objects.covering(category).select_related("group").first()
+    return code_range.group if code_range else None

@@ -1,0 +1,248 @@
+"""Writes to coordination requests. Every status change goes through `_transition`.
+
+Services are keyword-only and take the acting user; they check the lifecycle table, claim the
+row (`select_for_update` plus a conditional update on the old status, so two clicks or two
+workers can never both move the same request), and append an event in the same transaction.
+`at` exists so that imports and the demo seed can record history with its real timestamps.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.selectors import user_scopes
+from organisations.models import Region, Unit
+from referrals import clock
+from referrals.lifecycle import TRANSITIONS, Action, is_allowed
+from referrals.models import (
+    CloseReason,
+    DeclineReason,
+    EventKind,
+    Patient,
+    ReferenceSequence,
+    Referral,
+    ReferralEvent,
+    WithdrawReason,
+)
+from referrals.personal_numbers import normalize_personal_number
+from referrals.selectors import diagnosis_group_for_code, referral_roles
+
+
+class TransitionNotAllowed(Exception):
+    """The request is not in a state where this action is possible (someone else got there first)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _now(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+def _next_reference(year: int) -> str:
+    sequence, _created = ReferenceSequence.objects.select_for_update().get_or_create(year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"SOT-{year}-{sequence.last_number:06d}"
+
+
+def patient_get_or_create(*, personal_number: str, name: str, home_region: Region, phone: str = "") -> Patient:
+    normalised = normalize_personal_number(personal_number)
+    patient, created = Patient.objects.get_or_create(
+        personal_number=normalised, defaults={"name": name, "home_region": home_region, "phone": phone}
+    )
+    if not created and (patient.name, patient.home_region_id, patient.phone) != (name, home_region.pk, phone):
+        patient.name, patient.home_region, patient.phone = name, home_region, phone
+        patient.save(update_fields=["name", "home_region", "phone"])
+    return patient
+
+
+def _apply_derived_fields(referral: Referral) -> None:
+    """Fields that follow from others: diagnosis group from the ICD-10 code, the deadline from the clock."""
+    if referral.icd10_code and referral.diagnosis_group_id is None:
+        referral.diagnosis_group = diagnosis_group_for_code(referral.icd10_code)
+    if referral.decision_date:
+        periods = [clock.Period(p.start_date, p.end_date) for p in referral.pauses.all()] if referral.pk else []
+        referral.care_guarantee_deadline = clock.care_guarantee_deadline(
+            referral.decision_date,
+            referral.sending_unit.hospital.region.effective_care_guarantee_days,
+            periods,
+        )
+        if referral.medical_target_date is None and referral.priority is not None:
+            referral.medical_target_date = clock.default_target_date(
+                referral.decision_date, referral.priority.max_wait_days
+            )
+    else:
+        referral.care_guarantee_deadline = None
+
+
+@transaction.atomic
+def referral_create(*, by, sending_unit: Unit, patient: Patient, at: datetime | None = None, **fields: Any) -> Referral:
+    """Open a draft for a patient of the user's own unit."""
+    if sending_unit.pk not in user_scopes(by).unit_staff_units:
+        raise PermissionDenied
+    when = _now(at)
+    referral = Referral(
+        patient=patient,
+        sending_unit=sending_unit,
+        created_by=by,
+        created_at=when,
+        reference=_next_reference(timezone.localtime(when).year),
+        **fields,
+    )
+    _apply_derived_fields(referral)
+    referral.full_clean(exclude=["reference", "created_by"])
+    referral.save()
+    ReferralEvent.objects.create(
+        referral=referral, kind=EventKind.CREATED, to_status=referral.status, actor=by, at=when
+    )
+    return referral
+
+
+MISSING_FOR_SUBMISSION = {
+    "icd10_code": gettext_lazy("Give the diagnosis as an ICD-10 code."),
+    "diagnosis_group": gettext_lazy("The diagnosis code does not belong to any diagnosis group."),
+    "priority": gettext_lazy("Choose a medical priority."),
+    "asa_class": gettext_lazy("Choose an ASA class."),
+    "decision_date": gettext_lazy("Give the date of the decision to treat."),
+    "medical_target_date": gettext_lazy("Give the medical target date."),
+    "consent_referral": gettext_lazy("The patient's consent to referral to another region must be recorded."),
+    "consent_disclosure": gettext_lazy(
+        "The patient's consent to disclosure of data to another region must be recorded."
+    ),
+}
+
+
+def referral_submission_errors(referral: Referral) -> dict[str, str]:
+    """What a draft still lacks before it can be submitted, field by field."""
+    return {name: str(message) for name, message in MISSING_FOR_SUBMISSION.items() if not getattr(referral, name)}
+
+
+def _transition(
+    *,
+    referral: Referral,
+    action: str,
+    by,
+    at: datetime | None = None,
+    reason: str = "",
+    note: str = "",
+    changes: dict[str, Any] | None = None,
+) -> Referral:
+    transition = TRANSITIONS[action]
+    when = _now(at)
+    with transaction.atomic():
+        locked = (
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("sending_unit__hospital")
+            .get(pk=referral.pk)
+        )
+        roles = referral_roles(by, locked)
+        if not transition.roles & roles:
+            raise PermissionDenied
+        if not is_allowed(action, status=locked.status, roles=roles):
+            raise TransitionNotAllowed(
+                _("The request is %(status)s; this step is not possible now.")
+                % {"status": locked.get_status_display().lower()}
+            )
+        values = dict(changes or {})
+        values["status"] = transition.target
+        updated = Referral.objects.filter(pk=locked.pk, status=locked.status).update(**values, updated_at=when)
+        if updated != 1:  # the row lock makes this rare; the conditional update makes it safe anyway
+            raise TransitionNotAllowed(_("Someone else changed the request at the same time. Reload the page."))
+        ReferralEvent.objects.create(
+            referral=locked,
+            kind=transition.event,
+            from_status=locked.status,
+            to_status=transition.target,
+            actor=by,
+            at=when,
+            reason=reason,
+            note=note,
+            receiving_unit_id=values.get("receiving_unit_id", locked.receiving_unit_id),
+        )
+    referral.refresh_from_db()
+    return referral
+
+
+def referral_submit(*, referral: Referral, by, at: datetime | None = None) -> Referral:
+    errors = referral_submission_errors(referral)
+    if errors:
+        raise ValidationError(errors)
+    return _transition(referral=referral, action=Action.SUBMIT, by=by, at=at, changes={"submitted_at": _now(at)})
+
+
+def referral_take(*, referral: Referral, by, at: datetime | None = None) -> Referral:
+    return _transition(referral=referral, action=Action.TAKE, by=by, at=at)
+
+
+def referral_propose(*, referral: Referral, by, unit: Unit, note: str = "", at: datetime | None = None) -> Referral:
+    if unit.hospital.region_id == referral.sending_unit.hospital.region_id:
+        raise ValidationError({"unit": _("Choose a unit in another region than the sending region.")})
+    return _transition(
+        referral=referral, action=Action.PROPOSE, by=by, at=at, note=note, changes={"receiving_unit_id": unit.pk}
+    )
+
+
+def referral_accept(*, referral: Referral, by, planned_date: date, note: str = "", at: datetime | None = None):
+    return _transition(
+        referral=referral,
+        action=Action.ACCEPT,
+        by=by,
+        at=at,
+        note=note,
+        changes={"planned_date": planned_date, "accepted_at": _now(at)},
+    )
+
+
+def referral_decline(*, referral: Referral, by, reason: str, note: str = "", at: datetime | None = None) -> Referral:
+    if reason not in DeclineReason.values:
+        raise ValidationError({"reason": _("Choose a reason from the list.")})
+    return _transition(
+        referral=referral,
+        action=Action.DECLINE,
+        by=by,
+        at=at,
+        reason=reason,
+        note=note,
+        changes={"receiving_unit_id": None},
+    )
+
+
+def referral_complete(*, referral: Referral, by, care_given_date: date, at: datetime | None = None) -> Referral:
+    return _transition(
+        referral=referral,
+        action=Action.COMPLETE,
+        by=by,
+        at=at,
+        changes={"care_given_date": care_given_date, "closed_at": _now(at)},
+    )
+
+
+def referral_withdraw(*, referral: Referral, by, reason: str, note: str = "", at: datetime | None = None) -> Referral:
+    if reason not in WithdrawReason.values:
+        raise ValidationError({"reason": _("Choose a reason from the list.")})
+    return _transition(
+        referral=referral,
+        action=Action.WITHDRAW,
+        by=by,
+        at=at,
+        reason=reason,
+        note=note,
+        changes={"closed_at": _now(at), "receiving_unit_id": None, "planned_date": None},
+    )
+
+
+def referral_close(*, referral: Referral, by, reason: str, note: str = "", at: datetime | None = None) -> Referral:
+    if reason not in CloseReason.values:
+        raise ValidationError({"reason": _("Choose a reason from the list.")})
+    return _transition(
+        referral=referral, action=Action.CLOSE, by=by, at=at, reason=reason, note=note, changes={"closed_at": _now(at)}
+    )
