@@ -1,0 +1,73 @@
+"""`seed_demo` creates the real geography and demo data, and a second run changes nothing."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.test import override_settings
+
+from accounts.models import User
+from organisations.models import HealthcareRegion, Hospital, Region, Unit
+from referrals.demo import DEMO_ACCOUNTS
+from referrals.models import Referral, ReferralEvent, ReferralStatus
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_APPS = ("organisations", "accounts", "referrals")
+
+
+def _snapshot() -> dict[str, list[tuple]]:
+    """Every row of every project table, as values, in primary-key order."""
+    snapshot = {}
+    for app in PROJECT_APPS:
+        for model in apps.get_app_config(app).get_models():
+            snapshot[model._meta.label] = list(model.objects.order_by("pk").values_list())
+    return snapshot
+
+
+@override_settings(DEBUG=True)
+def test_seed_twice_changes_nothing():
+    call_command("seed_demo", "--referrals", "40", stdout=StringIO())
+    first = _snapshot()
+    out = StringIO()
+    call_command("seed_demo", "--referrals", "40", stdout=out)
+    assert _snapshot() == first
+    assert "nothing changed" in out.getvalue()
+
+
+@override_settings(DEBUG=True)
+def test_seed_creates_the_real_geography_and_demo_data():
+    call_command("seed_demo", "--referrals", "60", stdout=StringIO())
+    assert set(HealthcareRegion.objects.values_list("name", flat=True)) == {
+        "Södra sjukvårdsregionen",
+        "Sydöstra sjukvårdsregionen",
+    }
+    assert Region.objects.count() == 7
+    assert Hospital.objects.count() == 25
+    assert Hospital.objects.get(code="linkoping").region.name == "Region Östergötland"
+    assert Unit.objects.filter(specialty="hand_surgery").exists()
+    for account in DEMO_ACCOUNTS:
+        assert User.objects.get(username=account.username).check_password("sot-demo-2026")
+    assert Referral.objects.count() == 60
+    statuses = set(Referral.objects.values_list("status", flat=True))
+    assert {ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED} <= statuses
+    # History was made by the lifecycle service: every request starts with its creation event.
+    assert ReferralEvent.objects.filter(kind="created").count() == 60
+    # Every proposal went to another region.
+    for referral in Referral.objects.filter(receiving_unit__isnull=False).select_related(
+        "sending_unit__hospital", "receiving_unit__hospital"
+    ):
+        assert referral.receiving_unit.hospital.region_id != referral.sending_unit.hospital.region_id
+
+
+@override_settings(DEBUG=False)
+def test_without_debug_no_demo_accounts_or_requests():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert Region.objects.count() == 7
+    assert not User.objects.exists()
+    assert not Referral.objects.exists()
+    assert "DEBUG is off" in out.getvalue()
