@@ -9,7 +9,7 @@ PORT ?= 8000
 -include .env
 export
 
-.PHONY: run test install migrate seed serve lint format check messages browser-deps ci clean
+.PHONY: run test test-browser install migrate lint format check messages messages-check ci clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,13 @@ run: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The whole suite except the browser tests, which need Debian's Chromium (see test-browser).
 test: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+# Browser tests: Playwright drives /usr/bin/chromium (apt-get install chromium); no browser download.
+test-browser: install
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -44,14 +48,25 @@ format: install
 
 # Migrations in step with the models, and the deployment checklist with production-like settings.
 check: install
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=check-only-$$(date +%s)-key-that-is-long-enough-for-the-deploy-check-0123456789 \
 	  ALLOWED_HOSTS=sot.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Regenerate the translation catalogues after changing user-facing text.
+# Regenerate the translation catalogues after changing user-facing text (needs gettext).
 messages: install
-	$(BIN)/python manage.py makemessages -l sv -l en --ignore=.venv --ignore=staticfiles --no-obsolete
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	DEBUG=1 $(BIN)/python manage.py makemessages -l sv -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Every user-facing string has a Swedish translation, and the committed .mo files are current.
+messages-check: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l sv --ignore=.venv --ignore=staticfiles --no-obsolete >/dev/null
+	@untranslated=$$(msgattrib --untranslated --no-obsolete locale/sv/LC_MESSAGES/django.po | grep -c '^msgid' || true); \
+	fuzzy=$$(msgattrib --only-fuzzy --no-obsolete locale/sv/LC_MESSAGES/django.po | grep -c '^msgid' || true); \
+	if [ "$$untranslated" != "0" ] || [ "$$fuzzy" != "0" ]; then \
+	  echo "locale/sv: $$untranslated untranslated and $$fuzzy fuzzy messages (run 'make messages' and translate)"; \
+	  msgattrib --untranslated --no-obsolete locale/sv/LC_MESSAGES/django.po | grep '^msgid' | head -20; exit 1; fi
+	msgfmt --check -o var/sv-check.mo locale/sv/LC_MESSAGES/django.po
+	cmp -s var/sv-check.mo locale/sv/LC_MESSAGES/django.mo || { echo "locale/sv/LC_MESSAGES/django.mo is stale: run 'make messages'"; exit 1; }
 
 ci:
 	bash .ci/run
