@@ -211,6 +211,8 @@ FINAL_STATES = [
     ("completed", 23), ("withdrawn", 8), ("closed", 12),
 ]  # fmt: skip
 STEPS = ["draft", "submitted", "in_review", "proposed", "accepted", "completed"]
+FEATURED_SENDING_UNITS = {a.scope for a in DEMO_ACCOUNTS if a.role == Role.UNIT_STAFF}
+FEATURED_RECEIVING_UNITS = {a.scope for a in DEMO_ACCOUNTS if a.role == Role.RECEIVING_STAFF}
 
 
 def _personal_number(rng: random.Random) -> str:
@@ -242,8 +244,10 @@ def seed_demo_referrals(*, count: int = 200, today: date | None = None, seed: in
         for m in Membership.objects.filter(role=Role.SOT_REPRESENTATIVE).select_related("region", "user").order_by("id")
     }
     created = 0
+    # The named demo accounts' units get a good share, so that each demo login has real work to see.
+    featured = [u for u in sending_units if u.code in FEATURED_SENDING_UNITS]
     for _ in range(count):
-        unit = rng.choice(sending_units)
+        unit = rng.choice(featured) if featured and rng.random() < 0.3 else rng.choice(sending_units)
         created_on = today - timedelta(days=rng.randrange(0, 182))
         final = rng.choices([s for s, _w in FINAL_STATES], weights=[w for _s, w in FINAL_STATES])[0]
         age = (today - created_on).days
@@ -325,7 +329,11 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
         services.referral_decline(
             referral=referral, by=staff[first.code], reason=rng.choice(DeclineReason.values), at=at
         )
-    receiver = rng.choice(same_hr if same_hr and rng.random() < 0.7 else candidates)
+    featured = [u for u in candidates if u.code in FEATURED_RECEIVING_UNITS]
+    if featured and rng.random() < 0.5:
+        receiver = rng.choice(featured)
+    else:
+        receiver = rng.choice(same_hr if same_hr and rng.random() < 0.7 else candidates)
     if (at := step(5)) is None:
         return
     services.referral_propose(referral=referral, by=sot_user, unit=receiver, at=at)

@@ -86,7 +86,7 @@ def test_counts_come_from_the_visible_requests(client, world, django_assert_max_
     client.force_login(world.unit_staff)
     with django_assert_max_num_queries(10):
         body = client.get(HOME).content.decode()
-    assert '<dd class="col-4 text-end mb-1" data-status="submitted">3</dd>' in body
+    assert '<td class="text-end" data-status="submitted">3</td>' in body
 
 
 def test_start_page_shows_no_personal_data(client, world):
@@ -129,3 +129,8 @@ def test_logout_needs_post(client, world):
     client.force_login(world.unit_staff)
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
+
+
+def test_swedish_even_when_the_browser_asks_for_english(client, db):
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in body and "Logga in i SOT" in body
