@@ -1,0 +1,49 @@
+"""Every admin page for reference data, users and memberships opens for an administrator, in Swedish."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from referrals.demo import seed_reference_data
+
+REGISTERED = [(m._meta.app_label, m._meta.model_name) for m in admin.site._registry]
+
+
+@pytest.mark.parametrize(("app_label", "model_name"), REGISTERED)
+def test_changelist_and_add_pages_open(client, world, app_label, model_name):
+    seed_reference_data()
+    client.force_login(world.administrator)
+    for view in ("changelist", "add"):
+        response = client.get(reverse(f"admin:{app_label}_{model_name}_{view}"))
+        assert response.status_code == 200, (app_label, model_name, view)
+        assert '<html lang="sv"' in response.content.decode()
+
+
+def test_patient_data_is_not_in_the_admin():
+    labels = {label for label, _name in REGISTERED}
+    names = {name for _label, name in REGISTERED}
+    assert "referrals" in labels
+    assert not {"patient", "referral", "referralevent"} & names
+
+
+def test_overlapping_code_ranges_are_refused(client, world):
+    seed_reference_data()
+    client.force_login(world.administrator)
+    data = {
+        "code": "ny-grupp",
+        "name": "Ny grupp",
+        "specialty": "orthopaedics",
+        "sort_order": "99",
+        "is_active": "on",
+        "code_ranges-TOTAL_FORMS": "1",
+        "code_ranges-INITIAL_FORMS": "0",
+        "code_ranges-MIN_NUM_FORMS": "0",
+        "code_ranges-MAX_NUM_FORMS": "1000",
+        "code_ranges-0-first": "M10",
+        "code_ranges-0-last": "M17",  # overlaps M16–M17 of the arthrosis group
+    }
+    response = client.post(reverse("admin:referrals_diagnosisgroup_add"), data)
+    assert response.status_code == 200
+    assert "överlappar" in response.content.decode()
