@@ -403,6 +403,7 @@ class WaitPause(models.Model):
 class EventKind(models.TextChoices):
     CREATED = "created", _("Created")
     UPDATED = "updated", _("Updated")
+    PAUSED = "paused", _("Waiting paused")
     SUBMITTED = "submitted", _("Submitted")
     TAKEN = "taken", _("Taken into review")
     PROPOSED = "proposed", _("Proposed to a receiving unit")
@@ -458,6 +459,15 @@ class ReferralEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Referral events are append-only.")
+
+    @property
+    def reason_display(self) -> str:
+        reasons = {
+            EventKind.DECLINED: DeclineReason,
+            EventKind.CLOSED: CloseReason,
+            EventKind.WITHDRAWN: WithdrawReason,
+        }.get(self.kind)
+        return str(dict(reasons.choices).get(self.reason, self.reason)) if reasons else self.reason
 
 
 class ReferenceSequence(models.Model):

@@ -7,11 +7,14 @@ their unit; health directors and administrators no patient at all. Everything ou
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
 from accounts.selectors import user_scopes
+from referrals import clock
 from referrals.models import (
     STATUSES_WITH_RECEIVING_UNIT,
     DiagnosisCodeRange,
@@ -91,3 +94,30 @@ def diagnosis_group_for_code(icd10_code: str) -> DiagnosisGroup | None:
     category = icd10_code.strip().upper()[:3]
     code_range = DiagnosisCodeRange.objects.covering(category).select_related("group").first()
     return code_range.group if code_range else None
+
+
+def unit_referrals(user) -> QuerySet[Referral]:
+    """The requests of the units where the user is unit staff, ready for a list (constant query count)."""
+    scopes = user_scopes(user)
+    return (
+        referrals_visible_to(user)
+        .filter(sending_unit_id__in=scopes.unit_staff_units)
+        .select_related("patient", "priority", "diagnosis_group", "sending_unit__hospital")
+        .prefetch_related("pauses")
+        .order_by("-created_at", "-id")
+    )
+
+
+def wait_status_of(referral: Referral, *, today: date) -> clock.WaitStatus:
+    """Days waited and days left, from the one clock. Uses prefetched pauses when there are any."""
+    return clock.wait_status(
+        today=today,
+        decision_date=referral.decision_date,
+        deadline=referral.care_guarantee_deadline,
+        target_date=referral.medical_target_date,
+        periods=[clock.Period(p.start_date, p.end_date) for p in referral.pauses.all()],
+    )
+
+
+def referral_timeline(referral: Referral) -> QuerySet:
+    return referral.events.select_related("actor", "receiving_unit__hospital").order_by("at", "id")

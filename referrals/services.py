@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Role
 from accounts.selectors import user_scopes
 from organisations.models import Region, Unit
 from referrals import clock
@@ -29,6 +30,8 @@ from referrals.models import (
     ReferenceSequence,
     Referral,
     ReferralEvent,
+    ReferralStatus,
+    WaitPause,
     WithdrawReason,
 )
 from referrals.personal_numbers import normalize_personal_number
@@ -67,8 +70,7 @@ def patient_get_or_create(*, personal_number: str, name: str, home_region: Regio
 
 def _apply_derived_fields(referral: Referral) -> None:
     """Fields that follow from others: diagnosis group from the ICD-10 code, the deadline from the clock."""
-    if referral.icd10_code and referral.diagnosis_group_id is None:
-        referral.diagnosis_group = diagnosis_group_for_code(referral.icd10_code)
+    referral.diagnosis_group = diagnosis_group_for_code(referral.icd10_code) if referral.icd10_code else None
     if referral.decision_date:
         periods = [clock.Period(p.start_date, p.end_date) for p in referral.pauses.all()] if referral.pk else []
         referral.care_guarantee_deadline = clock.care_guarantee_deadline(
@@ -105,6 +107,106 @@ def referral_create(*, by, sending_unit: Unit, patient: Patient, at: datetime | 
         referral=referral, kind=EventKind.CREATED, to_status=referral.status, actor=by, at=when
     )
     return referral
+
+
+DRAFT_FIELDS = (
+    "icd10_code",
+    "procedure_code",
+    "procedure_text",
+    "priority",
+    "asa_class",
+    "asa_emergency",
+    "complicating_diseases",
+    "decision_date",
+    "medical_target_date",
+    "consent_referral",
+    "consent_disclosure",
+    "needs_interpreter",
+    "interpreter_language",
+    "needs_transport",
+    "needs_escort",
+    "contact_name",
+    "contact_phone",
+)
+
+
+@transaction.atomic
+def referral_update_draft(*, referral: Referral, by, patient: Patient, **fields: Any) -> Referral:
+    """Change a draft. After submission the request belongs to the SOT process and is not edited here."""
+    locked = Referral.objects.select_for_update().select_related("sending_unit__hospital__region").get(pk=referral.pk)
+    if Role.UNIT_STAFF not in referral_roles(by, locked):
+        raise PermissionDenied
+    if locked.status != ReferralStatus.DRAFT:
+        raise TransitionNotAllowed(_("Only a draft can be edited."))
+    unknown = set(fields) - set(DRAFT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not draft fields: {sorted(unknown)}")
+    locked.patient = patient
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    _apply_derived_fields(locked)
+    locked.full_clean(exclude=["reference", "created_by"])
+    locked.save()
+    ReferralEvent.objects.create(referral=locked, kind=EventKind.UPDATED, to_status=locked.status, actor=by)
+    return locked
+
+
+def referral_save(
+    *,
+    by,
+    referral: Referral | None = None,
+    sending_unit: Unit,
+    personal_number: str,
+    patient_name: str,
+    home_region: Region,
+    patient_phone: str = "",
+    submit: bool = False,
+    **fields: Any,
+) -> Referral:
+    """Save a new or existing draft from the intake form, and submit it if asked, all or nothing.
+
+    If submission fails, nothing of this call is kept: the form shows the errors with every
+    entered value, and an existing draft stays as it was saved before.
+    """
+    with transaction.atomic():
+        patient = patient_get_or_create(
+            personal_number=personal_number, name=patient_name, home_region=home_region, phone=patient_phone
+        )
+        if referral is None:
+            referral = referral_create(by=by, sending_unit=sending_unit, patient=patient, **fields)
+        else:
+            if referral.sending_unit_id != sending_unit.pk:
+                raise ValidationError({"sending_unit": _("A draft cannot move to another unit.")})
+            referral = referral_update_draft(referral=referral, by=by, patient=patient, **fields)
+        if submit:
+            referral = referral_submit(referral=referral, by=by)
+    return referral
+
+
+@transaction.atomic
+def wait_pause_add(*, referral: Referral, by, kind: str, start_date: date, end_date: date, note: str = "") -> WaitPause:
+    """Record a period of patient-chosen or medically caused waiting; the deadline moves by its days."""
+    locked = Referral.objects.select_for_update().select_related("sending_unit__hospital__region").get(pk=referral.pk)
+    if Role.UNIT_STAFF not in referral_roles(by, locked):
+        raise PermissionDenied
+    if not locked.is_open:
+        raise TransitionNotAllowed(_("The request is closed; its waiting time can no longer change."))
+    if locked.decision_date and start_date < locked.decision_date:
+        raise ValidationError({"start_date": _("A pause cannot start before the decision date.")})
+    pause = WaitPause(referral=locked, kind=kind, start_date=start_date, end_date=end_date, note=note)
+    pause.full_clean()
+    pause.save()
+    _apply_derived_fields(locked)
+    locked.save(update_fields=["care_guarantee_deadline", "diagnosis_group", "medical_target_date", "updated_at"])
+    ReferralEvent.objects.create(
+        referral=locked,
+        kind=EventKind.PAUSED,
+        from_status=locked.status,
+        to_status=locked.status,
+        actor=by,
+        note=f"{pause.get_kind_display()} {start_date:%Y-%m-%d}–{end_date:%Y-%m-%d}",
+    )
+    return pause
 
 
 MISSING_FOR_SUBMISSION = {

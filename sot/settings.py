@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",  # Bootstrap 5 static files from the django-bootstrap-static package
     "django_htmx",
+    "django_filters",
     "organisations",
     "accounts",
     "referrals",

@@ -8,6 +8,7 @@ admin.site.index_title = _("Reference data, users and memberships")
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("requests/", include("referrals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

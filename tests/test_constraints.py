@@ -111,7 +111,7 @@ def test_events_are_append_only_in_the_orm(world):
 
 
 def test_events_are_append_only_in_the_database(world):
-    """A trigger refuses changes made past the ORM; on PostgreSQL deletes too (see migration 0002)."""
+    """A trigger refuses changes made past the ORM; on PostgreSQL deletes too (see referrals/db_guards.py)."""
     referral = ReferralFactory(sending_unit=world.home_unit)
     event = ReferralEvent.objects.create(referral=referral, kind="created", to_status="draft", actor=world.unit_staff)
     statements = ["UPDATE referrals_referralevent SET note = 'x' WHERE id = %s"]

@@ -1,0 +1,211 @@
+"""Forms for filing a coordination request. Formats are forgiving, meaning is strict; errors are Swedish."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Region, Unit
+from referrals.icd10 import Icd10Code, lookup_icd10
+from referrals.models import MedicalPriority, Referral, WaitPause, WithdrawReason
+from referrals.personal_numbers import format_personal_number, normalize_personal_number
+from referrals.services import DRAFT_FIELDS
+
+ERROR_DECISION_IN_FUTURE = _("The decision date cannot be in the future.")
+ERROR_TARGET_BEFORE_DECISION = _("The medical target date cannot be before the decision date.")
+ERROR_INTERPRETER_LANGUAGE = _("Say which language the interpreter is needed for.")
+DATE_PLACEHOLDER = "ÅÅÅÅ-MM-DD"
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off"})
+
+
+class ReferralForm(forms.ModelForm):
+    """The whole request on one page, grouped as staff think of it. Used for new requests and drafts."""
+
+    sending_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Sending unit"))
+    personal_number = forms.CharField(
+        label=_("Personnummer or samordningsnummer"),
+        max_length=20,
+        help_text=_("10 or 12 digits, with or without - (or + for age 100 or more)."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    patient_name = forms.CharField(label=_("Patient's name"), max_length=200)
+    home_region = forms.ModelChoiceField(queryset=Region.objects.all(), label=_("Patient's home region"))
+    patient_phone = forms.CharField(label=_("Patient's phone"), max_length=40, required=False)
+
+    class Meta:
+        model = Referral
+        fields = DRAFT_FIELDS
+        widgets = {
+            "decision_date": _date_input(),
+            "medical_target_date": _date_input(),
+            "complicating_diseases": forms.Textarea(attrs={"rows": 3}),
+            "icd10_code": forms.TextInput(attrs={"autocomplete": "off", "placeholder": "M17.1"}),
+            "procedure_code": forms.TextInput(attrs={"placeholder": "NGB49"}),
+        }
+        help_texts = {
+            "icd10_code": _("ICD-10-SE, e.g. M17.1. The diagnosis group follows from the code."),
+            "asa_class": _("ASA physical status. Tick E as well for an emergency."),
+            "medical_target_date": _("Leave empty to use the priority's maximum wait."),
+            "decision_date": _("The decision to treat: the care-guarantee clock starts here."),
+        }
+
+    def __init__(self, *args, units, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.icd10: Icd10Code | None = None
+        self.fields["sending_unit"].queryset = units
+        if len(units) == 1:
+            self.fields["sending_unit"].initial = units[0]
+            self.fields["sending_unit"].widget = forms.HiddenInput()
+        first_unit = units[0]
+        self.fields["home_region"].initial = first_unit.hospital.region_id
+        if user is not None and not self.instance.pk:
+            self.fields["contact_name"].initial = user.get_full_name()
+        self.fields["priority"].queryset = MedicalPriority.objects.filter(is_active=True)
+        self.fields["priority"].empty_label = _("– choose –")
+        self.fields["asa_class"].widget.choices = [("", _("– choose –")), *self.fields["asa_class"].choices[1:]]
+        if self.instance.pk:
+            patient = self.instance.patient
+            self.initial.update(
+                sending_unit=self.instance.sending_unit_id,
+                personal_number=format_personal_number(patient.personal_number),
+                patient_name=patient.name,
+                home_region=patient.home_region_id,
+                patient_phone=patient.phone,
+            )
+            if self.instance.icd10_code:
+                self.icd10 = _safe_lookup(self.instance.icd10_code)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "sending_unit",
+            Fieldset(
+                _("Patient"),
+                Row(Column("personal_number", css_class="col-md-5"), Column("patient_name", css_class="col-md-7")),
+                Row(Column("home_region", css_class="col-md-5"), Column("patient_phone", css_class="col-md-7")),
+            ),
+            Fieldset(
+                _("Diagnosis and priority"),
+                Row(
+                    Column("icd10_code", css_class="col-md-4"),
+                    Column("procedure_code", css_class="col-md-3"),
+                    Column("procedure_text", css_class="col-md-5"),
+                ),
+                Row(
+                    Column("priority", css_class="col-md-4"),
+                    Column("asa_class", css_class="col-md-6"),
+                    Column("asa_emergency", css_class="col-md-2 pt-md-4"),
+                ),
+                "complicating_diseases",
+                HTML(
+                    '<p class="form-text mt-0">{% load i18n %}{% translate "SOT main focus: high or medium-high'
+                    " priority and ASA III or higher. Other patients can be filed too; the SOT representative"
+                    ' decides." %}</p>'
+                ),
+            ),
+            Fieldset(
+                _("Dates"),
+                Row(Column("decision_date", css_class="col-md-6"), Column("medical_target_date", css_class="col-md-6")),
+            ),
+            Fieldset(
+                _("Consent and needs"),
+                "consent_referral",
+                "consent_disclosure",
+                Row(
+                    Column("needs_interpreter", css_class="col-md-4"),
+                    Column("needs_transport", css_class="col-md-4"),
+                    Column("needs_escort", css_class="col-md-4"),
+                ),
+                "interpreter_language",
+            ),
+            Fieldset(
+                _("Contact at the sending unit"),
+                Row(Column("contact_name", css_class="col-md-7"), Column("contact_phone", css_class="col-md-5")),
+            ),
+        )
+
+    def clean_personal_number(self) -> str:
+        return normalize_personal_number(self.cleaned_data["personal_number"])
+
+    def clean_icd10_code(self) -> str:
+        value = self.cleaned_data.get("icd10_code", "")
+        if not value:
+            return ""
+        self.icd10 = lookup_icd10(value)
+        return self.icd10.code
+
+    def clean_decision_date(self):
+        value = self.cleaned_data.get("decision_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(ERROR_DECISION_IN_FUTURE, code="future")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        decision, target = cleaned.get("decision_date"), cleaned.get("medical_target_date")
+        if decision and target and target < decision:
+            self.add_error("medical_target_date", forms.ValidationError(ERROR_TARGET_BEFORE_DECISION, code="order"))
+        if cleaned.get("needs_interpreter") and not cleaned.get("interpreter_language"):
+            self.add_error("interpreter_language", forms.ValidationError(ERROR_INTERPRETER_LANGUAGE, code="required"))
+        return cleaned
+
+    def _post_clean(self):
+        # The service validates the model once the patient and derived fields are in place.
+        pass
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "sending_unit": data["sending_unit"],
+            "personal_number": data["personal_number"],
+            "patient_name": data["patient_name"],
+            "home_region": data["home_region"],
+            "patient_phone": data.get("patient_phone", ""),
+            **{name: data.get(name) for name in DRAFT_FIELDS},
+        }
+
+    def add_service_errors(self, error) -> None:
+        """Put the service's field errors next to their fields (the diagnosis group belongs to the code)."""
+        for field, messages in error.message_dict.items():
+            target = {"diagnosis_group": "icd10_code", "patient": "personal_number"}.get(field, field)
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+
+
+def _safe_lookup(code: str) -> Icd10Code | None:
+    try:
+        return lookup_icd10(code)
+    except forms.ValidationError:
+        return None
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("– choose –")), *WithdrawReason.choices])
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("No personal data: the note is seen by everyone who handles the request."),
+    )
+
+
+class WaitPauseForm(forms.ModelForm):
+    class Meta:
+        model = WaitPause
+        fields = ["kind", "start_date", "end_date", "note"]
+        widgets = {"start_date": _date_input(), "end_date": _date_input()}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The pause cannot end before it starts."))
+        return cleaned
+
+    def _post_clean(self):
+        pass  # the service validates the pause against its request
