@@ -5,7 +5,9 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Region, Unit
@@ -18,6 +20,11 @@ ERROR_DECISION_IN_FUTURE = _("The decision date cannot be in the future.")
 ERROR_TARGET_BEFORE_DECISION = _("The medical target date cannot be before the decision date.")
 ERROR_INTERPRETER_LANGUAGE = _("Say which language the interpreter is needed for.")
 DATE_PLACEHOLDER = "ÅÅÅÅ-MM-DD"
+ICD10_DESCRIPTION = '<div id="icd10-description">{% include "referrals/_icd10.html" with icd10=form.icd10 %}</div>'
+MAIN_FOCUS_HELP = _(
+    "SOT main focus: high or medium-high priority and ASA III or higher. "
+    "Other patients can be filed too; the SOT representative decides."
+)
 
 
 def _date_input() -> forms.DateInput:
@@ -45,7 +52,17 @@ class ReferralForm(forms.ModelForm):
             "decision_date": _date_input(),
             "medical_target_date": _date_input(),
             "complicating_diseases": forms.Textarea(attrs={"rows": 3}),
-            "icd10_code": forms.TextInput(attrs={"autocomplete": "off", "placeholder": "M17.1"}),
+            # The description and diagnosis group appear as soon as the code is typed (htmx, no inline script).
+            "icd10_code": forms.TextInput(
+                attrs={
+                    "autocomplete": "off",
+                    "placeholder": "M17.1",
+                    "hx-get": reverse_lazy("referrals:icd10_lookup"),
+                    "hx-trigger": "input changed delay:400ms, change",
+                    "hx-target": "#icd10-description",
+                    "hx-swap": "innerHTML",
+                }
+            ),
             "procedure_code": forms.TextInput(attrs={"placeholder": "NGB49"}),
         }
         help_texts = {
@@ -92,7 +109,11 @@ class ReferralForm(forms.ModelForm):
             Fieldset(
                 _("Diagnosis and priority"),
                 Row(
-                    Column("icd10_code", css_class="col-md-4"),
+                    Column(
+                        "icd10_code",
+                        HTML(ICD10_DESCRIPTION),
+                        css_class="col-md-4",
+                    ),
                     Column("procedure_code", css_class="col-md-3"),
                     Column("procedure_text", css_class="col-md-5"),
                 ),
@@ -102,11 +123,7 @@ class ReferralForm(forms.ModelForm):
                     Column("asa_emergency", css_class="col-md-2 pt-md-4"),
                 ),
                 "complicating_diseases",
-                HTML(
-                    '<p class="form-text mt-0">{% load i18n %}{% translate "SOT main focus: high or medium-high'
-                    " priority and ASA III or higher. Other patients can be filed too; the SOT representative"
-                    ' decides." %}</p>'
-                ),
+                HTML(format_html('<p class="form-text mt-0">{}</p>', MAIN_FOCUS_HELP)),
             ),
             Fieldset(
                 _("Dates"),

@@ -23,6 +23,7 @@ from referrals.lifecycle import Action, allowed_actions
 from referrals.models import Referral, ReferralStatus
 from referrals.personal_numbers import format_personal_number
 from referrals.selectors import (
+    diagnosis_group_for_code,
     referral_get_for,
     referral_roles,
     referral_timeline,
@@ -100,6 +101,23 @@ def referral_edit(request, pk: int):
         messages.info(request, _("Only a draft can be edited."))
         return redirect("referrals:detail", pk=referral.pk)
     return _save(request, referral=referral)
+
+
+@require_GET
+@login_required
+def icd10_lookup(request):
+    """The description and diagnosis group of a typed ICD-10 code, as a fragment under the field."""
+    _staff_units(request.user)
+    value = request.GET.get("icd10_code", "").strip()
+    context: dict = {"icd10": None, "error": None, "group": None, "show_group": bool(value)}
+    if value:
+        try:
+            context["icd10"] = lookup_icd10(value)
+        except ValidationError as exc:
+            context["error"] = exc.messages[0]
+        else:
+            context["group"] = diagnosis_group_for_code(context["icd10"].code)
+    return render(request, "referrals/_icd10.html", context)
 
 
 @require_GET

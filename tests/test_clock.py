@@ -54,3 +54,16 @@ def test_paused_days_do_not_count_as_waiting():
     )
     assert status.days_waited == 30 - 10
     assert status.days_to_target == 1 and not status.is_past_target
+
+
+def test_pauses_across_month_ends_and_a_leap_day():
+    # Decision 2027-12-15 + 90 days = 2028-03-14 (2028 is a leap year: February has 29 days).
+    decision = date(2027, 12, 15)
+    assert care_guarantee_deadline(decision, 90) == date(2028, 3, 14)
+    # A pause from 30 January to 2 February covers 4 days across the month end.
+    pause = [Period(date(2028, 1, 30), date(2028, 2, 2))]
+    assert paused_days(pause) == 4
+    assert care_guarantee_deadline(decision, 90, pause) == date(2028, 3, 18)
+    # A pause over the year end: 28 December to 3 January is 7 days.
+    year_end = [Period(date(2027, 12, 28), date(2028, 1, 3))]
+    assert care_guarantee_deadline(decision, 90, year_end) == date(2028, 3, 21)
