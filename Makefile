@@ -9,7 +9,7 @@ PORT ?= 8000
 -include .env
 export
 
-.PHONY: run test test-browser install migrate lint format check messages messages-check ci clean
+.PHONY: run test test-browser install migrate lint format check messages messages-check bench ci clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,13 @@ messages-check: install
 	  msgattrib --untranslated --no-obsolete locale/sv/LC_MESSAGES/django.po | grep '^msgid' | head -20; exit 1; fi
 	msgfmt --check -o var/sv-check.mo locale/sv/LC_MESSAGES/django.po
 	cmp -s var/sv-check.mo locale/sv/LC_MESSAGES/django.mo || { echo "locale/sv/LC_MESSAGES/django.mo is stale: run 'make messages'"; exit 1; }
+
+# Matching benchmark on a PostgreSQL database of its own (created if missing). See README.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sot_bench
+bench: install
+	@createdb -h 127.0.0.1 -U postgres sot_bench 2>/dev/null || true
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_matching $(BENCH_ARGS)
 
 ci:
 	bash .ci/run

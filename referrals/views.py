@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.selectors import user_scopes
+from capacity.matching import rank_receiving_units
 from organisations.models import Unit
 from referrals import services
 from referrals.filters import UnitReferralFilter
@@ -125,6 +126,10 @@ def icd10_lookup(request):
 def referral_detail(request, pk: int):
     referral, roles = _access(request.user, pk)
     actions = allowed_actions(status=referral.status, roles=roles)
+    # SOT representatives of the sending region see ranked receiving units while they look for one.
+    matching = None
+    if Role.SOT_REPRESENTATIVE in roles and referral.status in (ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW):
+        matching = rank_receiving_units(referral)
     return render(
         request,
         "referrals/detail.html",
@@ -139,6 +144,7 @@ def referral_detail(request, pk: int):
             "can_submit": Action.SUBMIT in actions,
             "can_withdraw": Action.WITHDRAW in actions,
             "can_pause": Role.UNIT_STAFF in roles and referral.is_open,
+            "matching": matching,
             "submission_errors": services.referral_submission_errors(referral)
             if referral.status == ReferralStatus.DRAFT
             else {},

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "organisations",
     "accounts",
     "referrals",
+    "capacity",
     "reports",
 ]
 

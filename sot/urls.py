@@ -9,6 +9,7 @@ admin.site.index_title = _("Reference data, users and memberships")
 urlpatterns = [
     path("", include("accounts.urls")),
     path("requests/", include("referrals.urls")),
+    path("capacity/", include("capacity.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -186,3 +186,20 @@ class ReferralFactory(factory.django.DjangoModelFactory):
             else None
         )
     )
+
+
+class CapacityOfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "capacity.CapacityOffer"
+
+    unit = factory.SubFactory(UnitFactory)
+    diagnosis_group = factory.SubFactory(DiagnosisGroupFactory)
+    week_start = factory.LazyFunction(lambda: _monday(timezone.localdate()) + timedelta(weeks=1))
+    slots = 2
+    max_asa = AsaClass.IV
+    care_type = "inpatient"
+    created_by = factory.SubFactory(UserFactory)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())

@@ -2,13 +2,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from capacity.demo import seed_demo_capacity
 from referrals import demo
 
 
 class Command(BaseCommand):
     help = (
         "Create the reference data (healthcare regions, regions, hospitals, units, priorities, diagnosis "
-        "groups). With DEBUG on, also the demo accounts and about 200 demo requests. Safe to run again."
+        "groups). With DEBUG on, also the demo accounts, about 200 demo requests and 12 weeks of demo capacity. "
+        "Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -28,4 +30,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {created} demo requests.")
         else:
             self.stdout.write("Demo requests exist already; nothing changed.")
+        offers = seed_demo_capacity()
+        if offers:
+            self.stdout.write(f"Published {offers} demo capacity offers.")
         self.stdout.write(f"Demo accounts share the password {demo.DEMO_PASSWORD!r}.")

@@ -1,0 +1,65 @@
+"""Demo capacity: offers for the next 12 weeks across many units, so that demo requests show real
+choices, and a few gaps that show the no-match explanations (no unit offers gynaecological cancer
+surgery; hand surgery units take at most ASA III)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from accounts.models import User
+from capacity.models import CapacityOffer, CareType
+from capacity.weeks import monday_of
+from organisations.models import Specialty, Unit
+from referrals.models import AsaClass, DiagnosisGroup
+
+WEEKS = 12
+NOT_OFFERED = {"gyn-cancer"}
+UNIVERSITY_HOSPITALS = {"sus-lund", "sus-malmo", "linkoping", "ryhov"}
+DAY_SURGERY_SPECIALTIES = {Specialty.HAND_SURGERY, Specialty.ENT, Specialty.GYNAECOLOGY}
+
+
+def seed_demo_capacity(*, today: date | None = None, seed: int = 2026) -> int:
+    if CapacityOffer.objects.exists():
+        return 0
+    rng = random.Random(seed)
+    first_monday = monday_of(today or timezone.localdate())
+    groups_by_specialty: dict[str, list[DiagnosisGroup]] = {}
+    for group in DiagnosisGroup.objects.exclude(code__in=NOT_OFFERED).order_by("sort_order"):
+        groups_by_specialty.setdefault(group.specialty, []).append(group)
+    staff = {u.username.removeprefix("personal."): u for u in User.objects.filter(username__startswith="personal.")}
+    offers = []
+    for unit in Unit.objects.select_related("hospital").order_by("code"):
+        if unit.code not in staff or rng.random() < 0.25:  # not every unit has spare capacity
+            continue
+        for group in groups_by_specialty.get(unit.specialty, []):
+            if rng.random() < 0.3:
+                continue
+            max_asa = _max_asa(unit, rng)
+            care_type = CareType.DAY_SURGERY if unit.specialty in DAY_SURGERY_SPECIALTIES else CareType.INPATIENT
+            for week in range(WEEKS):
+                if rng.random() < 0.45:
+                    continue
+                offers.append(
+                    CapacityOffer(
+                        unit=unit,
+                        diagnosis_group=group,
+                        week_start=first_monday + timedelta(weeks=week),
+                        slots=rng.choice([1, 1, 2, 2, 3, 4]),
+                        max_asa=max_asa,
+                        care_type=care_type,
+                        created_by=staff[unit.code],
+                    )
+                )
+    CapacityOffer.objects.bulk_create(offers)
+    return len(offers)
+
+
+def _max_asa(unit: Unit, rng: random.Random) -> int:
+    if unit.specialty == Specialty.HAND_SURGERY:
+        return AsaClass.III
+    if unit.hospital.code in UNIVERSITY_HOSPITALS:
+        return AsaClass.IV
+    return rng.choice([AsaClass.III, AsaClass.III, AsaClass.IV])

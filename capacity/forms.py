@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from capacity.models import CareType
+from capacity.weeks import format_week, monday_of, parse_week
+from referrals.models import AsaClass, DiagnosisGroup
+
+
+class WeekField(forms.CharField):
+    """An ISO week typed as 2026-W48 (or 2026-V48, 2026 48); cleaned to its Monday."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "2026-W48", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return parse_week(value) if value else None
+
+    def prepare_value(self, value):
+        return format_week(value) if hasattr(value, "isocalendar") else value
+
+
+class CapacityOfferForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=None, label=_("Unit"))
+    diagnosis_group = forms.ModelChoiceField(
+        queryset=DiagnosisGroup.objects.filter(is_active=True), label=_("Diagnosis group")
+    )
+    first_week = WeekField(label=_("First week"))
+    last_week = WeekField(
+        label=_("Last week"), required=False, help_text=_("Leave empty for one week. One offer is made per week.")
+    )
+    slots = forms.IntegerField(label=_("Slots per week"), min_value=1, max_value=500)
+    max_asa = forms.TypedChoiceField(
+        label=_("Highest ASA class"),
+        choices=AsaClass.choices,
+        coerce=int,
+        initial=AsaClass.III,
+        help_text=_("A unit without intensive care usually takes up to ASA III."),
+    )
+    care_type = forms.ChoiceField(label=_("Care type"), choices=CareType.choices, initial=CareType.INPATIENT)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, units, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        if len(units) == 1:
+            self.fields["unit"].initial = units[0]
+            self.fields["unit"].widget = forms.HiddenInput()
+        self.fields["first_week"].initial = monday_of(today)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "unit",
+            "diagnosis_group",
+            Row(Column("first_week", css_class="col-md-6"), Column("last_week", css_class="col-md-6")),
+            Row(
+                Column("slots", css_class="col-md-3"),
+                Column("max_asa", css_class="col-md-5"),
+                Column("care_type", css_class="col-md-4"),
+            ),
+            "note",
+        )
+
+
+class SlotsForm(forms.Form):
+    slots = forms.IntegerField(label=_("Slots"), min_value=1, max_value=500)

@@ -1,0 +1,261 @@
+"""Matching: rank the receiving units that can take one coordination request, and explain the rest.
+
+One function, `rank_receiving_units`, one SQL query: the active offers of the request's diagnosis
+group from this week on, aggregated per unit in the database. Everything after that is plain
+Python over at most a few hundred rows, so a call stays in the low milliseconds (see `make bench`).
+
+Hard rules: a unit in another region than the sending region; it offers the request's diagnosis
+group; it takes the patient's ASA class (IV-E counts as IV: the E is a separate flag); it has a
+free slot in a week that has not passed.
+
+Ranking, lexicographic, each factor kept on the proposal:
+1. timeliness of the first free week: on or before the medical target date, then before the
+   care-guarantee deadline, then after it (late is worst);
+2. own healthcare region before the others (the regions' rule: cooperate inside first);
+3. the earliest first free week;
+4. travel distance, great-circle km from the sending hospital to the receiving hospital;
+5. more free slots first (spreads the load);
+6. the unit's id, so that equal candidates always come in the same order.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from capacity.models import CapacityOffer
+from capacity.weeks import format_week, monday_of
+from organisations.models import great_circle_km
+from referrals.models import ASA_ROMAN, Referral
+
+
+class Timeliness(enum.IntEnum):
+    BY_TARGET_DATE = 0
+    BY_DEADLINE = 1
+    AFTER_DEADLINE = 2
+
+
+@dataclass(frozen=True)
+class Proposal:
+    unit_id: int
+    unit_name: str
+    hospital_name: str
+    region_name: str
+    first_free_week: date
+    free_slots: int
+    free_weeks: int
+    days_vs_target: int | None  # first free week's Monday minus the target date: negative is early
+    days_vs_deadline: int | None
+    timeliness: Timeliness
+    same_healthcare_region: bool
+    distance_km: float
+
+    @property
+    def sort_key(self) -> tuple:
+        return (
+            self.timeliness,
+            not self.same_healthcare_region,
+            self.first_free_week,
+            round(self.distance_km, 1),
+            -self.free_slots,
+            self.unit_id,
+        )
+
+    @property
+    def reasons(self) -> list[str]:
+        week = format_week(self.first_free_week)
+        reasons = [_("First free week %(week)s (from %(date)s)") % {"week": week, "date": self.first_free_week}]
+        if self.days_vs_target is not None:
+            reasons.append(_relative(self.days_vs_target, _("the medical target date")))
+        if self.days_vs_deadline is not None:
+            reasons.append(_relative(self.days_vs_deadline, _("the care-guarantee deadline")))
+        reasons.append(_("Same healthcare region") if self.same_healthcare_region else _("Another healthcare region"))
+        reasons.append(_("%(km)s km away") % {"km": round(self.distance_km)})
+        reasons.append(
+            ngettext(
+                "%(n)s free slot in %(weeks)s week",
+                "%(n)s free slots in %(weeks)s weeks",
+                self.free_slots,
+            )
+            % {"n": self.free_slots, "weeks": self.free_weeks}
+        )
+        return reasons
+
+
+def _relative(days: int, what: str) -> str:
+    if days < 0:
+        return ngettext("%(n)s day before %(what)s", "%(n)s days before %(what)s", -days) % {"n": -days, "what": what}
+    if days == 0:
+        return _("On %(what)s") % {"what": what}
+    return ngettext("%(n)s day after %(what)s", "%(n)s days after %(what)s", days) % {"n": days, "what": what}
+
+
+class ExclusionKind(enum.StrEnum):
+    INCOMPLETE = "incomplete"
+    NO_OFFER = "no_offer"
+    OWN_REGION = "own_region"
+    ASA = "asa"
+    FULL = "full"
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    kind: ExclusionKind
+    units: int
+    message: str
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    proposals: list[Proposal] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
+
+
+def rank_receiving_units(referral: Referral, *, today: date | None = None) -> MatchResult:
+    """Ranked proposals for one request, and why every other offering unit is left out.
+
+    The request must come with `sending_unit__hospital__region` loaded (the selectors do that);
+    the call then makes exactly one query.
+    """
+    today = today or timezone.localdate()
+    if referral.diagnosis_group_id is None or referral.asa_class is None:
+        message = _("The request needs a diagnosis group and an ASA class before units can be matched.")
+        return MatchResult(exclusions=[Exclusion(ExclusionKind.INCOMPLETE, 0, message)])
+
+    this_week = monday_of(today)
+    asa = referral.asa_class
+    sending_hospital = referral.sending_unit.hospital
+    sending_region_id = sending_hospital.region_id
+    sending_healthcare_region_id = sending_hospital.region.healthcare_region_id
+    fits = Q(max_asa__gte=asa, reserved_slots__lt=F("slots"))
+    rows = (
+        CapacityOffer.objects.active()
+        .filter(diagnosis_group_id=referral.diagnosis_group_id, week_start__gte=this_week)
+        .values(
+            "unit_id",
+            "unit__name",
+            "unit__hospital__name",
+            "unit__hospital__latitude",
+            "unit__hospital__longitude",
+            "unit__hospital__region_id",
+            "unit__hospital__region__name",
+            "unit__hospital__region__healthcare_region_id",
+        )
+        .annotate(
+            first_free_week=Min("week_start", filter=fits),
+            free_slots=Sum(F("slots") - F("reserved_slots"), filter=fits),
+            free_weeks=Count("id", filter=fits),
+            highest_asa=Max("max_asa"),
+            last_week=Max("week_start"),
+        )
+        .order_by()
+    )
+
+    proposals: list[Proposal] = []
+    own_region = 0
+    too_low: list[int] = []
+    full: list[date] = []
+    for row in rows:
+        if row["unit__hospital__region_id"] == sending_region_id:
+            own_region += 1
+        elif row["free_weeks"]:
+            proposals.append(_proposal(row, referral, sending_hospital, sending_healthcare_region_id))
+        elif row["highest_asa"] < asa:
+            too_low.append(row["highest_asa"])
+        else:
+            full.append(row["last_week"])
+    proposals.sort(key=lambda p: p.sort_key)
+    return MatchResult(
+        proposals=proposals,
+        exclusions=_exclusions(referral, this_week, own_region, too_low, full, offered_elsewhere=bool(proposals)),
+    )
+
+
+def _proposal(row: dict, referral: Referral, sending_hospital, sending_healthcare_region_id: int) -> Proposal:
+    week: date = row["first_free_week"]
+    target, deadline = referral.medical_target_date, referral.care_guarantee_deadline
+    if target is not None and week <= target:
+        timeliness = Timeliness.BY_TARGET_DATE
+    elif deadline is None or week <= deadline:
+        timeliness = Timeliness.BY_DEADLINE
+    else:
+        timeliness = Timeliness.AFTER_DEADLINE
+    return Proposal(
+        unit_id=row["unit_id"],
+        unit_name=row["unit__name"],
+        hospital_name=row["unit__hospital__name"],
+        region_name=row["unit__hospital__region__name"],
+        first_free_week=week,
+        free_slots=row["free_slots"],
+        free_weeks=row["free_weeks"],
+        days_vs_target=(week - target).days if target else None,
+        days_vs_deadline=(week - deadline).days if deadline else None,
+        timeliness=timeliness,
+        same_healthcare_region=row["unit__hospital__region__healthcare_region_id"] == sending_healthcare_region_id,
+        distance_km=great_circle_km(
+            float(sending_hospital.latitude),
+            float(sending_hospital.longitude),
+            float(row["unit__hospital__latitude"]),
+            float(row["unit__hospital__longitude"]),
+        ),
+    )
+
+
+def _exclusions(referral, this_week, own_region, too_low, full, *, offered_elsewhere: bool) -> list[Exclusion]:
+    group = referral.diagnosis_group
+    exclusions = []
+    if not offered_elsewhere and not too_low and not full:
+        exclusions.append(
+            Exclusion(
+                ExclusionKind.NO_OFFER,
+                0,
+                _("No unit in another region offers %(group)s from week %(week)s on.")
+                % {"group": group, "week": format_week(this_week)},
+            )
+        )
+    if too_low:
+        exclusions.append(
+            Exclusion(
+                ExclusionKind.ASA,
+                len(too_low),
+                ngettext(
+                    "%(n)s unit offers the group but takes at most ASA %(asa)s; the patient is ASA %(patient)s.",
+                    "%(n)s units offer the group but take at most ASA %(asa)s; the patient is ASA %(patient)s.",
+                    len(too_low),
+                )
+                % {"n": len(too_low), "asa": ASA_ROMAN[max(too_low)], "patient": referral.asa_display},
+            )
+        )
+    if full:
+        exclusions.append(
+            Exclusion(
+                ExclusionKind.FULL,
+                len(full),
+                ngettext(
+                    "%(n)s unit has no free slot up to and including week %(week)s.",
+                    "%(n)s units have no free slot up to and including week %(week)s.",
+                    len(full),
+                )
+                % {"n": len(full), "week": format_week(max(full))},
+            )
+        )
+    if own_region:
+        exclusions.append(
+            Exclusion(
+                ExclusionKind.OWN_REGION,
+                own_region,
+                ngettext(
+                    "%(n)s unit in the sending region offers the group; SOT coordinates care in other regions.",
+                    "%(n)s units in the sending region offer the group; SOT coordinates care in other regions.",
+                    own_region,
+                )
+                % {"n": own_region},
+            )
+        )
+    return exclusions

@@ -1,0 +1,82 @@
+"""Free capacity that receiving units publish: slots per diagnosis group and ISO week."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from capacity.weeks import format_week
+from organisations.models import Unit
+from referrals.models import ASA_ROMAN, AsaClass, DiagnosisGroup
+
+
+class CareType(models.TextChoices):
+    DAY_SURGERY = "day_surgery", _("Day surgery")
+    INPATIENT = "inpatient", _("Inpatient")
+
+
+class CapacityOfferQuerySet(models.QuerySet):
+    def active(self) -> CapacityOfferQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class CapacityOffer(models.Model):
+    """Slots one unit offers for one diagnosis group in one ISO week (stored as the week's Monday)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="capacity_offers", verbose_name=_("unit"))
+    diagnosis_group = models.ForeignKey(
+        DiagnosisGroup, on_delete=models.PROTECT, related_name="capacity_offers", verbose_name=_("diagnosis group")
+    )
+    week_start = models.DateField(_("week (Monday)"))
+    slots = models.PositiveSmallIntegerField(_("slots"))
+    reserved_slots = models.PositiveSmallIntegerField(_("reserved slots"), default=0, editable=False)
+    max_asa = models.PositiveSmallIntegerField(
+        _("highest ASA class"), choices=AsaClass.choices, help_text=_("The highest ASA class the unit can take.")
+    )
+    care_type = models.CharField(_("care type"), max_length=16, choices=CareType.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
+    )
+    created_at = models.DateTimeField(_("published"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+
+    objects = CapacityOfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["week_start", "unit_id", "diagnosis_group_id"]
+        verbose_name = _("capacity offer")
+        verbose_name_plural = _("capacity offers")
+        indexes = [
+            # The matching query: one diagnosis group, weeks from now on.
+            models.Index(fields=["diagnosis_group", "week_start"], name="offer_group_week"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(slots__gte=1), name="offer_slots_positive"),
+            # Slots can be reduced, never below what is reserved; two acceptances cannot both take the last slot.
+            models.CheckConstraint(condition=Q(reserved_slots__lte=F("slots")), name="offer_reserved_within_slots"),
+            models.CheckConstraint(condition=Q(max_asa__gte=1, max_asa__lte=6), name="offer_max_asa_range"),
+            models.CheckConstraint(condition=Q(care_type__in=CareType.values), name="offer_care_type_valid"),
+            models.UniqueConstraint(
+                fields=["unit", "diagnosis_group", "week_start", "care_type"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="offer_unique_per_week",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.diagnosis_group_id} {format_week(self.week_start)}"
+
+    @property
+    def free_slots(self) -> int:
+        return self.slots - self.reserved_slots
+
+    @property
+    def max_asa_display(self) -> str:
+        return ASA_ROMAN[self.max_asa]
+
+    @property
+    def week_label(self) -> str:
+        return format_week(self.week_start)

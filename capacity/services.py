@@ -1,0 +1,104 @@
+"""Writes to capacity offers. Receiving-unit staff act only for their own units."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.selectors import user_scopes
+from capacity.models import CapacityOffer
+from capacity.weeks import format_week, monday_of
+from organisations.models import Unit
+from referrals.models import DiagnosisGroup
+
+MAX_WEEKS_PER_PUBLICATION = 52
+
+
+def _require_receiving_staff(by, unit: Unit) -> None:
+    if unit.pk not in user_scopes(by).receiving_units:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def capacity_publish(
+    *,
+    by,
+    unit: Unit,
+    diagnosis_group: DiagnosisGroup,
+    first_week: date,
+    last_week: date | None = None,
+    slots: int,
+    max_asa: int,
+    care_type: str,
+    note: str = "",
+    today: date | None = None,
+) -> list[CapacityOffer]:
+    """One offer per ISO week from `first_week` to `last_week` (Mondays), all or none."""
+    _require_receiving_staff(by, unit)
+    today = today or timezone.localdate()
+    last_week = last_week or first_week
+    if first_week < monday_of(today):
+        raise ValidationError({"first_week": _("The week has already passed.")})
+    if last_week < first_week:
+        raise ValidationError({"last_week": _("The last week cannot be before the first week.")})
+    weeks = (last_week - first_week).days // 7 + 1
+    if weeks > MAX_WEEKS_PER_PUBLICATION:
+        raise ValidationError({"last_week": _("Publish at most 52 weeks at a time.")})
+    if slots < 1:
+        raise ValidationError({"slots": _("Give at least one slot.")})
+    mondays = [first_week + timedelta(weeks=i) for i in range(weeks)]
+    taken = set(
+        CapacityOffer.objects.active()
+        .filter(unit=unit, diagnosis_group=diagnosis_group, care_type=care_type, week_start__in=mondays)
+        .values_list("week_start", flat=True)
+    )
+    if taken:
+        raise ValidationError(
+            {
+                "first_week": _("Your unit already offers this group in week %(weeks)s; change that offer instead.")
+                % {"weeks": ", ".join(format_week(m) for m in sorted(taken))}
+            }
+        )
+    offers = [
+        CapacityOffer(
+            unit=unit,
+            diagnosis_group=diagnosis_group,
+            week_start=monday,
+            slots=slots,
+            max_asa=max_asa,
+            care_type=care_type,
+            note=note,
+            created_by=by,
+        )
+        for monday in mondays
+    ]
+    try:
+        return CapacityOffer.objects.bulk_create(offers)
+    except IntegrityError:  # someone published the same week a moment ago
+        raise ValidationError({"first_week": _("The week was published by someone else just now.")}) from None
+
+
+def capacity_change_slots(*, by, offer: CapacityOffer, slots: int) -> CapacityOffer:
+    """Change the number of slots; never below what is already reserved (checked in the database too)."""
+    _require_receiving_staff(by, offer.unit)
+    if slots < 1:
+        raise ValidationError({"slots": _("Give at least one slot; withdraw the offer to remove it.")})
+    updated = CapacityOffer.objects.active().filter(pk=offer.pk, reserved_slots__lte=slots).update(slots=slots)
+    offer.refresh_from_db()
+    if not updated:
+        raise ValidationError(
+            {"slots": _("%(n)s slots are already reserved; the offer cannot have fewer.") % {"n": offer.reserved_slots}}
+        )
+    return offer
+
+
+def capacity_withdraw(*, by, offer: CapacityOffer) -> None:
+    """Withdraw an offer nobody has reserved from. Kept in the database with its withdrawal time."""
+    _require_receiving_staff(by, offer.unit)
+    updated = CapacityOffer.objects.active().filter(pk=offer.pk, reserved_slots=0).update(withdrawn_at=timezone.now())
+    if not updated:
+        raise ValidationError(_("Slots of this offer are reserved; reduce the free slots instead."))

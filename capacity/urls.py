@@ -1,0 +1,12 @@
+from django.urls import path
+
+from capacity import views
+
+app_name = "capacity"
+
+urlpatterns = [
+    path("", views.offer_list, name="list"),
+    path("new/", views.offer_create, name="create"),
+    path("<int:pk>/", views.offer_change, name="change"),
+    path("<int:pk>/withdraw/", views.offer_withdraw, name="withdraw"),
+]

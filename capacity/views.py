@@ -1,0 +1,91 @@
+"""Receiving-unit staff publish and maintain their unit's free capacity."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from capacity import services
+from capacity.forms import CapacityOfferForm, SlotsForm
+from capacity.selectors import offer_get_for, offers_of_units, receiving_units_of
+
+
+def _units(user):
+    units = receiving_units_of(user)
+    if not units:
+        raise PermissionDenied
+    return units
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+@require_GET
+@login_required
+def offer_list(request):
+    units = _units(request.user)
+    offers = offers_of_units(request.user, today=timezone.localdate())
+    return render(request, "capacity/list.html", {"offers": offers, "units": units})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def offer_create(request):
+    units = _units(request.user)
+    form = CapacityOfferForm(request.POST or None, units=units, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        try:
+            offers = services.capacity_publish(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            published = ngettext(
+                "%(n)s weekly offer was published.", "%(n)s weekly offers were published.", len(offers)
+            )
+            messages.success(request, published % {"n": len(offers)})
+            return redirect("capacity:list")
+    return render(request, "capacity/form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def offer_change(request, pk: int):
+    offer = offer_get_for(request.user, pk=pk)
+    form = SlotsForm(request.POST or None, initial={"slots": offer.slots})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.capacity_change_slots(by=request.user, offer=offer, slots=form.cleaned_data["slots"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The number of slots was changed."))
+            return redirect("capacity:list")
+    return render(request, "capacity/change.html", {"form": form, "offer": offer})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def offer_withdraw(request, pk: int):
+    offer = offer_get_for(request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            services.capacity_withdraw(by=request.user, offer=offer)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("The offer was withdrawn."))
+        return redirect("capacity:list")
+    return render(request, "capacity/withdraw.html", {"offer": offer})
