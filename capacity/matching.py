@@ -6,7 +6,8 @@ Python over at most a few hundred rows, so a call stays in the low milliseconds 
 
 Hard rules: a unit in another region than the sending region; it offers the request's diagnosis
 group; it takes the patient's ASA class (IV-E counts as IV: the E is a separate flag); it has a
-free slot in a week that has not passed.
+free slot in a week that has not passed (a week whose Friday has passed is over: care is given
+on working days).
 
 Ranking, lexicographic, each factor kept on the proposal:
 1. timeliness of the first free week: on or before the medical target date, then before the
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from capacity.models import CapacityOffer
-from capacity.weeks import format_week, monday_of
+from capacity.weeks import first_open_week, format_week
 from organisations.models import great_circle_km
 from referrals.models import ASA_ROMAN, Referral
 
@@ -128,7 +129,7 @@ def rank_receiving_units(referral: Referral, *, today: date | None = None) -> Ma
         message = _("The request needs a diagnosis group and an ASA class before units can be matched.")
         return MatchResult(exclusions=[Exclusion(ExclusionKind.INCOMPLETE, 0, message)])
 
-    this_week = monday_of(today)
+    this_week = first_open_week(today)
     asa = referral.asa_class
     sending_hospital = referral.sending_unit.hospital
     sending_region_id = sending_hospital.region_id

@@ -18,6 +18,18 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def first_open_week(today: date) -> date:
+    """The Monday of the first week whose working days have not all passed.
+
+    Care is given on working days, so from Saturday on the current week is over for matching.
+    """
+    monday = monday_of(today)
+    return monday if today.weekday() <= FRIDAY else monday + timedelta(weeks=1)
+
+
+FRIDAY = 4
+
+
 def parse_week(value: str) -> date:
     """'2026-W48', '2026W48', '2026-V48', '2026 48' → the Monday of that ISO week."""
     match = _WEEK.match((value or "").strip())

@@ -120,7 +120,8 @@ def test_past_weeks_do_not_count_but_this_week_does(world, group, referral):
     assert kinds(referral) == {ExclusionKind.NO_OFFER: 0}
     offer(world.neighbour_unit, group, 0)
     assert ranked(referral) == [world.neighbour_unit.pk]
-    assert rank_receiving_units(referral, today=THIS_WEEK + timedelta(days=7)).proposals == []  # next Monday
+    assert rank_receiving_units(referral, today=THIS_WEEK + timedelta(days=4)).proposals  # Friday: still open
+    assert rank_receiving_units(referral, today=THIS_WEEK + timedelta(days=5)).proposals == []  # Saturday: over
 
 
 def test_withdrawn_offers_do_not_count(world, group, referral):

@@ -163,7 +163,11 @@ def test_another_units_offer_is_404(client, world, group, other_receiver):
 
 def test_sot_sees_ranked_proposals_on_the_request(client, world, group):
     referral = ReferralFactory(status=ReferralStatus.SUBMITTED, sending_unit=world.home_unit, diagnosis_group=group)
-    CapacityOfferFactory(unit=world.neighbour_unit, diagnosis_group=group, week_start=monday_of(timezone.localdate()))
+    CapacityOfferFactory(
+        unit=world.neighbour_unit,
+        diagnosis_group=group,
+        week_start=monday_of(timezone.localdate()) + timedelta(weeks=1),
+    )
     url = reverse("referrals:detail", args=[referral.pk])
     client.force_login(world.sot)
     body = client.get(url).content.decode()

@@ -387,3 +387,16 @@ def test_icd10_lookup_shows_description_and_group(client, world, reference_data)
     assert "finns inte som kategori" in client.get(url, {"icd10_code": "D99"}).content.decode()
     assert client.get(url, {"icd10_code": ""}).content.decode().strip() == ""
     assert client.post(url).status_code == 405
+
+
+def test_pages_have_no_inline_script_or_style(client, world, reference_data):
+    """A Content-Security-Policy without unsafe-inline must be possible (issue 7)."""
+    import re
+
+    referral = ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
+    login(client, world.unit_staff)
+    for url in ("/", LIST, CREATE, reverse("referrals:detail", args=[referral.pk])):
+        body = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body), url
+        assert ' style="' not in body and "<style" not in body, url
+        assert body.count("htmx-2.min.js") == 1, url
