@@ -33,6 +33,8 @@ from referrals.models import (
 )
 
 DEMO_PASSWORD = "sot-demo-2026"  # noqa: S105  (demo accounts exist only with DEBUG on)
+# Demo history predates the demo capacity, so proposals carry the reason a coordinator would write.
+DEMO_PROPOSAL_REASON = "Ledig plats bekräftad per telefon."
 
 
 @dataclass(frozen=True)
@@ -323,7 +325,7 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
     same_hr = [u for u in candidates if u.hospital.region.healthcare_region_id == region.healthcare_region_id]
     if rng.random() < 0.2 and (at := step(5)) is not None:  # a first proposal that is declined
         first = rng.choice(same_hr or candidates)
-        services.referral_propose(referral=referral, by=sot_user, unit=first, at=at)
+        services.referral_propose(referral=referral, by=sot_user, unit=first, reason=DEMO_PROPOSAL_REASON, at=at)
         if (at := step(3)) is None:
             return
         services.referral_decline(
@@ -336,7 +338,7 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
         receiver = rng.choice(same_hr if same_hr and rng.random() < 0.7 else candidates)
     if (at := step(5)) is None:
         return
-    services.referral_propose(referral=referral, by=sot_user, unit=receiver, at=at)
+    services.referral_propose(referral=referral, by=sot_user, unit=receiver, reason=DEMO_PROPOSAL_REASON, at=at)
     if target == "withdrawn":
         if (at := step(5)) is not None:
             services.referral_withdraw(referral=referral, by=sender, reason=rng.choice(WithdrawReason.values), at=at)

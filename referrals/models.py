@@ -286,6 +286,16 @@ class Referral(models.Model):
         editable=False,
         verbose_name=_("receiving unit"),
     )
+    reserved_offer = models.ForeignKey(
+        "capacity.CapacityOffer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reserved_by",
+        editable=False,
+        verbose_name=_("reserved capacity"),
+        help_text=_("The capacity offer one slot of which this request holds since it was accepted."),
+    )
     planned_date = models.DateField(_("planned date of care"), null=True, blank=True, editable=False)
     care_given_date = models.DateField(_("date care was given"), null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
@@ -341,6 +351,11 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=ReferralStatus.COMPLETED) | Q(care_given_date__isnull=False),
                 name="referral_completed_has_care_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved_offer__isnull=True)
+                | Q(status__in=[ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]),
+                name="referral_reservation_only_when_accepted",
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=[ReferralStatus.WITHDRAWN, ReferralStatus.CLOSED, ReferralStatus.COMPLETED])
@@ -412,6 +427,8 @@ class EventKind(models.TextChoices):
     COMPLETED = "completed", _("Care given")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     CLOSED = "closed", _("Closed without coordination")
+    CONTACT = "contact", _("Contact established")
+    OBSTACLE = "obstacle", _("Obstacle to cooperation recorded")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -481,3 +498,78 @@ class ReferenceSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+class ContactRecord(models.Model):
+    """The SOT representative's record that the sending and receiving units have spoken."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("request"))
+    sending_person = models.CharField(_("at the sending unit"), max_length=120)
+    receiving_person = models.CharField(_("at the receiving unit"), max_length=120)
+    contacted_at = models.DateTimeField(_("when"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["contacted_at", "id"]
+        verbose_name = _("contact between units")
+        verbose_name_plural = _("contacts between units")
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.contacted_at:%Y-%m-%d %H:%M}"
+
+
+class ObstacleCategory(models.TextChoices):
+    LEGAL = "legal", _("Legal")
+    IT = "it", _("IT")
+    ECONOMIC = "economic", _("Economic")
+    CAPACITY = "capacity", _("Capacity")
+    TRANSPORT = "transport", _("Transport")
+    PATIENT_DECLINED = "patient_declined", _("Patient declined")
+    OTHER = "other", _("Other")
+
+
+class ObstacleSource(models.TextChoices):
+    DECLINE = "decline", _("Raised from a decline")
+    CLOSE = "close", _("Raised from a closing")
+    STANDALONE = "standalone", _("Recorded on its own")
+
+
+class Obstacle(models.Model):
+    """An obstacle to cooperation (hinder för samverkan); reported monthly to the health directors."""
+
+    category = models.CharField(_("category"), max_length=20, choices=ObstacleCategory.choices)
+    text = models.TextField(_("description"), help_text=_("No personal data: this text goes into the monthly report."))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="obstacles", verbose_name=_("region"))
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="obstacles",
+        verbose_name=_("request"),
+    )
+    source = models.CharField(_("source"), max_length=12, choices=ObstacleSource.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("obstacle to cooperation")
+        verbose_name_plural = _("obstacles to cooperation")
+        constraints = [
+            models.CheckConstraint(condition=Q(category__in=ObstacleCategory.values), name="obstacle_category_valid"),
+            models.CheckConstraint(condition=Q(source__in=ObstacleSource.values), name="obstacle_source_valid"),
+            models.CheckConstraint(
+                condition=Q(source=ObstacleSource.STANDALONE) | Q(referral__isnull=False),
+                name="obstacle_from_a_request_has_it",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.created_at:%Y-%m-%d}"

@@ -8,24 +8,30 @@ workers can never both move the same request), and append an event in the same t
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.selectors import user_scopes
+from capacity.models import CapacityOffer
 from organisations.models import Region, Unit
 from referrals import clock
 from referrals.lifecycle import TRANSITIONS, Action, is_allowed
 from referrals.models import (
     CloseReason,
+    ContactRecord,
     DeclineReason,
     EventKind,
+    Obstacle,
+    ObstacleCategory,
+    ObstacleSource,
     Patient,
     ReferenceSequence,
     Referral,
@@ -34,6 +40,7 @@ from referrals.models import (
     WaitPause,
     WithdrawReason,
 )
+from referrals.notifications import queue_notification
 from referrals.personal_numbers import normalize_personal_number
 from referrals.selectors import diagnosis_group_for_code, referral_roles
 
@@ -259,7 +266,7 @@ def _transition(
         updated = Referral.objects.filter(pk=locked.pk, status=locked.status).update(**values, updated_at=when)
         if updated != 1:  # the row lock makes this rare; the conditional update makes it safe anyway
             raise TransitionNotAllowed(_("Someone else changed the request at the same time. Reload the page."))
-        ReferralEvent.objects.create(
+        event = ReferralEvent.objects.create(
             referral=locked,
             kind=transition.event,
             from_status=locked.status,
@@ -270,6 +277,7 @@ def _transition(
             note=note,
             receiving_unit_id=values.get("receiving_unit_id", locked.receiving_unit_id),
         )
+        queue_notification(event)
     referral.refresh_from_db()
     return referral
 
@@ -285,40 +293,124 @@ def referral_take(*, referral: Referral, by, at: datetime | None = None) -> Refe
     return _transition(referral=referral, action=Action.TAKE, by=by, at=at)
 
 
-def referral_propose(*, referral: Referral, by, unit: Unit, note: str = "", at: datetime | None = None) -> Referral:
+def referral_propose(
+    *, referral: Referral, by, unit: Unit, reason: str = "", note: str = "", at: datetime | None = None
+) -> Referral:
+    """Propose a receiving unit: one the matching service ranks, or any other unit with a written reason."""
+    from capacity.matching import rank_receiving_units
+
     if unit.hospital.region_id == referral.sending_unit.hospital.region_id:
         raise ValidationError({"unit": _("Choose a unit in another region than the sending region.")})
+    if not reason.strip():
+        ranked = {p.unit_id for p in rank_receiving_units(referral).proposals}
+        if unit.pk not in ranked:
+            raise ValidationError(
+                {"reason": _("The unit has no matching free capacity: say why you propose it anyway.")}
+            )
+    text = "\n".join(part for part in (reason.strip(), note.strip()) if part)
     return _transition(
-        referral=referral, action=Action.PROPOSE, by=by, at=at, note=note, changes={"receiving_unit_id": unit.pk}
+        referral=referral, action=Action.PROPOSE, by=by, at=at, note=text, changes={"receiving_unit_id": unit.pk}
     )
 
 
-def referral_accept(*, referral: Referral, by, planned_date: date, note: str = "", at: datetime | None = None):
-    return _transition(
-        referral=referral,
-        action=Action.ACCEPT,
-        by=by,
-        at=at,
-        note=note,
-        changes={"planned_date": planned_date, "accepted_at": _now(at)},
-    )
+class NoFreeSlot(TransitionNotAllowed):
+    """The chosen capacity offer has no free slot left (another acceptance took the last one)."""
 
 
-def referral_decline(*, referral: Referral, by, reason: str, note: str = "", at: datetime | None = None) -> Referral:
+def referral_accept(
+    *,
+    referral: Referral,
+    by,
+    planned_date: date,
+    offer: CapacityOffer | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> Referral:
+    """Accept with a planned date, reserving one slot of the chosen offer in the same transaction.
+
+    The slot is claimed by a conditional UPDATE (`reserved_slots < slots`): of two acceptances racing
+    for the last slot, PostgreSQL lets exactly one update the row; the other finds no row to update
+    and gets NoFreeSlot, and its whole transaction (the status change included) is rolled back.
+    """
+    if offer is not None:
+        if offer.unit_id != referral.receiving_unit_id or offer.diagnosis_group_id != referral.diagnosis_group_id:
+            raise ValidationError({"offer": _("Choose capacity of your own unit for this diagnosis group.")})
+        if not offer.week_start <= planned_date <= offer.week_start + timedelta(days=6):
+            raise ValidationError({"planned_date": _("The planned date must fall in the week of the chosen capacity.")})
+    with transaction.atomic():
+        referral = _transition(
+            referral=referral,
+            action=Action.ACCEPT,
+            by=by,
+            at=at,
+            note=note,
+            changes={
+                "planned_date": planned_date,
+                "accepted_at": _now(at),
+                "reserved_offer_id": offer.pk if offer else None,
+            },
+        )
+        if offer is not None:
+            claimed = (
+                CapacityOffer.objects.active()
+                .filter(pk=offer.pk, reserved_slots__lt=F("slots"))
+                .update(reserved_slots=F("reserved_slots") + 1)
+            )
+            if claimed != 1:
+                raise NoFreeSlot(
+                    _("The last free slot of week %(week)s was just taken by another patient. Choose another week.")
+                    % {"week": offer.week_label}
+                )
+    return referral
+
+
+def _release_reservation(referral: Referral) -> None:
+    if referral.reserved_offer_id:
+        CapacityOffer.objects.filter(pk=referral.reserved_offer_id, reserved_slots__gt=0).update(
+            reserved_slots=F("reserved_slots") - 1
+        )
+
+
+def referral_decline(
+    *,
+    referral: Referral,
+    by,
+    reason: str,
+    note: str = "",
+    obstacle_category: str = "",
+    obstacle_text: str = "",
+    at: datetime | None = None,
+) -> Referral:
+    """Decline: the request goes back to review and the proposal ends. Optionally raise an obstacle."""
     if reason not in DeclineReason.values:
         raise ValidationError({"reason": _("Choose a reason from the list.")})
-    return _transition(
-        referral=referral,
-        action=Action.DECLINE,
-        by=by,
-        at=at,
-        reason=reason,
-        note=note,
-        changes={"receiving_unit_id": None},
-    )
+    with transaction.atomic():
+        receiving_unit = referral.receiving_unit
+        referral = _transition(
+            referral=referral,
+            action=Action.DECLINE,
+            by=by,
+            at=at,
+            reason=reason,
+            note=note,
+            changes={"receiving_unit_id": None},
+        )
+        if obstacle_category and receiving_unit is not None:
+            obstacle_record(
+                by=by,
+                category=obstacle_category,
+                text=obstacle_text or note,
+                region=receiving_unit.hospital.region,
+                referral=referral,
+                source=ObstacleSource.DECLINE,
+                at=at,
+            )
+    return referral
 
 
 def referral_complete(*, referral: Referral, by, care_given_date: date, at: datetime | None = None) -> Referral:
+    if care_given_date > timezone.localdate():
+        raise ValidationError({"care_given_date": _("The date care was given cannot be in the future.")})
     return _transition(
         referral=referral,
         action=Action.COMPLETE,
@@ -329,22 +421,145 @@ def referral_complete(*, referral: Referral, by, care_given_date: date, at: date
 
 
 def referral_withdraw(*, referral: Referral, by, reason: str, note: str = "", at: datetime | None = None) -> Referral:
+    """Withdraw an open request; an accepted one gives its reserved slot back."""
     if reason not in WithdrawReason.values:
         raise ValidationError({"reason": _("Choose a reason from the list.")})
-    return _transition(
-        referral=referral,
-        action=Action.WITHDRAW,
-        by=by,
-        at=at,
-        reason=reason,
-        note=note,
-        changes={"closed_at": _now(at), "receiving_unit_id": None, "planned_date": None},
-    )
+    with transaction.atomic():
+        held = Referral.objects.filter(pk=referral.pk).values_list("reserved_offer_id", flat=True).first()
+        referral = _transition(
+            referral=referral,
+            action=Action.WITHDRAW,
+            by=by,
+            at=at,
+            reason=reason,
+            note=note,
+            changes={"closed_at": _now(at), "receiving_unit_id": None, "planned_date": None, "reserved_offer_id": None},
+        )
+        if held:
+            CapacityOffer.objects.filter(pk=held, reserved_slots__gt=0).update(reserved_slots=F("reserved_slots") - 1)
+    return referral
 
 
-def referral_close(*, referral: Referral, by, reason: str, note: str = "", at: datetime | None = None) -> Referral:
+def referral_close(
+    *,
+    referral: Referral,
+    by,
+    reason: str,
+    note: str = "",
+    obstacle_category: str = "",
+    obstacle_text: str = "",
+    at: datetime | None = None,
+) -> Referral:
+    """Close without coordination, with a reason; optionally raise an obstacle to cooperation."""
     if reason not in CloseReason.values:
         raise ValidationError({"reason": _("Choose a reason from the list.")})
-    return _transition(
-        referral=referral, action=Action.CLOSE, by=by, at=at, reason=reason, note=note, changes={"closed_at": _now(at)}
+    with transaction.atomic():
+        referral = _transition(
+            referral=referral,
+            action=Action.CLOSE,
+            by=by,
+            at=at,
+            reason=reason,
+            note=note,
+            changes={"closed_at": _now(at)},
+        )
+        if obstacle_category:
+            obstacle_record(
+                by=by,
+                category=obstacle_category,
+                text=obstacle_text or note,
+                region=referral.sending_unit.hospital.region,
+                referral=referral,
+                source=ObstacleSource.CLOSE,
+                at=at,
+            )
+    return referral
+
+
+def contact_record(
+    *,
+    referral: Referral,
+    by,
+    sending_person: str,
+    receiving_person: str,
+    contacted_at: datetime,
+    note: str = "",
+) -> ContactRecord:
+    """Record that the sending and receiving units have spoken (the SOT representative's job)."""
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().select_related("sending_unit__hospital").get(pk=referral.pk)
+        if Role.SOT_REPRESENTATIVE not in referral_roles(by, locked):
+            raise PermissionDenied
+        if locked.status not in (ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED):
+            raise TransitionNotAllowed(_("Contact can be recorded once a receiving unit has been proposed."))
+        if contacted_at > timezone.now():
+            raise ValidationError({"contacted_at": _("The contact cannot be in the future.")})
+        contact = ContactRecord.objects.create(
+            referral=locked,
+            sending_person=sending_person,
+            receiving_person=receiving_person,
+            contacted_at=contacted_at,
+            note=note,
+            recorded_by=by,
+        )
+        ReferralEvent.objects.create(
+            referral=locked,
+            kind=EventKind.CONTACT,
+            from_status=locked.status,
+            to_status=locked.status,
+            actor=by,
+            receiving_unit_id=locked.receiving_unit_id,
+            note=_("%(sending)s (sending unit) and %(receiving)s (receiving unit), %(when)s")
+            % {
+                "sending": sending_person,
+                "receiving": receiving_person,
+                "when": timezone.localtime(contacted_at).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
+    return contact
+
+
+def obstacle_record(
+    *,
+    by,
+    category: str,
+    text: str,
+    region: Region,
+    referral: Referral | None = None,
+    source: str = ObstacleSource.STANDALONE,
+    at: datetime | None = None,
+) -> Obstacle:
+    """Record an obstacle to cooperation, on its own or raised from a decline or a closing."""
+    if category not in ObstacleCategory.values:
+        raise ValidationError({"obstacle_category": _("Choose a category from the list.")})
+    if not text.strip():
+        raise ValidationError({"obstacle_text": _("Describe the obstacle.")})
+    # Those who act for the region record its obstacles: its SOT representatives, and the staff of
+    # its receiving units when they decline a patient.
+    scopes = user_scopes(by)
+    acts_for_region = region.pk in scopes.sot_regions or (
+        Unit.objects.filter(pk__in=scopes.receiving_units, hospital__region=region).exists()
     )
+    if not acts_for_region:
+        raise PermissionDenied
+    obstacle = Obstacle.objects.create(
+        category=category,
+        text=text.strip(),
+        region=region,
+        referral=referral,
+        source=source,
+        created_by=by,
+        created_at=_now(at),
+    )
+    if referral is not None:
+        ReferralEvent.objects.create(
+            referral=referral,
+            kind=EventKind.OBSTACLE,
+            from_status=referral.status,
+            to_status=referral.status,
+            actor=by,
+            at=_now(at),
+            reason=category,
+            note=text.strip(),
+        )
+    return obstacle

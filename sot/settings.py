@@ -164,6 +164,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sot@localhost")
+# Links in e-mails point here (the only thing an e-mail says besides the reference number).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an inactivity limit, not a fixed one

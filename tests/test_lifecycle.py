@@ -52,7 +52,9 @@ def _perform(action, referral, user, world):
     calls = {
         Action.SUBMIT: lambda: services.referral_submit(referral=referral, by=user),
         Action.TAKE: lambda: services.referral_take(referral=referral, by=user),
-        Action.PROPOSE: lambda: services.referral_propose(referral=referral, by=user, unit=world.neighbour_unit),
+        Action.PROPOSE: lambda: services.referral_propose(
+            referral=referral, by=user, unit=world.neighbour_unit, reason="Telefonkontakt: plats finns."
+        ),
         Action.ACCEPT: lambda: services.referral_accept(
             referral=referral, by=user, planned_date=today + timedelta(days=7)
         ),
@@ -125,11 +127,11 @@ def test_full_path_writes_one_event_per_step(world):
     assert referral.care_guarantee_deadline == referral.decision_date + timedelta(days=90)
     services.referral_submit(referral=referral, by=world.unit_staff)
     services.referral_take(referral=referral, by=world.sot)
-    services.referral_propose(referral=referral, by=world.sot, unit=world.neighbour_unit)
+    services.referral_propose(referral=referral, by=world.sot, unit=world.neighbour_unit, reason="Har plats.")
     services.referral_decline(referral=referral, by=world.receiving_staff, reason=DeclineReason.NO_CAPACITY)
     referral.refresh_from_db()
     assert referral.status == S.IN_REVIEW and referral.receiving_unit is None  # a decline releases the unit
-    services.referral_propose(referral=referral, by=world.sot, unit=world.neighbour_unit)
+    services.referral_propose(referral=referral, by=world.sot, unit=world.neighbour_unit, reason="Har plats.")
     services.referral_accept(
         referral=referral, by=world.receiving_staff, planned_date=timezone.localdate() + timedelta(days=5)
     )
