@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Region, Unit
 from referrals.icd10 import Icd10Code, lookup_icd10
-from referrals.models import MedicalPriority, Referral, WaitPause, WithdrawReason
+from referrals.models import (
+    CloseReason,
+    DeclineReason,
+    MedicalPriority,
+    ObstacleCategory,
+    Referral,
+    WaitPause,
+    WithdrawReason,
+)
 from referrals.personal_numbers import format_personal_number, normalize_personal_number
 from referrals.services import DRAFT_FIELDS
 
@@ -226,3 +234,129 @@ class WaitPauseForm(forms.ModelForm):
 
     def _post_clean(self):
         pass  # the service validates the pause against its request
+
+
+OBSTACLE_HELP = _("Raise an obstacle to cooperation if something beyond this patient stands in the way.")
+
+
+class _ObstacleFields(forms.Form):
+    obstacle_category = forms.ChoiceField(
+        label=_("Obstacle to cooperation"),
+        required=False,
+        choices=[("", _("– none –")), *ObstacleCategory.choices],
+        help_text=OBSTACLE_HELP,
+    )
+    obstacle_text = forms.CharField(
+        label=_("Describe the obstacle"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("No personal data: the text goes into the monthly report."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("obstacle_category") and not (cleaned.get("obstacle_text") or cleaned.get("note")):
+            self.add_error("obstacle_text", _("Describe the obstacle."))
+        return cleaned
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("No personal data: the note is seen by everyone who handles the request."),
+    )
+
+
+class ProposeForm(NoteForm):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Receiving unit"))
+    reason = forms.CharField(
+        label=_("Why this unit"),
+        required=False,
+        max_length=300,
+        help_text=_("Required when the unit has no matching free capacity in SOT."),
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = (
+            Unit.objects.filter(is_active=True)
+            .exclude(hospital__region_id=referral.sending_unit.hospital.region_id)
+            .select_related("hospital__region")
+            .order_by("hospital__region__name", "hospital__name", "name")
+        )
+        self.fields["unit"].label_from_instance = lambda u: f"{u.hospital.region.name} – {u}"
+        self.order_fields(["unit", "reason", "note"])
+
+
+class ContactForm(forms.Form):
+    sending_person = forms.CharField(label=_("Who at the sending unit"), max_length=120)
+    receiving_person = forms.CharField(label=_("Who at the receiving unit"), max_length=120)
+    contacted_at = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"placeholder": "ÅÅÅÅ-MM-DD TT:MM", "autocomplete": "off"}),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class AcceptForm(NoteForm):
+    offer = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Capacity"),
+        required=False,
+        empty_label=_("Outside published capacity"),
+        help_text=_("One slot of the chosen week is reserved for the patient."),
+    )
+    planned_date = forms.DateField(label=_("Planned date of care"), widget=_date_input())
+
+    def __init__(self, *args, offers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = offers
+        self.fields["offer"].label_from_instance = _offer_label
+        if offers:
+            self.fields["offer"].initial = offers[0]
+        self.order_fields(["offer", "planned_date", "note"])
+
+
+def _offer_label(offer) -> str:
+    return _("Week %(week)s (from %(monday)s), %(care_type)s, %(free)s free of %(slots)s") % {
+        "week": offer.week_label,
+        "monday": offer.week_start.isoformat(),
+        "care_type": offer.get_care_type_display().lower(),
+        "free": offer.free_slots,
+        "slots": offer.slots,
+    }
+
+
+class DeclineForm(_ObstacleFields, NoteForm):
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("– choose –")), *DeclineReason.choices])
+
+    field_order = ["reason", "note", "obstacle_category", "obstacle_text"]
+
+
+class CloseForm(_ObstacleFields, NoteForm):
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("– choose –")), *CloseReason.choices])
+
+    field_order = ["reason", "note", "obstacle_category", "obstacle_text"]
+
+
+class CompleteForm(forms.Form):
+    care_given_date = forms.DateField(label=_("Date care was given"), widget=_date_input())
+
+
+class ObstacleForm(forms.Form):
+    region = forms.ModelChoiceField(queryset=Region.objects.none(), label=_("Region"))
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("– choose –")), *ObstacleCategory.choices])
+    text = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("No personal data: the text goes into the monthly report."),
+    )
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        if len(regions) == 1:
+            self.fields["region"].initial = regions[0]
+            self.fields["region"].widget = forms.HiddenInput()

@@ -59,6 +59,7 @@ def referral_get_for(user, *, pk: int) -> Referral:
             "diagnosis_group",
             "sending_unit__hospital__region__healthcare_region",
             "receiving_unit__hospital__region__healthcare_region",
+            "reserved_offer",
         )
         .filter(pk=pk)
         .first()
@@ -121,3 +122,55 @@ def wait_status_of(referral: Referral, *, today: date) -> clock.WaitStatus:
 
 def referral_timeline(referral: Referral) -> QuerySet:
     return referral.events.select_related("actor", "receiving_unit__hospital").order_by("at", "id")
+
+
+QUEUE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW, ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED)
+
+
+def sot_queue(user, *, today: date) -> QuerySet[Referral]:
+    """Open requests submitted by the units of the user's SOT regions, most urgent first:
+    past the care-guarantee deadline, then fewest days to the medical target date, then priority,
+    then ASA class (higher first)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    scopes = user_scopes(user)
+    return (
+        referrals_visible_to(user)
+        .filter(sending_unit__hospital__region_id__in=scopes.sot_regions, status__in=QUEUE_STATUSES)
+        .select_related("patient", "priority", "diagnosis_group", "sending_unit__hospital", "receiving_unit__hospital")
+        .prefetch_related("pauses")
+        .annotate(
+            overdue=Case(
+                When(care_guarantee_deadline__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("overdue", "medical_target_date", "priority__sort_order", "-asa_class", "submitted_at", "id")
+    )
+
+
+def receiving_inbox(user) -> QuerySet[Referral]:
+    """What is proposed to, or accepted by, the user's receiving units, soonest first."""
+    scopes = user_scopes(user)
+    return (
+        referrals_visible_to(user)
+        .filter(receiving_unit_id__in=scopes.receiving_units)
+        .select_related(
+            "priority",
+            "diagnosis_group",
+            "sending_unit__hospital__region",
+            "receiving_unit__hospital",
+            "reserved_offer",
+        )
+        .prefetch_related("pauses")
+        .order_by("planned_date", "medical_target_date", "id")
+    )
+
+
+def obstacles_visible_to(user) -> QuerySet:
+    from referrals.models import Obstacle
+
+    return (
+        Obstacle.objects.filter(region_id__in=user_scopes(user).sot_regions)
+        .select_related("region", "referral", "created_by")
+        .order_by("-created_at", "-id")
+    )

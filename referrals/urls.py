@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import views
+from referrals import views, workflow_views
 
 app_name = "referrals"
 
@@ -12,5 +12,12 @@ urlpatterns = [
     path("<int:pk>/edit/", views.referral_edit, name="edit"),
     path("<int:pk>/submit/", views.referral_submit, name="submit"),
     path("<int:pk>/withdraw/", views.referral_withdraw, name="withdraw"),
+    path("<int:pk>/take/", workflow_views.take, name="take"),
+    path("<int:pk>/propose/", workflow_views.propose, name="propose"),
+    path("<int:pk>/contact/", workflow_views.contact, name="contact"),
+    path("<int:pk>/accept/", workflow_views.accept, name="accept"),
+    path("<int:pk>/decline/", workflow_views.decline, name="decline"),
+    path("<int:pk>/complete/", workflow_views.complete, name="complete"),
+    path("<int:pk>/close/", workflow_views.close, name="close"),
     path("<int:pk>/pauses/new/", views.wait_pause_add, name="pause_add"),
 ]

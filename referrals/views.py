@@ -144,6 +144,11 @@ def referral_detail(request, pk: int):
             "can_submit": Action.SUBMIT in actions,
             "can_withdraw": Action.WITHDRAW in actions,
             "can_pause": Role.UNIT_STAFF in roles and referral.is_open,
+            "actions": actions,
+            "can_propose": Action.PROPOSE in actions,
+            "can_contact": Role.SOT_REPRESENTATIVE in roles
+            and referral.status in (ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED),
+            "contacts": referral.contacts.all(),
             "matching": matching,
             "submission_errors": services.referral_submission_errors(referral)
             if referral.status == ReferralStatus.DRAFT
