@@ -88,6 +88,10 @@ TEMPLATES = [
 
 # SQLite file by default so that `make run` needs nothing installed; PostgreSQL by DATABASE_URL.
 DATABASES = {"default": env.database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take the lock when the transaction begins and wait for each other instead of failing
+    # halfway, so row claims (capacity slots, status changes) serialise on SQLite as on PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
