@@ -207,10 +207,23 @@ COMPLICATING = [
     "Levercirros Child-Pugh B.",
 ]
 
+# Obstacles to cooperation as the seeds describe them; no personal data.
+OBSTACLES = [
+    ("legal", "Journaluppgifter kan inte lämnas ut elektroniskt mellan regionerna utan nytt samtycke."),
+    ("it", "Remissen kunde inte skickas mellan journalsystemen; pappersremiss krävdes."),
+    ("economic", "Oklart vilken självkostnadsersättning som gäller för vårdtjänsten."),
+    ("capacity", "Narkos- och IVA-kapacitet saknas för ASA IV-patienter under perioden."),
+    ("transport", "Liggande transport mellan sjukhusen kunde inte ordnas i tid."),
+    ("patient_declined", "Patienten ville inte resa till annan region."),
+]
+
 # Target share of each final state; recent requests cannot have come far.
 FINAL_STATES = [
     ("draft", 5), ("submitted", 10), ("in_review", 12), ("proposed", 10), ("accepted", 20),
     ("completed", 23), ("withdrawn", 8), ("closed", 12),
+]  # fmt: skip
+OLD_FINAL_STATES = [
+    ("in_review", 3), ("accepted", 4), ("completed", 63), ("withdrawn", 12), ("closed", 18),
 ]  # fmt: skip
 STEPS = ["draft", "submitted", "in_review", "proposed", "accepted", "completed"]
 FEATURED_SENDING_UNITS = {a.scope for a in DEMO_ACCOUNTS if a.role == Role.UNIT_STAFF}
@@ -251,8 +264,10 @@ def seed_demo_referrals(*, count: int = 200, today: date | None = None, seed: in
     for _ in range(count):
         unit = rng.choice(featured) if featured and rng.random() < 0.3 else rng.choice(sending_units)
         created_on = today - timedelta(days=rng.randrange(0, 182))
-        final = rng.choices([s for s, _w in FINAL_STATES], weights=[w for _s, w in FINAL_STATES])[0]
         age = (today - created_on).days
+        # Most requests older than two months have been dealt with; a few still wait, overdue.
+        states = FINAL_STATES if age <= 60 else OLD_FINAL_STATES
+        final = rng.choices([s for s, _w in states], weights=[w for _s, w in states])[0]
         with transaction.atomic():
             _seed_one(rng, unit, units, created_on, final, age, today, priorities, groups_by_specialty, staff, sot)
         created += 1
@@ -317,7 +332,10 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
     if target == "closed":
         if (at := step(10)) is not None:
             reason = rng.choice(CloseReason.values)
-            services.referral_close(referral=referral, by=sot_user, reason=reason, at=at, note="")
+            category, text = rng.choice(OBSTACLES) if rng.random() < 0.5 else ("", "")
+            services.referral_close(
+                referral=referral, by=sot_user, reason=reason, at=at, obstacle_category=category, obstacle_text=text
+            )
         return
     if target == "in_review":
         return
@@ -328,8 +346,14 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
         services.referral_propose(referral=referral, by=sot_user, unit=first, reason=DEMO_PROPOSAL_REASON, at=at)
         if (at := step(3)) is None:
             return
+        category, text = rng.choice(OBSTACLES) if rng.random() < 0.4 else ("", "")
         services.referral_decline(
-            referral=referral, by=staff[first.code], reason=rng.choice(DeclineReason.values), at=at
+            referral=referral,
+            by=staff[first.code],
+            reason=rng.choice(DeclineReason.values),
+            obstacle_category=category,
+            obstacle_text=text,
+            at=at,
         )
     featured = [u for u in candidates if u.code in FEATURED_RECEIVING_UNITS]
     if featured and rng.random() < 0.5:
@@ -346,6 +370,8 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
     if target == "proposed" or (at := step(4)) is None:
         return
     planned = clock_at + timedelta(days=rng.randrange(7, 35))
+    if target != "completed" and planned < today:  # accepted and still waiting: care lies ahead
+        planned = today + timedelta(days=rng.randrange(3, 30))
     services.referral_accept(referral=referral, by=staff[receiver.code], planned_date=planned, at=at)
     if target == "completed" and planned < today:
         services.referral_complete(

@@ -129,8 +129,9 @@ QUEUE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW, ReferralSt
 
 def sot_queue(user, *, today: date) -> QuerySet[Referral]:
     """Open requests submitted by the units of the user's SOT regions, most urgent first:
-    past the care-guarantee deadline, then fewest days to the medical target date, then priority,
-    then ASA class (higher first)."""
+    past the care-guarantee deadline and not yet accepted, then fewest days to the medical target
+    date, then priority, then ASA class (higher first). An accepted request past the deadline
+    already has its date, so it does not push unplaced patients down."""
     from django.db.models import Case, IntegerField, Value, When
 
     scopes = user_scopes(user)
@@ -141,7 +142,13 @@ def sot_queue(user, *, today: date) -> QuerySet[Referral]:
         .prefetch_related("pauses")
         .annotate(
             overdue=Case(
-                When(care_guarantee_deadline__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
+                When(
+                    care_guarantee_deadline__lt=today,
+                    status__in=[ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW, ReferralStatus.PROPOSED],
+                    then=Value(0),
+                ),
+                default=Value(1),
+                output_field=IntegerField(),
             )
         )
         .order_by("overdue", "medical_target_date", "priority__sort_order", "-asa_class", "submitted_at", "id")

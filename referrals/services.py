@@ -277,7 +277,8 @@ def _transition(
             note=note,
             receiving_unit_id=values.get("receiving_unit_id", locked.receiving_unit_id),
         )
-        queue_notification(event)
+        if at is None:  # events recorded with their historical time (imports, the demo) notify nobody
+            queue_notification(event)
     referral.refresh_from_db()
     return referral
 
