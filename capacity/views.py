@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from capacity import services
 from capacity.forms import CapacityOfferForm, SlotsForm
 from capacity.selectors import offer_get_for, offers_of_units, receiving_units_of
+from sot.forms import add_service_errors
 
 
 def _units(user):
@@ -21,16 +22,6 @@ def _units(user):
     if not units:
         raise PermissionDenied
     return units
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @require_GET
@@ -50,7 +41,7 @@ def offer_create(request):
         try:
             offers = services.capacity_publish(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             published = ngettext(
                 "%(n)s weekly offer was published.", "%(n)s weekly offers were published.", len(offers)
@@ -69,7 +60,7 @@ def offer_change(request, pk: int):
         try:
             services.capacity_change_slots(by=request.user, offer=offer, slots=form.cleaned_data["slots"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The number of slots was changed."))
             return redirect("capacity:list")

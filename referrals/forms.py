@@ -23,6 +23,7 @@ from referrals.models import (
 )
 from referrals.personal_numbers import format_personal_number, normalize_personal_number
 from referrals.services import DRAFT_FIELDS
+from sot.forms import add_service_errors
 
 ERROR_DECISION_IN_FUTURE = _("The decision date cannot be in the future.")
 ERROR_TARGET_BEFORE_DECISION = _("The medical target date cannot be before the decision date.")
@@ -196,10 +197,7 @@ class ReferralForm(forms.ModelForm):
 
     def add_service_errors(self, error) -> None:
         """Put the service's field errors next to their fields (the diagnosis group belongs to the code)."""
-        for field, messages in error.message_dict.items():
-            target = {"diagnosis_group": "icd10_code", "patient": "personal_number"}.get(field, field)
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
+        add_service_errors(self, error, aliases={"diagnosis_group": "icd10_code", "patient": "personal_number"})
 
 
 def _safe_lookup(code: str) -> Icd10Code | None:

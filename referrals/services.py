@@ -365,11 +365,10 @@ def referral_accept(
     return referral
 
 
-def _release_reservation(referral: Referral) -> None:
-    if referral.reserved_offer_id:
-        CapacityOffer.objects.filter(pk=referral.reserved_offer_id, reserved_slots__gt=0).update(
-            reserved_slots=F("reserved_slots") - 1
-        )
+def _release_slot(offer_id: int | None) -> None:
+    """Give one reserved slot back to its offer."""
+    if offer_id:
+        CapacityOffer.objects.filter(pk=offer_id, reserved_slots__gt=0).update(reserved_slots=F("reserved_slots") - 1)
 
 
 def referral_decline(
@@ -436,8 +435,7 @@ def referral_withdraw(*, referral: Referral, by, reason: str, note: str = "", at
             note=note,
             changes={"closed_at": _now(at), "receiving_unit_id": None, "planned_date": None, "reserved_offer_id": None},
         )
-        if held:
-            CapacityOffer.objects.filter(pk=held, reserved_slots__gt=0).update(reserved_slots=F("reserved_slots") - 1)
+        _release_slot(held)
     return referral
 
 

@@ -31,6 +31,7 @@ from referrals.selectors import (
     unit_referrals,
     wait_status_of,
 )
+from sot.forms import add_service_errors
 
 PAGE_SIZE = 25
 SUBMITTED_MESSAGE = gettext_lazy("%(ref)s was submitted to the region's SOT representatives.")
@@ -209,9 +210,7 @@ def wait_pause_add(request, pk: int):
         try:
             services.wait_pause_add(referral=referral, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The pause was recorded and the care-guarantee deadline moved."))
             return redirect("referrals:detail", pk=referral.pk)

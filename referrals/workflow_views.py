@@ -44,18 +44,9 @@ from referrals.selectors import (
     status_counts,
     wait_status_of,
 )
+from sot.forms import add_service_errors
 
 PAGE_SIZE = 25
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @require_GET
@@ -127,7 +118,7 @@ def _step(
         try:
             perform(referral, form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except services.TransitionNotAllowed as exc:
             if isinstance(exc, services.NoFreeSlot):
                 form.add_error("offer", exc.message)
@@ -289,7 +280,7 @@ def contact(request, pk: int):
         try:
             services.contact_record(referral=referral, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except services.TransitionNotAllowed as exc:
             messages.error(request, exc.message)
             return redirect("referrals:detail", pk=referral.pk)
@@ -332,7 +323,7 @@ def obstacle_create(request):
         try:
             services.obstacle_record(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The obstacle was recorded."))
             return redirect("work:obstacles")
