@@ -15,6 +15,7 @@ from referrals.icd10 import Icd10Code, lookup_icd10
 from referrals.models import (
     CloseReason,
     DeclineReason,
+    DiagnosisGroup,
     MedicalPriority,
     ObstacleCategory,
     Referral,
@@ -358,3 +359,11 @@ class ObstacleForm(forms.Form):
         if len(regions) == 1:
             self.fields["region"].initial = regions[0]
             self.fields["region"].widget = forms.HiddenInput()
+
+
+class GroupCorrectionForm(NoteForm):
+    diagnosis_group = forms.ModelChoiceField(
+        queryset=DiagnosisGroup.objects.filter(is_active=True), label=_("Diagnosis group")
+    )
+
+    field_order = ["diagnosis_group", "note"]

@@ -429,6 +429,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Closed without coordination")
     CONTACT = "contact", _("Contact established")
     OBSTACLE = "obstacle", _("Obstacle to cooperation recorded")
+    GROUP_CORRECTED = "group_corrected", _("Diagnosis group corrected")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

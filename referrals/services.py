@@ -28,6 +28,7 @@ from referrals.models import (
     CloseReason,
     ContactRecord,
     DeclineReason,
+    DiagnosisGroup,
     EventKind,
     Obstacle,
     ObstacleCategory,
@@ -562,3 +563,31 @@ def obstacle_record(
             note=text.strip(),
         )
     return obstacle
+
+
+def referral_correct_group(*, referral: Referral, by, diagnosis_group: DiagnosisGroup, note: str = "") -> Referral:
+    """The SOT representative may correct the diagnosis group the code mapped to; the report counts by it."""
+    with transaction.atomic():
+        locked = (
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("sending_unit__hospital", "diagnosis_group")
+            .get(pk=referral.pk)
+        )
+        if Role.SOT_REPRESENTATIVE not in referral_roles(by, locked):
+            raise PermissionDenied
+        if locked.submitted_at is None:
+            raise TransitionNotAllowed(_("The diagnosis group of a draft follows its ICD-10 code."))
+        if locked.diagnosis_group_id == diagnosis_group.pk:
+            return locked
+        previous = locked.diagnosis_group
+        Referral.objects.filter(pk=locked.pk).update(diagnosis_group=diagnosis_group, updated_at=timezone.now())
+        ReferralEvent.objects.create(
+            referral=locked,
+            kind=EventKind.GROUP_CORRECTED,
+            from_status=locked.status,
+            to_status=locked.status,
+            actor=by,
+            note=f"{previous or '–'} → {diagnosis_group}" + (f"\n{note.strip()}" if note.strip() else ""),
+        )
+    referral.refresh_from_db()
+    return referral

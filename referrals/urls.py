@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/decline/", workflow_views.decline, name="decline"),
     path("<int:pk>/complete/", workflow_views.complete, name="complete"),
     path("<int:pk>/close/", workflow_views.close, name="close"),
+    path("<int:pk>/group/", workflow_views.correct_group, name="correct_group"),
     path("<int:pk>/pauses/new/", views.wait_pause_add, name="pause_add"),
 ]

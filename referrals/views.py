@@ -150,6 +150,7 @@ def referral_detail(request, pk: int):
             "can_contact": Role.SOT_REPRESENTATIVE in roles
             and referral.status in (ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED),
             "contacts": referral.contacts.all(),
+            "can_correct_group": Role.SOT_REPRESENTATIVE in roles and referral.submitted_at is not None,
             "matching": matching,
             "submission_errors": services.referral_submission_errors(referral)
             if referral.status == ReferralStatus.DRAFT

@@ -29,6 +29,7 @@ from referrals.forms import (
     CompleteForm,
     ContactForm,
     DeclineForm,
+    GroupCorrectionForm,
     NoteForm,
     ObstacleForm,
     ProposeForm,
@@ -335,6 +336,37 @@ def obstacle_create(request):
             "title": _("Record an obstacle to cooperation"),
             "intro": _("Obstacles go to the monthly report to the health directors."),
             "submit_label": _("Record"),
+            "submit_class": "btn-primary",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def correct_group(request, pk: int):
+    referral = referral_get_for(request.user, pk=pk)
+    if Role.SOT_REPRESENTATIVE not in referral_roles(request.user, referral):
+        raise PermissionDenied
+    form = GroupCorrectionForm(request.POST or None, initial={"diagnosis_group": referral.diagnosis_group_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_correct_group(referral=referral, by=request.user, **form.cleaned_data)
+        except services.TransitionNotAllowed as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The diagnosis group was corrected."))
+        return redirect("referrals:detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/step.html",
+        {
+            "form": form,
+            "referral": referral,
+            "title": _("Correct the diagnosis group"),
+            "intro": _(
+                "The monthly report counts patients by diagnosis group. Correct it when the code's group does not fit."
+            ),
+            "submit_label": _("Save"),
             "submit_class": "btn-primary",
         },
     )
