@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sot.settings")
 
@@ -8,8 +9,16 @@ app = Celery("sot")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic tasks are declared here, in code, next to the app (filled by the report issue).
-app.conf.beat_schedule = {}
+# Periodic tasks are declared here, in code, next to the app. Times are Europe/Stockholm
+# (CELERY_TIMEZONE), so daylight saving time is followed.
+app.conf.beat_schedule = {
+    # At 06:00 on the 1st of every month: build last month's report for every region and
+    # every healthcare region, in time for the health directors' morning.
+    "monthly-reports": {
+        "task": "reports.build_last_month_everywhere",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
+}
 
 
 @app.task(name="sot.ping")

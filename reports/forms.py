@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reports.scopes import scope_from_key
+
+
+def past_months(count: int = 13) -> list[date]:
+    first = timezone.localdate().replace(day=1)
+    months = []
+    for _i in range(count):
+        first = (first.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return months
+
+
+class BuildReportForm(forms.Form):
+    month = forms.TypedChoiceField(label=_("Month"), coerce=date.fromisoformat)
+    scope = forms.ChoiceField(label=_("Scope"))
+
+    def __init__(self, *args, scopes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [(m.isoformat(), f"{m:%Y-%m}") for m in past_months()]
+        self.fields["scope"].choices = [(s.key, s.label) for s in scopes]
+        if len(scopes) == 1:
+            self.fields["scope"].widget = forms.HiddenInput()
+            self.fields["scope"].initial = scopes[0].key
+
+    def clean_scope(self):
+        return scope_from_key(self.cleaned_data["scope"])

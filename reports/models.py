@@ -1,0 +1,63 @@
+"""Stored monthly reports: figures (aggregates only, never a patient) and their three files."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    BUILDING = "building", _("Building")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def report_path(instance: MonthlyReport, filename: str) -> str:
+    return f"reports/{instance.month:%Y-%m}/{filename}"
+
+
+class MonthlyReport(models.Model):
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    scope_key = models.CharField(_("scope"), max_length=80)
+    scope_label = models.CharField(_("scope name"), max_length=120)
+    status = models.CharField(_("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    figures = models.JSONField(_("figures"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    built_at = models.DateTimeField(_("built"), null=True, blank=True)
+    csv_file = models.FileField(_("CSV"), upload_to=report_path, blank=True)
+    xlsx_file = models.FileField(_("XLSX"), upload_to=report_path, blank=True)
+    pdf_file = models.FileField(_("PDF"), upload_to=report_path, blank=True)
+
+    class Meta:
+        ordering = ["-month", "scope_key"]
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "scope_key"], name="report_unique_month_scope"),
+            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="report_status_valid"),
+            models.CheckConstraint(condition=Q(month__day=1), name="report_month_first_day"),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.READY) | Q(built_at__isnull=False, figures__isnull=False),
+                name="report_ready_has_figures",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.scope_key}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ReportStatus.QUEUED, ReportStatus.BUILDING)

@@ -1,0 +1,41 @@
+"""Who sees which reports: directors their region or healthcare region (and the regions in it);
+administrators all. Reports hold aggregates only."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.selectors import user_scopes
+from organisations.models import HealthcareRegion, Region
+from reports.models import MonthlyReport
+from reports.scopes import ALL, Scope
+
+
+def scopes_for(user) -> list[Scope]:
+    scopes = user_scopes(user)
+    result: list[Scope] = []
+    if scopes.is_administrator:
+        result.append(Scope(ALL))
+        result += [Scope("healthcare_region", healthcare_region=hr) for hr in HealthcareRegion.objects.all()]
+        result += [Scope("region", region=r) for r in Region.objects.all()]
+        return result
+    for hr in HealthcareRegion.objects.filter(pk__in=scopes.director_healthcare_regions):
+        result.append(Scope("healthcare_region", healthcare_region=hr))
+    regions = Region.objects.filter(pk__in=scopes.director_regions) | Region.objects.filter(
+        healthcare_region_id__in=scopes.director_healthcare_regions
+    )
+    result += [Scope("region", region=r) for r in regions.distinct().order_by("name")]
+    return result
+
+
+def reports_visible_to(user) -> QuerySet[MonthlyReport]:
+    keys = [scope.key for scope in scopes_for(user)]
+    return MonthlyReport.objects.filter(scope_key__in=keys).order_by("-month", "scope_key")
+
+
+def report_get_for(user, *, pk: int) -> MonthlyReport:
+    report = reports_visible_to(user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report

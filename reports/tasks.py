@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from datetime import date
+
+from celery import shared_task
+
+from organisations.models import HealthcareRegion, Region
+from reports.scopes import Scope, scope_from_key
+
+
+@shared_task(
+    name="reports.build_monthly_report",
+    autoretry_for=(Exception,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=5,
+    acks_late=True,
+)
+def build_monthly_report(month: str, scope_key: str) -> str | None:
+    """Thin task: month (YYYY-MM-DD) and scope key in, the report service does the work."""
+    from reports.services import report_build
+
+    report = report_build(month=date.fromisoformat(month), scope=scope_from_key(scope_key))
+    return report.status if report else None
+
+
+@shared_task(name="reports.build_last_month_everywhere")
+def build_last_month_everywhere() -> int:
+    """The monthly run: last month for every region and every healthcare region."""
+    from reports.services import last_month
+
+    month = last_month().isoformat()
+    scopes = [Scope("region", region=r) for r in Region.objects.all()]
+    scopes += [Scope("healthcare_region", healthcare_region=h) for h in HealthcareRegion.objects.all()]
+    for scope in scopes:
+        build_monthly_report.delay(month, scope.key)
+    return len(scopes)

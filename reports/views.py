@@ -1,0 +1,67 @@
+"""The health directors' reports page. Aggregates only; files only for those who may see them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from reports.forms import BuildReportForm
+from reports.selectors import report_get_for, reports_visible_to, scopes_for
+from reports.services import report_request
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _scopes(user):
+    scopes = scopes_for(user)
+    if not scopes:
+        raise PermissionDenied
+    return scopes
+
+
+@require_GET
+@login_required
+def report_list(request):
+    scopes = _scopes(request.user)
+    reports = list(reports_visible_to(request.user))
+    context = {"reports": reports, "pending": any(r.is_pending for r in reports)}
+    if request.htmx:  # the page polls this fragment while a report is being built
+        return render(request, "reports/_table.html", context)
+    return render(request, "reports/list.html", {**context, "form": BuildReportForm(scopes=scopes)})
+
+
+@require_POST
+@login_required
+def report_build_now(request):
+    scopes = _scopes(request.user)
+    form = BuildReportForm(request.POST, scopes=scopes)
+    if form.is_valid():
+        report_request(month=form.cleaned_data["month"], scope=form.cleaned_data["scope"], by=request.user)
+        messages.success(request, _("The report is being built; this page updates itself."))
+    else:
+        messages.error(request, _("Choose a month that has ended and a scope you may see."))
+    return redirect("reports:list")
+
+
+@require_GET
+@login_required
+def report_download(request, pk: int, fmt: str):
+    report = report_get_for(request.user, pk=pk)
+    file = getattr(report, f"{fmt}_file", None) if fmt in CONTENT_TYPES else None
+    if not file:
+        raise Http404
+    return FileResponse(
+        file.open("rb"),
+        as_attachment=True,
+        filename=file.name.rsplit("/", 1)[-1],
+        content_type=CONTENT_TYPES[fmt],
+    )
