@@ -46,7 +46,7 @@ def report_build_now(request):
     form = BuildReportForm(request.POST, scopes=scopes)
     if form.is_valid():
         report_request(month=form.cleaned_data["month"], scope=form.cleaned_data["scope"], by=request.user)
-        messages.success(request, _("The report is being built; this page updates itself."))
+        messages.success(request, _("The report was ordered; the list shows its status and updates itself."))
     else:
         messages.error(request, _("Choose a month that has ended and a scope you may see."))
     return redirect("reports:list")

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from capacity.demo import seed_demo_capacity
+from reports.demo import seed_demo_reports
 from referrals import demo
 
 
@@ -30,6 +31,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {created} demo requests.")
         else:
             self.stdout.write("Demo requests exist already; nothing changed.")
+        built = seed_demo_reports()
+        if built:
+            self.stdout.write(f"Built last month's report for {built} scopes.")
         offers = seed_demo_capacity()
         if offers:
             self.stdout.write(f"Published {offers} demo capacity offers.")
