@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from capacity.demo import seed_demo_capacity
-from reports.demo import seed_demo_reports
 from referrals import demo
+from reports.demo import seed_demo_reports
 
 
 class Command(BaseCommand):
