@@ -70,10 +70,14 @@ messages-check: install
 
 # Matching benchmark on a PostgreSQL database of its own (created if missing). See README.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sot_bench
+BENCH_REPORT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sot_bench_report
 bench: install
 	@createdb -h 127.0.0.1 -U postgres sot_bench 2>/dev/null || true
+	@createdb -h 127.0.0.1 -U postgres sot_bench_report 2>/dev/null || true
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_matching $(BENCH_ARGS)
+	DEBUG=1 DATABASE_URL=$(BENCH_REPORT_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 DATABASE_URL=$(BENCH_REPORT_DATABASE_URL) $(BIN)/python manage.py bench_report $(BENCH_REPORT_ARGS)
 
 ci:
 	bash .ci/run

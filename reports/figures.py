@@ -42,7 +42,8 @@ def compute_figures(*, month: date, scope: Scope) -> dict:
     start, end = month_window(month)
     in_month = Q(at__gte=start, at__lt=end)
     events = ReferralEvent.objects.filter(in_month, scope.regions_q(SENDING_REGION))
-    accepted_elsewhere = events.filter(kind=EventKind.ACCEPTED).exclude(
+    # "isnull=False" lets the database join the receiving region inner, as hand-written SQL would.
+    accepted_elsewhere = events.filter(kind=EventKind.ACCEPTED, receiving_unit__hospital__region__isnull=False).exclude(
         receiving_unit__hospital__region=F(SENDING_REGION)
     )
 
