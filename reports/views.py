@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from reports.forms import BuildReportForm
 from reports.selectors import report_get_for, reports_visible_to, scopes_for
 from reports.services import report_request
+
+logger = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -59,9 +63,14 @@ def report_download(request, pk: int, fmt: str):
     file = getattr(report, f"{fmt}_file", None) if fmt in CONTENT_TYPES else None
     if not file:
         raise Http404
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:  # the row outlived its file (restored database, lost volume): rebuild it
+        logger.error("report %s: %s file missing", report.pk, fmt)
+        raise Http404 from None
     return FileResponse(
-        file.open("rb"),
+        handle,
         as_attachment=True,
-        filename=file.name.rsplit("/", 1)[-1],
+        filename=f"sot-manadsrapport-{report.month:%Y-%m}-{report.scope_key.replace(':', '-')}.{fmt}",
         content_type=CONTENT_TYPES[fmt],
     )

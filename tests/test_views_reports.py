@@ -101,3 +101,11 @@ def test_a_director_sees_no_patient_page(client, world):
     login(client, world.director)
     assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
     assert client.get(reverse("referrals:withdraw", args=[referral.pk])).status_code == 404
+
+
+def test_a_missing_file_is_404_not_500(client, world):
+    import os
+
+    report = report_build(month=date(2026, 10, 1), scope=Scope("region", region=world.home_region))
+    os.remove(report.pdf_file.path)
+    assert login(client, world.director).get(reverse("reports:download", args=[report.pk, "pdf"])).status_code == 404
