@@ -78,6 +78,11 @@ ADMIN_EXCEPTIONS = {
     "admin:view_on_site": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 404),
     "admin:autocomplete": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
     "admin:password_change_done": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200),
+    # Login-throttling records are written by django-axes only; nobody adds them by hand.
+    **{
+        f"admin:axes_{model}_add": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
+        for model in ("accessattempt", "accessfailurelog", "accesslog")
+    },
 }
 
 
@@ -104,6 +109,11 @@ def objects(world, settings, tmp_path):
     seed_reference_data()  # every admin model has a row to open
     group = DiagnosisGroup.objects.get(code="artros-hoft-kna")
     Group.objects.create(name="SOT-gruppen")
+    # The login-throttling admin pages need rows: one failed and one successful login make them.
+    from django.test import Client
+
+    Client().post(reverse("login"), {"username": "nobody", "password": "secret-password-1"})
+    Client().post(reverse("login"), {"username": "nobody", "password": "wrong"})
 
     def referral(status):
         receiving = world.neighbour_unit if status in (S.PROPOSED, S.ACCEPTED) else None

@@ -42,5 +42,10 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    console_errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
     yield page
     context.close()
+    # The Content-Security-Policy forbids inline code: a page that breaks it shows up here.
+    violations = [e for e in console_errors if "Content Security Policy" in e or "Refused to" in e]
+    assert not violations, violations
