@@ -29,14 +29,31 @@ BEGIN
 END;
 """
 
+# The access log gets the same guard.
+POSTGRESQL_ACCESS_LOG = """
+DROP TRIGGER IF EXISTS access_log_append_only ON audit_accesslogentry;
+CREATE TRIGGER access_log_append_only
+    BEFORE UPDATE OR DELETE ON audit_accesslogentry
+    FOR EACH ROW EXECUTE FUNCTION referral_event_append_only();
+"""
+SQLITE_ACCESS_LOG = """
+CREATE TRIGGER IF NOT EXISTS access_log_append_only BEFORE UPDATE ON audit_accesslogentry
+BEGIN
+    SELECT RAISE(ABORT, 'the access log is append-only (UPDATE refused)');
+END;
+"""
+
 
 def ensure_append_only_triggers(*, using: str = "default", **kwargs) -> None:
     from django.db import connections
 
     connection = connections[using]
-    if "referrals_referralevent" not in connection.introspection.table_names():
-        return
-    sql = {"postgresql": POSTGRESQL, "sqlite": SQLITE}.get(connection.vendor)
-    if sql:
-        with connection.cursor() as cursor:
+    tables = connection.introspection.table_names()
+    statements = []
+    if "referrals_referralevent" in tables:
+        statements.append({"postgresql": POSTGRESQL, "sqlite": SQLITE}.get(connection.vendor))
+    if "audit_accesslogentry" in tables:
+        statements.append({"postgresql": POSTGRESQL_ACCESS_LOG, "sqlite": SQLITE_ACCESS_LOG}.get(connection.vendor))
+    with connection.cursor() as cursor:
+        for sql in filter(None, statements):
             cursor.execute(sql)

@@ -138,7 +138,9 @@ def sot_queue(user, *, today: date) -> QuerySet[Referral]:
     return (
         referrals_visible_to(user)
         .filter(sending_unit__hospital__region_id__in=scopes.sot_regions, status__in=QUEUE_STATUSES)
-        .select_related("patient", "priority", "diagnosis_group", "sending_unit__hospital", "receiving_unit__hospital")
+        .select_related(
+            "patient", "priority", "diagnosis_group", "sending_unit__hospital__region", "receiving_unit__hospital"
+        )
         .prefetch_related("pauses")
         .annotate(
             overdue=Case(

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.selectors import user_scopes
+from audit.models import AccessAction
+from audit.services import access_record
 from capacity.models import CapacityOffer
 from organisations.models import Region, Unit
 from referrals import clock
@@ -114,6 +116,7 @@ def referral_create(*, by, sending_unit: Unit, patient: Patient, at: datetime | 
     ReferralEvent.objects.create(
         referral=referral, kind=EventKind.CREATED, to_status=referral.status, actor=by, at=when
     )
+    access_record(user=by, referral=referral, action=AccessAction.CREATE, what="referrals:create")
     return referral
 
 
@@ -156,6 +159,7 @@ def referral_update_draft(*, referral: Referral, by, patient: Patient, **fields:
     locked.full_clean(exclude=["reference", "created_by"])
     locked.save()
     ReferralEvent.objects.create(referral=locked, kind=EventKind.UPDATED, to_status=locked.status, actor=by)
+    access_record(user=by, referral=locked, action=AccessAction.CHANGE, what="referrals:edit")
     return locked
 
 
@@ -214,6 +218,7 @@ def wait_pause_add(*, referral: Referral, by, kind: str, start_date: date, end_d
         actor=by,
         note=f"{pause.get_kind_display()} {start_date:%Y-%m-%d}–{end_date:%Y-%m-%d}",
     )
+    access_record(user=by, referral=locked, action=AccessAction.CHANGE, what="referrals:pause_add")
     return pause
 
 
@@ -278,6 +283,7 @@ def _transition(
             note=note,
             receiving_unit_id=values.get("receiving_unit_id", locked.receiving_unit_id),
         )
+        access_record(user=by, referral=locked, action=AccessAction.CHANGE, what=f"referrals:{action}")
         if at is None:  # events recorded with their historical time (imports, the demo) notify nobody
             queue_notification(event)
     referral.refresh_from_db()
@@ -516,6 +522,7 @@ def contact_record(
                 "when": timezone.localtime(contacted_at).strftime("%Y-%m-%d %H:%M"),
             },
         )
+        access_record(user=by, referral=locked, action=AccessAction.CHANGE, what="referrals:contact")
     return contact
 
 
@@ -589,5 +596,6 @@ def referral_correct_group(*, referral: Referral, by, diagnosis_group: Diagnosis
             actor=by,
             note=f"{previous or '–'} → {diagnosis_group}" + (f"\n{note.strip()}" if note.strip() else ""),
         )
+        access_record(user=by, referral=locked, action=AccessAction.CHANGE, what="referrals:correct_group")
     referral.refresh_from_db()
     return referral

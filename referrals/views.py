@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.selectors import user_scopes
+from audit.services import access_record, access_record_many
 from capacity.matching import rank_receiving_units
 from organisations.models import Unit
 from referrals import services
@@ -45,9 +46,11 @@ def _staff_units(user):
     return Unit.objects.filter(pk__in=unit_ids).select_related("hospital__region").order_by("name")
 
 
-def _access(user, pk: int) -> tuple[Referral, frozenset[str]]:
-    """The request and the user's roles on it; 404 outside the user's scope."""
+def _access(user, pk: int, request=None) -> tuple[Referral, frozenset[str]]:
+    """The request and the user's roles on it; 404 outside the user's scope. A page shown is logged."""
     referral = referral_get_for(user, pk=pk)
+    if request is not None and request.method == "GET":
+        access_record(user=user, referral=referral, what=request.resolver_match.view_name)
     return referral, referral_roles(user, referral)
 
 
@@ -59,6 +62,7 @@ def referral_list(request):
     filterset = UnitReferralFilter(request.GET or None, queryset=unit_referrals(request.user))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(referral, wait_status_of(referral, today=today)) for referral in page.object_list]
+    access_record_many(user=request.user, referrals=page.object_list, what="referrals:list")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -96,7 +100,7 @@ def referral_create(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def referral_edit(request, pk: int):
-    referral, roles = _access(request.user, pk)
+    referral, roles = _access(request.user, pk, request)
     if Role.UNIT_STAFF not in roles:
         raise PermissionDenied
     if referral.status != ReferralStatus.DRAFT:
@@ -125,7 +129,7 @@ def icd10_lookup(request):
 @require_GET
 @login_required
 def referral_detail(request, pk: int):
-    referral, roles = _access(request.user, pk)
+    referral, roles = _access(request.user, pk, request)
     actions = allowed_actions(status=referral.status, roles=roles)
     # SOT representatives of the sending region see ranked receiving units while they look for one.
     matching = None
@@ -162,7 +166,7 @@ def referral_detail(request, pk: int):
 @require_POST
 @login_required
 def referral_submit(request, pk: int):
-    referral, roles = _access(request.user, pk)
+    referral, roles = _access(request.user, pk, request)
     if Role.UNIT_STAFF not in roles:
         raise PermissionDenied
     try:
@@ -179,7 +183,7 @@ def referral_submit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def referral_withdraw(request, pk: int):
-    referral, roles = _access(request.user, pk)
+    referral, roles = _access(request.user, pk, request)
     if Action.WITHDRAW not in allowed_actions(status=referral.status, roles=roles):
         if not roles & {Role.UNIT_STAFF, Role.SOT_REPRESENTATIVE}:
             raise PermissionDenied
@@ -200,7 +204,7 @@ def referral_withdraw(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def wait_pause_add(request, pk: int):
-    referral, roles = _access(request.user, pk)
+    referral, roles = _access(request.user, pk, request)
     if Role.UNIT_STAFF not in roles:
         raise PermissionDenied
     if not referral.is_open:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
 from accounts.selectors import user_scopes
+from audit.services import access_record, access_record_many
 from capacity.matching import rank_receiving_units
 from capacity.models import CapacityOffer
 from capacity.weeks import first_open_week
@@ -50,6 +51,14 @@ from sot.forms import add_service_errors
 PAGE_SIZE = 25
 
 
+def _referral_shown(request, pk: int):
+    """The request if the user may see it (else 404); a GET shows it, so it is logged."""
+    referral = referral_get_for(request.user, pk=pk)
+    if request.method == "GET":
+        access_record(user=request.user, referral=referral, what=request.resolver_match.view_name)
+    return referral
+
+
 @require_GET
 @login_required
 def queue(request):
@@ -68,12 +77,17 @@ def queue(request):
         {
             "filter": filterset,
             "page": page,
-            "rows": [(r, wait_status_of(r, today=today)) for r in page.object_list],
+            "rows": _logged_rows(request, page.object_list, today, "work:queue"),
             "counts": status_counts(base),
             "regions": Region.objects.filter(pk__in=regions),
             "query": query.urlencode(),
         },
     )
+
+
+def _logged_rows(request, referrals, today, what: str):
+    access_record_many(user=request.user, referrals=referrals, what=what)
+    return [(r, wait_status_of(r, today=today)) for r in referrals]
 
 
 @require_GET
@@ -83,6 +97,7 @@ def inbox(request):
         raise PermissionDenied
     today = timezone.localdate()
     referrals = list(receiving_inbox(request.user))
+    access_record_many(user=request.user, referrals=referrals, what="work:inbox")
     proposed = [(r, wait_status_of(r, today=today)) for r in referrals if r.status == ReferralStatus.PROPOSED]
     accepted = [r for r in referrals if r.status == ReferralStatus.ACCEPTED]
     return render(request, "referrals/inbox.html", {"proposed": proposed, "accepted": accepted})
@@ -103,7 +118,7 @@ def _step(
     extra: Callable | None = None,
 ):
     """One lifecycle step: 404 outside scope, 403 for a role that never may, the form, the service."""
-    referral = referral_get_for(request.user, pk=pk)
+    referral = _referral_shown(request, pk)
     roles = referral_roles(request.user, referral)
     if not roles & TRANSITIONS[action].roles:
         raise PermissionDenied
@@ -269,7 +284,7 @@ def close(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def contact(request, pk: int):
-    referral = referral_get_for(request.user, pk=pk)
+    referral = _referral_shown(request, pk)
     if Role.SOT_REPRESENTATIVE not in referral_roles(request.user, referral):
         raise PermissionDenied
     initial = {
@@ -344,7 +359,7 @@ def obstacle_create(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def correct_group(request, pk: int):
-    referral = referral_get_for(request.user, pk=pk)
+    referral = _referral_shown(request, pk)
     if Role.SOT_REPRESENTATIVE not in referral_roles(request.user, referral):
         raise PermissionDenied
     form = GroupCorrectionForm(request.POST or None, initial={"diagnosis_group": referral.diagnosis_group_id})

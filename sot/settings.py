@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "referrals",
     "capacity",
     "reports",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -83,6 +83,9 @@ ADMIN_EXCEPTIONS = {
         f"admin:axes_{model}_add": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
         for model in ("accessattempt", "accessfailurelog", "accesslog")
     },
+    # The access log is append-only, in the admin too.
+    "admin:audit_accesslogentry_add": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
+    "admin:audit_accesslogentry_delete": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
 }
 
 
@@ -121,9 +124,13 @@ def objects(world, settings, tmp_path):
             sending_unit=world.home_unit, status=status, receiving_unit=receiving, diagnosis_group=group
         )
 
+    from audit.services import access_record
+
+    submitted = referral(S.SUBMITTED)
+    access_record(user=world.unit_staff, referral=submitted, what="referrals:detail")  # the log has a row
     return {
         "draft": referral(S.DRAFT),
-        "submitted": referral(S.SUBMITTED),
+        "submitted": submitted,
         "in_review": referral(S.IN_REVIEW),
         "proposed": referral(S.PROPOSED),
         "accepted": referral(S.ACCEPTED),

@@ -1,0 +1,78 @@
+"""The access log (patientdatalagen 4 kap. 3 §): who read or changed which patient's data, when, as what.
+
+Own model rather than django-auditlog: the questions asked of it ("who saw this patient", "what
+did this user open") need the patient and the request as indexed columns, and most state changes
+here are conditional UPDATEs that model signals never see. Append-only: the application has no
+code path that changes or deletes an entry, the admin is read-only, and a database trigger refuses
+UPDATE (and DELETE on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessAction(models.TextChoices):
+    READ = "read", _("Read")
+    CREATE = "create", _("Create")
+    CHANGE = "change", _("Change")
+    EXPORT = "export", _("Export")
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The access log is append-only.")
+
+    def delete(self):
+        raise TypeError("The access log is append-only.")
+
+
+class AccessLogEntry(models.Model):
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_log", verbose_name=_("user")
+    )
+    role = models.CharField(_("as"), max_length=60, blank=True, help_text=_("The user's roles on the request."))
+    place = models.CharField(_("unit or region"), max_length=200, blank=True)
+    patient = models.ForeignKey(
+        "referrals.Patient", on_delete=models.PROTECT, related_name="access_log", verbose_name=_("patient")
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_log",
+        verbose_name=_("request"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    what = models.CharField(_("what"), max_length=200, blank=True, help_text=_("The page or step, never data."))
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["patient", "at"], name="access_patient_at"),
+            models.Index(fields=["user", "at"], name="access_user_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=AccessAction.values), name="access_action_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.patient_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The access log is append-only.")
