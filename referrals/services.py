@@ -205,6 +205,8 @@ def wait_pause_add(*, referral: Referral, by, kind: str, start_date: date, end_d
         raise TransitionNotAllowed(_("The request is closed; its waiting time can no longer change."))
     if locked.decision_date and start_date < locked.decision_date:
         raise ValidationError({"start_date": _("A pause cannot start before the decision date.")})
+    if (end_date - start_date).days > MAX_PAUSE_DAYS:
+        raise ValidationError({"end_date": _("A pause can be at most a year; record a new one after that.")})
     pause = WaitPause(referral=locked, kind=kind, start_date=start_date, end_date=end_date, note=note)
     pause.full_clean()
     pause.save()
@@ -221,6 +223,8 @@ def wait_pause_add(*, referral: Referral, by, kind: str, start_date: date, end_d
     access_record(user=by, referral=locked, action=AccessAction.CHANGE, what="referrals:pause_add")
     return pause
 
+
+MAX_PAUSE_DAYS = 365
 
 MISSING_FOR_SUBMISSION = {
     "icd10_code": gettext_lazy("Give the diagnosis as an ICD-10 code."),
@@ -498,8 +502,12 @@ def contact_record(
             raise PermissionDenied
         if locked.status not in (ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED):
             raise TransitionNotAllowed(_("Contact can be recorded once a receiving unit has been proposed."))
-        if contacted_at > timezone.now():
+        # Compared as dates: a typo such as year 0001 must give a message, not an overflow.
+        contacted_on = contacted_at.date()
+        if contacted_on > timezone.localdate() or contacted_at > timezone.now():
             raise ValidationError({"contacted_at": _("The contact cannot be in the future.")})
+        if contacted_on < timezone.localtime(locked.submitted_at or locked.created_at).date():
+            raise ValidationError({"contacted_at": _("The contact cannot be before the request was submitted.")})
         contact = ContactRecord.objects.create(
             referral=locked,
             sending_person=sending_person,
