@@ -9,7 +9,7 @@ PORT ?= 8000
 -include .env
 export
 
-.PHONY: run test test-browser install migrate lint format check messages messages-check bench ci clean
+.PHONY: run test test-browser install migrate lint format check messages messages-check bench bench-load ci clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,22 @@ bench: install
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_matching $(BENCH_ARGS)
 	DEBUG=1 DATABASE_URL=$(BENCH_REPORT_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 DATABASE_URL=$(BENCH_REPORT_DATABASE_URL) $(BIN)/python manage.py bench_report $(BENCH_REPORT_ARGS)
+
+# Load benchmark on loopback: gunicorn with production settings on PostgreSQL, 50 users for 60 s.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sot_load
+LOAD_PORT ?= 8765
+LOAD_ENV = DEBUG=0 SECRET_KEY=load-test-only-$$(date +%s)-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=127.0.0.1 \
+	DATABASE_URL=$(LOAD_DATABASE_URL) SECURE_SSL_REDIRECT=0 MEDIA_ROOT=$(CURDIR)/var/load-media
+bench-load: install
+	@createdb -h 127.0.0.1 -U postgres sot_load 2>/dev/null || true
+	DEBUG=1 DATABASE_URL=$(LOAD_DATABASE_URL) MEDIA_ROOT=$(CURDIR)/var/load-media $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 DATABASE_URL=$(LOAD_DATABASE_URL) MEDIA_ROOT=$(CURDIR)/var/load-media $(BIN)/python manage.py seed_demo
+	$(LOAD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(LOAD_ENV) $(BIN)/gunicorn sot.wsgi --bind 127.0.0.1:$(LOAD_PORT) --workers 4 --threads 4 --worker-class gthread \
+	  --log-level warning --pid var/load.pid --daemon
+	sleep 3
+	$(BIN)/python scripts/load_test.py --base http://127.0.0.1:$(LOAD_PORT) --users 50 --seconds 60; \
+	  status=$$?; kill $$(cat var/load.pid); exit $$status
 
 ci:
 	bash .ci/run

@@ -39,6 +39,7 @@ RECEIVER_STEP = row(LOGIN, 404, 403, 403, 200, 404, 404)
 # URL name → (object the URL is built for, expected outcome per persona)
 EXPECTED = {
     "home": (None, row(LOGIN, 200, 200, 200, 200, 200, 200)),
+    "healthz": (None, row(200, 200, 200, 200, 200, 200, 200)),
     "login": (None, row(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
     "logout": (None, POST_ONLY),
     "set_language": (None, row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
