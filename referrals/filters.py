@@ -72,6 +72,10 @@ class QueueFilter(django_filters.FilterSet):
     def __init__(self, *args, regions, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        for name, field in self.form.fields.items():
+            if name not in ("overdue", "main_focus"):
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs.setdefault("class", css)
         self.filters["hospital"].queryset = Hospital.objects.filter(region__in=regions).order_by("name")
         self.filters["unit"].queryset = (
             Unit.objects.filter(hospital__region__in=regions)

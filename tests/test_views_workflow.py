@@ -95,9 +95,8 @@ def test_queue_query_count_does_not_grow(client, world, django_assert_num_querie
         ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
     login(client, world.sot)
     # session, user, memberships, page count, page, pauses, one access-log INSERT for the page,
-    # status counts, regions, the four filter choice lists (groups, priorities, hospitals, units),
-    # session save (savepoint, update, release)
-    with django_assert_num_queries(16):
+    # status counts, regions, the filter choice lists, session save (savepoint, update, release)
+    with django_assert_num_queries(14):
         assert client.get(QUEUE).status_code == 200
 
 
