@@ -255,3 +255,27 @@ def test_monthly_run_queues_every_region_and_healthcare_region(world, monkeypatc
         "healthcare-region:sodra",
         "healthcare-region:sydostra",
     }
+
+
+def test_a_failed_build_is_retried_and_built_once(world, settings, tmp_path, monkeypatch):
+    """A worker losing Redis or the database mid-build raises; the task retries and builds once."""
+    from reports import figures as figures_module
+    from reports.tasks import build_monthly_report
+
+    settings.MEDIA_ROOT = tmp_path
+    real = figures_module.compute_figures
+    calls = {"n": 0}
+
+    def flaky(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ConnectionError("Redis went away")
+        return real(**kwargs)
+
+    monkeypatch.setattr("reports.services.compute_figures", flaky)
+    # throw=False: let Celery handle the Retry the way a worker does, instead of raising it here
+    result = build_monthly_report.apply(args=["2026-10-01", "all"], throw=False)
+    assert result.get() == ReportStatus.READY
+    assert calls["n"] == 2
+    report = MonthlyReport.objects.get()
+    assert report.status == ReportStatus.READY and report.error == ""
