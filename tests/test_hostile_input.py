@@ -42,6 +42,8 @@ text = st.one_of(st.sampled_from(HOSTILE), st.sampled_from(LONG), st.text(max_si
 ids = st.one_of(st.integers(min_value=-(2**63), max_value=2**63 - 1).map(str), text)
 EXAMPLES = settings(
     max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "10")),  # more with HOSTILE_EXAMPLES=200
+    # CI must not fail on a case nobody can reproduce: there the examples are fixed per test.
+    derandomize=bool(os.environ.get("CI")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
