@@ -356,7 +356,9 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
             at=at,
         )
     featured = [u for u in candidates if u.code in FEATURED_RECEIVING_UNITS]
-    if featured and rng.random() < 0.5:
+    # Requests left waiting for an answer go mostly to the demo receiving accounts' units, so that
+    # their inbox has patients to accept or decline.
+    if featured and rng.random() < (0.9 if target == "proposed" else 0.5):
         receiver = rng.choice(featured)
     else:
         receiver = rng.choice(same_hr if same_hr and rng.random() < 0.7 else candidates)
