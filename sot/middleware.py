@@ -11,6 +11,8 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
+        if request.path.startswith("/api/"):  # systems ask for their language with Accept-Language
+            return super().process_request(request)
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE

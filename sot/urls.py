@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api import token_views
+
 admin.site.site_header = _("SOT administration")
 admin.site.site_title = _("SOT")
 admin.site.index_title = _("Reference data, users and memberships")
@@ -13,5 +15,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("referrals.work_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("api.urls")),
+    path("account/tokens/", token_views.token_list, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", token_views.token_revoke_view, name="token_revoke"),
     path("admin/", admin.site.urls),
 ]

@@ -70,6 +70,15 @@ EXPECTED = {
     "reports:list": (None, row(LOGIN, 403, 403, 403, 403, 200, 200)),
     "reports:build": (None, POST_ONLY),
     "reports:download": ("report", row(LOGIN, 404, 404, 404, 404, 200, 200)),
+    # The API answers 401 (not a login page) to a caller without a token or session.
+    "api:referrals": (None, row(401, 200, 200, 200, 200, 200, 200)),
+    "api:referral": ("submitted", row(401, 404, 200, 200, 404, 404, 404)),
+    "api:referral_submit": ("draft", row(401, 405, 405, 405, 405, 405, 405)),
+    "api:referral_proposals": ("in_review", row(401, 404, 403, 200, 404, 404, 404)),
+    "api:schema": (None, row(200, 200, 200, 200, 200, 200, 200)),
+    "api:docs": (None, row(200, 200, 200, 200, 200, 200, 200)),
+    "tokens": (None, row(LOGIN, 200, 200, 200, 200, 200, 200)),
+    "token_revoke": ("token", POST_ONLY),
 }
 # Django's admin: administrators only; everyone else is sent to the admin's login page.
 ADMIN = row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200)
@@ -125,6 +134,7 @@ def objects(world, settings, tmp_path):
             sending_unit=world.home_unit, status=status, receiving_unit=receiving, diagnosis_group=group
         )
 
+    from api.services import token_create
     from audit.services import access_record
 
     submitted = referral(S.SUBMITTED)
@@ -140,6 +150,7 @@ def objects(world, settings, tmp_path):
             diagnosis_group=group,
             week_start=first_open_week(timezone.localdate()) + timedelta(weeks=1),
         ),
+        "token": token_create(user=world.unit_staff, name="x", days=30)[0],
         "report": report_build(month=date(2026, 10, 1), scope=Scope("region", region=world.home_region)),
     }
 

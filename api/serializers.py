@@ -1,0 +1,126 @@
+"""What the API shows and accepts. Input is validated by the same Django forms as the pages."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from referrals.models import AsaClass, Referral, ReferralStatus
+from referrals.personal_numbers import format_personal_number
+from referrals.selectors import wait_status_of
+
+
+class PatientSerializer(serializers.Serializer):
+    personal_number = serializers.SerializerMethodField(help_text=_("Personnummer or samordningsnummer, 12 digits."))
+    name = serializers.CharField(help_text=_("Patient's name"))
+    home_region = serializers.CharField(source="home_region.name")
+
+    def get_personal_number(self, patient) -> str:
+        return format_personal_number(patient.personal_number)
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=ReferralStatus.choices, help_text=_("Status"))
+    status_label = serializers.CharField(source="get_status_display")
+    patient = PatientSerializer()
+    sending_unit = serializers.CharField(source="sending_unit.__str__")
+    receiving_unit = serializers.SerializerMethodField()
+    diagnosis_group = serializers.SerializerMethodField()
+    priority = serializers.SerializerMethodField()
+    asa_class = serializers.ChoiceField(choices=AsaClass.choices, allow_null=True)
+    is_main_focus = serializers.BooleanField(help_text=_("SOT main focus"))
+    days_waited = serializers.SerializerMethodField()
+    days_to_deadline = serializers.SerializerMethodField()
+    days_to_target = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id", "reference", "status", "status_label", "patient", "sending_unit", "receiving_unit",
+            "icd10_code", "diagnosis_group", "procedure_code", "procedure_text", "priority", "asa_class",
+            "asa_emergency", "complicating_diseases", "decision_date", "medical_target_date",
+            "care_guarantee_deadline", "planned_date", "is_main_focus", "days_waited", "days_to_deadline",
+            "days_to_target", "consent_referral", "consent_disclosure", "needs_interpreter",
+            "interpreter_language", "needs_transport", "needs_escort", "contact_name", "contact_phone",
+            "submitted_at", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_receiving_unit(self, referral) -> str | None:
+        return str(referral.receiving_unit) if referral.receiving_unit_id else None
+
+    def get_diagnosis_group(self, referral) -> str | None:
+        return referral.diagnosis_group.name if referral.diagnosis_group_id else None
+
+    def get_priority(self, referral) -> str | None:
+        return referral.priority.name if referral.priority_id else None
+
+    def _wait(self, referral):
+        return wait_status_of(referral, today=timezone.localdate())
+
+    def get_days_waited(self, referral) -> int:
+        return self._wait(referral).days_waited
+
+    def get_days_to_deadline(self, referral) -> int | None:
+        return self._wait(referral).days_to_deadline
+
+    def get_days_to_target(self, referral) -> int | None:
+        return self._wait(referral).days_to_target
+
+
+class ReferralInputSerializer(serializers.Serializer):
+    """For the schema only: the request body is validated by the intake form (one validator for both)."""
+
+    sending_unit = serializers.IntegerField(
+        required=False, help_text=_("Sending unit (id); may be left out for one unit.")
+    )
+    personal_number = serializers.CharField(
+        help_text=_("10 or 12 digits, with or without - (or + for age 100 or more).")
+    )
+    patient_name = serializers.CharField()
+    home_region = serializers.IntegerField(required=False, help_text=_("Patient's home region (id)"))
+    patient_phone = serializers.CharField(required=False, allow_blank=True)
+    icd10_code = serializers.CharField(required=False, allow_blank=True, help_text=_("ICD-10-SE, e.g. M17.1."))
+    procedure_code = serializers.CharField(required=False, allow_blank=True)
+    procedure_text = serializers.CharField(required=False, allow_blank=True)
+    priority = serializers.IntegerField(required=False, allow_null=True, help_text=_("Medical priority (id)"))
+    asa_class = serializers.ChoiceField(choices=AsaClass.choices, required=False, allow_null=True)
+    asa_emergency = serializers.BooleanField(required=False)
+    complicating_diseases = serializers.CharField(required=False, allow_blank=True)
+    decision_date = serializers.DateField(required=False, allow_null=True)
+    medical_target_date = serializers.DateField(required=False, allow_null=True)
+    consent_referral = serializers.BooleanField(required=False)
+    consent_disclosure = serializers.BooleanField(required=False)
+    needs_interpreter = serializers.BooleanField(required=False)
+    interpreter_language = serializers.CharField(required=False, allow_blank=True)
+    needs_transport = serializers.BooleanField(required=False)
+    needs_escort = serializers.BooleanField(required=False)
+    contact_name = serializers.CharField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(required=False, allow_blank=True)
+    submit = serializers.BooleanField(required=False, help_text=_("Submit to SOT at once instead of saving a draft."))
+
+
+class ProposalSerializer(serializers.Serializer):
+    unit_id = serializers.IntegerField()
+    unit_name = serializers.CharField()
+    hospital_name = serializers.CharField()
+    region_name = serializers.CharField()
+    first_free_week = serializers.DateField()
+    free_slots = serializers.IntegerField()
+    days_vs_target = serializers.IntegerField(allow_null=True)
+    days_vs_deadline = serializers.IntegerField(allow_null=True)
+    same_healthcare_region = serializers.BooleanField()
+    distance_km = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class ExclusionSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    units = serializers.IntegerField()
+    message = serializers.CharField()
+
+
+class MatchSerializer(serializers.Serializer):
+    proposals = ProposalSerializer(many=True)
+    exclusions = ExclusionSerializer(many=True)

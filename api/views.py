@@ -1,0 +1,139 @@
+"""REST API: the same services, selectors and forms as the pages; only the transport differs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from accounts.selectors import user_scopes
+from api.problems import Conflict
+from api.serializers import MatchSerializer, ReferralInputSerializer, ReferralSerializer
+from audit.services import access_record, access_record_many
+from capacity.matching import rank_receiving_units
+from organisations.models import Unit
+from referrals import services
+from referrals.forms import ReferralForm
+from referrals.models import ReferralStatus
+from referrals.selectors import referral_get_for, referral_roles, referrals_visible_to
+
+CHECKBOXES = (
+    "asa_emergency", "consent_referral", "consent_disclosure", "needs_interpreter", "needs_transport", "needs_escort",
+)  # fmt: skip
+
+
+def _detail_queryset(user):
+    return (
+        referrals_visible_to(user)
+        .select_related(
+            "patient__home_region",
+            "priority",
+            "diagnosis_group",
+            "sending_unit__hospital__region",
+            "receiving_unit__hospital__region",
+        )
+        .prefetch_related("pauses")
+    )
+
+
+class ReferralListCreate(generics.ListCreateAPIView):
+    """Requests the caller may see (the same rule as the pages); unit staff file new ones."""
+
+    serializer_class = ReferralSerializer
+
+    def get_queryset(self):
+        queryset = _detail_queryset(self.request.user).order_by("-created_at", "-id")
+        status_value = self.request.query_params.get("status")
+        if status_value:
+            queryset = queryset.filter(status=status_value)
+        reference = self.request.query_params.get("reference", "").strip()
+        if reference:
+            queryset = queryset.filter(Q(reference__iexact=reference) | Q(reference__endswith=reference.zfill(6)))
+        return queryset
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", enum=ReferralStatus.values, description="Status"),
+            OpenApiParameter("reference", str, description="SOT-2026-000123, or its number"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            access_record_many(user=self.request.user, referrals=page, what="api:referrals")
+        return page
+
+    @extend_schema(request=ReferralInputSerializer, responses={201: ReferralSerializer})
+    def post(self, request, *args, **kwargs):
+        unit_ids = user_scopes(request.user).unit_staff_units
+        if not unit_ids:
+            raise exceptions.PermissionDenied
+        if not isinstance(request.data, dict):
+            raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
+        units = Unit.objects.filter(pk__in=unit_ids).select_related("hospital__region").order_by("name")
+        data = {key: value for key, value in request.data.items() if key not in CHECKBOXES or value is True}
+        data = {k: ("" if v is None else v) for k, v in data.items() if not isinstance(v, (dict, list))}
+        if len(units) == 1:
+            data.setdefault("sending_unit", units[0].pk)
+        data.setdefault("home_region", units[0].hospital.region_id)
+        form = ReferralForm(data, units=units, user=request.user)
+        if not form.is_valid():
+            raise exceptions.ValidationError(_messages(form))
+        try:
+            referral = services.referral_save(
+                by=request.user, referral=None, submit=request.data.get("submit") is True, **form.service_kwargs()
+            )
+        except DjangoValidationError as exc:
+            form.add_service_errors(exc)
+            raise exceptions.ValidationError(_messages(form)) from None
+        return Response(ReferralSerializer(_detail_queryset(request.user).get(pk=referral.pk)).data, status=201)
+
+
+def _messages(form) -> dict:
+    return {field: [str(e) for e in errors] for field, errors in form.errors.items()}
+
+
+class ReferralDetail(generics.RetrieveAPIView):
+    serializer_class = ReferralSerializer
+
+    def get_object(self):
+        referral_get_for(self.request.user, pk=self.kwargs["pk"])  # 404 outside the caller's scope
+        referral = _detail_queryset(self.request.user).get(pk=self.kwargs["pk"])
+        access_record(user=self.request.user, referral=referral, what="api:referral")
+        return referral
+
+
+class ReferralSubmit(APIView):
+    @extend_schema(request=None, responses={200: ReferralSerializer})
+    def post(self, request, pk: int):
+        referral = referral_get_for(request.user, pk=pk)
+        if Role.UNIT_STAFF not in referral_roles(request.user, referral):
+            raise exceptions.PermissionDenied
+        try:
+            services.referral_submit(referral=referral, by=request.user)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from None
+        except services.TransitionNotAllowed as exc:
+            raise Conflict(exc.message) from None
+        return Response(ReferralSerializer(_detail_queryset(request.user).get(pk=pk)).data, status=status.HTTP_200_OK)
+
+
+class ReferralProposals(APIView):
+    @extend_schema(responses={200: MatchSerializer})
+    def get(self, request, pk: int):
+        """Ranked receiving units, with reasons, and why other units are left out (SOT representatives)."""
+        referral = referral_get_for(request.user, pk=pk)
+        if Role.SOT_REPRESENTATIVE not in referral_roles(request.user, referral):
+            raise exceptions.PermissionDenied
+        access_record(user=request.user, referral=referral, what="api:proposals")
+        result = rank_receiving_units(referral)
+        proposals = [{**p.__dict__, "timeliness": int(p.timeliness), "reasons": p.reasons} for p in result.proposals]
+        exclusions = [{"kind": str(e.kind), "units": e.units, "message": e.message} for e in result.exclusions]
+        return Response({"proposals": proposals, "exclusions": exclusions})
