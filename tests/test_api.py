@@ -1,0 +1,178 @@
+"""The REST API: personas, validation as problem details, tokens, pagination, the access log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from api.models import ApiToken
+from api.services import token_create
+from audit.models import AccessLogEntry
+from referrals.models import Referral
+from referrals.models import ReferralStatus as S
+from referrals.selectors import sot_queue
+from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory, ReferralFactory
+
+LIST = "/api/v1/referrals/"
+
+
+def api(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        _token, raw = token_create(user=user, name="test", days=30)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+@pytest.fixture
+def reference_data(db):
+    DiagnosisGroupFactory()
+    return MedicalPriorityFactory()
+
+
+def body(priority, **overrides):
+    data = {
+        "personal_number": "19121212-1212",
+        "patient_name": "Tolvan Tolvansson",
+        "icd10_code": "M17.1",
+        "priority": priority.pk,
+        "asa_class": 3,
+        "decision_date": (timezone.localdate() - timedelta(days=5)).isoformat(),
+        "consent_referral": True,
+        "consent_disclosure": True,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_file_and_submit_with_a_token(world, reference_data):
+    client = api(world.unit_staff)
+    response = client.post(LIST, body(reference_data, submit=True), format="json")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["status"] == "submitted" and data["reference"].startswith("SOT-")
+    assert data["diagnosis_group"] == "Höft- och knäledsartros"
+    assert data["patient"]["personal_number"] == "19121212-1212"
+    assert data["care_guarantee_deadline"] == (timezone.localdate() + timedelta(days=85)).isoformat()
+    # It is in the SOT representative's queue, as in the browser.
+    queue = sot_queue(world.sot, today=timezone.localdate())
+    assert queue.filter(reference=data["reference"]).exists()
+
+
+def test_draft_then_submit(world, reference_data):
+    client = api(world.unit_staff)
+    draft = client.post(LIST, body(reference_data, consent_disclosure=False), format="json").json()
+    assert draft["status"] == "draft"
+    response = client.post(f"{LIST}{draft['id']}/submit/")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "consent_disclosure" in response.json()["errors"]
+
+
+def test_validation_is_the_forms_and_speaks_the_callers_language(world, reference_data):
+    client = api(world.unit_staff)
+    bad = body(reference_data, personal_number="19121212-1213", icd10_code="D99.1")
+    response = client.post(LIST, bad, format="json", HTTP_ACCEPT_LANGUAGE="sv")
+    problem = response.json()
+    assert response.status_code == 400 and problem["status"] == 400 and problem["type"].endswith("validation-error")
+    assert problem["errors"]["personal_number"] == ["Kontrollsiffran stämmer inte. Kontrollera numret."]
+    assert problem["errors"]["icd10_code"] == ["D99 finns inte som kategori i ICD-10."]
+    english = client.post(LIST, bad, format="json", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["errors"]["personal_number"] == [
+        "The check digit does not match. Check the number for typing errors."
+    ]
+    assert not Referral.objects.exists()
+
+
+def test_personas(world, reference_data):
+    referral = ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
+    detail = f"{LIST}{referral.pk}/"
+    assert api().get(detail).status_code == 401
+    assert api(world.unit_staff).get(detail).status_code == 200
+    assert api(world.sot).get(detail).status_code == 200
+    for persona in ("other_region_staff", "receiving_staff", "director", "administrator"):
+        assert api(getattr(world, persona)).get(detail).status_code == 404, persona
+    assert api(world.director).get(LIST).json()["results"] == []
+    assert api(world.sot).post(LIST, body(reference_data), format="json").status_code == 403
+    assert api(world.unit_staff).get(f"{detail}proposals/").status_code == 403
+    assert api(world.sot).get(f"{detail}proposals/").json()["exclusions"][0]["kind"] == "no_offer"
+    assert api(world.unit_staff).delete(detail).status_code == 405
+
+
+def test_token_expiry_and_revocation(world):
+    token, raw = token_create(user=world.unit_staff, name="journalsystem", days=30)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get(LIST).status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.get(LIST)
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Bearer"
+    _token, raw = token_create(user=world.unit_staff, name="planering", days=30)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get(LIST).status_code == 200
+    assert ApiToken.objects.filter(key_hash__contains=raw).count() == 0  # stored hashed, never raw
+    web = Client()
+    web.force_login(world.unit_staff)
+    web.post(reverse("token_revoke", args=[_token.pk]))
+    assert client.get(LIST).status_code == 401
+
+
+def test_tokens_page_shows_a_new_token_once(client, world):
+    client.force_login(world.unit_staff)
+    response = client.post(reverse("tokens"), {"name": "Journalsystem", "days": "30"})
+    raw = response.context["new_token"]
+    assert raw.startswith("sot_") and raw in response.content.decode()
+    assert raw not in client.get(reverse("tokens")).content.decode()
+    other = ApiToken.objects.get()
+    client.force_login(world.sot)
+    assert client.post(reverse("token_revoke", args=[other.pk])).status_code == 404  # not theirs
+
+
+def test_pagination_and_filters(world):
+    for _ in range(30):
+        ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
+    ReferralFactory(sending_unit=world.home_unit, status=S.DRAFT, reference="SOT-2026-000777")
+    client = api(world.unit_staff)
+    first = client.get(LIST).json()
+    assert first["count"] == 31 and len(first["results"]) == 25 and first["next"]
+    assert len(client.get(first["next"]).json()["results"]) == 6
+    assert client.get(LIST, {"status": "draft"}).json()["count"] == 1
+    assert client.get(LIST, {"reference": "777"}).json()["results"][0]["reference"] == "SOT-2026-000777"
+
+
+def test_reads_and_changes_are_in_the_access_log(world, reference_data):
+    client = api(world.unit_staff)
+    created = client.post(LIST, body(reference_data), format="json").json()
+    client.get(f"{LIST}{created['id']}/")
+    client.get(LIST)
+    whats = list(AccessLogEntry.objects.order_by("id").values_list("action", "what"))
+    assert whats == [("create", "referrals:create"), ("read", "api:referral"), ("read", "api:referrals")]
+
+
+def test_rate_limit_per_token(world, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "3/minute"}}
+    from rest_framework.settings import api_settings
+
+    api_settings.reload()
+    from api.throttling import TokenRateThrottle
+
+    TokenRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    try:
+        client = api(world.unit_staff)
+        statuses = [client.get(LIST).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        assert api(world.unit_staff).get(LIST).status_code == 200  # another token has its own budget
+    finally:
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "120/minute"}}
+        api_settings.reload()
+        TokenRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        cache.clear()
