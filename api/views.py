@@ -49,6 +49,8 @@ class ReferralListCreate(generics.ListCreateAPIView):
         queryset = _detail_queryset(self.request.user).order_by("-created_at", "-id")
         status_value = self.request.query_params.get("status")
         if status_value:
+            if status_value not in ReferralStatus.values:
+                raise exceptions.ValidationError({"status": [f"{status_value!r} is not a status."]})
             queryset = queryset.filter(status=status_value)
         reference = self.request.query_params.get("reference", "").strip()
         if reference:
@@ -78,8 +80,7 @@ class ReferralListCreate(generics.ListCreateAPIView):
         if not isinstance(request.data, dict):
             raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
         units = Unit.objects.filter(pk__in=unit_ids).select_related("hospital__region").order_by("name")
-        data = {key: value for key, value in request.data.items() if key not in CHECKBOXES or value is True}
-        data = {k: ("" if v is None else v) for k, v in data.items() if not isinstance(v, (dict, list))}
+        data = _form_data(request.data)
         if len(units) == 1:
             data.setdefault("sending_unit", units[0].pk)
         data.setdefault("home_region", units[0].hospital.region_id)
@@ -94,6 +95,19 @@ class ReferralListCreate(generics.ListCreateAPIView):
             form.add_service_errors(exc)
             raise exceptions.ValidationError(_messages(form)) from None
         return Response(ReferralSerializer(_detail_queryset(request.user).get(pk=referral.pk)).data, status=201)
+
+
+def _form_data(payload: dict) -> dict:
+    """JSON into what the intake form reads: checkboxes as present/absent, everything else as text, so
+    that a value of the wrong type gets the form's own message instead of a crash."""
+    data = {}
+    for key, value in payload.items():
+        if key in CHECKBOXES:
+            if value is True or (isinstance(value, str) and value.lower() in ("true", "on", "1")):
+                data[key] = "on"
+        elif value is not None and not isinstance(value, (dict, list)):
+            data[key] = str(value)
+    return data
 
 
 def _messages(form) -> dict:

@@ -20,3 +20,5 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", token_views.token_revoke_view, name="token_revoke"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "sot.views.not_found"
