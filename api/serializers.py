@@ -6,9 +6,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from referrals.models import AsaClass, Referral, ReferralStatus
+from capacity.models import CapacityOffer, CareType
+from referrals.models import (
+    AsaClass,
+    CloseReason,
+    DeclineReason,
+    Obstacle,
+    ObstacleCategory,
+    Referral,
+    ReferralStatus,
+    WithdrawReason,
+)
 from referrals.personal_numbers import format_personal_number
 from referrals.selectors import wait_status_of
+from reports.models import MonthlyReport
 
 
 class PatientSerializer(serializers.Serializer):
@@ -124,3 +135,106 @@ class ExclusionSerializer(serializers.Serializer):
 class MatchSerializer(serializers.Serializer):
     proposals = ProposalSerializer(many=True)
     exclusions = ExclusionSerializer(many=True)
+
+
+# Request bodies of the lifecycle steps, for the schema. The forms of the pages validate them.
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("No personal data: the note is seen by everyone who handles the request."),
+    )
+
+
+class ProposeInput(NoteInput):
+    unit = serializers.IntegerField(help_text=_("Receiving unit (id)"))
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Required when the unit has no matching free capacity in SOT.")
+    )
+
+
+class AcceptInput(NoteInput):
+    offer = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("One slot of the chosen week is reserved for the patient.")
+    )
+    planned_date = serializers.DateField()
+
+
+class DeclineInput(NoteInput):
+    reason = serializers.ChoiceField(choices=DeclineReason.choices)
+    obstacle_category = serializers.ChoiceField(choices=ObstacleCategory.choices, required=False, allow_blank=True)
+    obstacle_text = serializers.CharField(required=False, allow_blank=True)
+
+
+class CloseInput(DeclineInput):
+    reason = serializers.ChoiceField(choices=CloseReason.choices)
+
+
+class WithdrawInput(NoteInput):
+    reason = serializers.ChoiceField(choices=WithdrawReason.choices)
+
+
+class CompleteInput(serializers.Serializer):
+    care_given_date = serializers.DateField()
+
+
+class CapacityOfferSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.__str__")
+    diagnosis_group = serializers.CharField(source="diagnosis_group.name")
+    week = serializers.CharField(source="week_label")
+    free_slots = serializers.IntegerField()
+
+    class Meta:
+        model = CapacityOffer
+        fields = ["id", "unit", "diagnosis_group", "week", "week_start", "slots", "reserved_slots", "free_slots",
+                  "max_asa", "care_type", "note"]  # fmt: skip
+        read_only_fields = fields
+
+
+class CapacityOfferInput(serializers.Serializer):
+    unit = serializers.IntegerField(required=False, help_text=_("Unit (id); may be left out for one unit."))
+    diagnosis_group = serializers.IntegerField()
+    first_week = serializers.CharField(help_text="2026-W48")
+    last_week = serializers.CharField(required=False, allow_blank=True)
+    slots = serializers.IntegerField(min_value=1, max_value=500)
+    max_asa = serializers.ChoiceField(choices=AsaClass.choices)
+    care_type = serializers.ChoiceField(choices=CareType.choices)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class SlotsInput(serializers.Serializer):
+    slots = serializers.IntegerField(min_value=1, max_value=500)
+
+
+class ObstacleSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.name")
+    referral = serializers.CharField(source="referral.reference", allow_null=True, default=None)
+
+    class Meta:
+        model = Obstacle
+        fields = ["id", "category", "text", "region", "referral", "source", "created_at"]
+        read_only_fields = fields
+
+
+class ObstacleInput(serializers.Serializer):
+    region = serializers.IntegerField(required=False, help_text=_("Region (id); may be left out for one region."))
+    category = serializers.ChoiceField(choices=ObstacleCategory.choices)
+    text = serializers.CharField()
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    month = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["id", "month", "scope_key", "scope_label", "status", "built_at", "figures", "files"]
+        read_only_fields = fields
+
+    def get_month(self, report) -> str:
+        return f"{report.month:%Y-%m}"
+
+    def get_files(self, report) -> dict[str, str]:
+        if report.status != "ready":
+            return {}
+        return {fmt: f"/api/v1/reports/{report.pk}/{fmt}/" for fmt in ("csv", "xlsx", "pdf")}

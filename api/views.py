@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
@@ -12,14 +14,47 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.selectors import user_scopes
 from api.problems import Conflict
-from api.serializers import MatchSerializer, ReferralInputSerializer, ReferralSerializer
+from api.serializers import (
+    AcceptInput,
+    CapacityOfferInput,
+    CapacityOfferSerializer,
+    CloseInput,
+    CompleteInput,
+    DeclineInput,
+    MatchSerializer,
+    NoteInput,
+    ObstacleInput,
+    ObstacleSerializer,
+    ProposeInput,
+    ReferralInputSerializer,
+    ReferralSerializer,
+    ReportSerializer,
+    SlotsInput,
+    WithdrawInput,
+)
 from audit.services import access_record, access_record_many
+from capacity import services as capacity_services
+from capacity.forms import CapacityOfferForm, SlotsForm
 from capacity.matching import rank_receiving_units
-from organisations.models import Unit
+from capacity.selectors import offer_get_for, offers_of_units, offers_to_accept, receiving_units_of
+from organisations.models import Region, Unit
 from referrals import services
-from referrals.forms import ReferralForm
+from referrals.forms import (
+    AcceptForm,
+    CloseForm,
+    CompleteForm,
+    DeclineForm,
+    NoteForm,
+    ObstacleForm,
+    ProposeForm,
+    ReferralForm,
+    WithdrawForm,
+)
+from referrals.lifecycle import TRANSITIONS, Action
 from referrals.models import ReferralStatus
-from referrals.selectors import referral_get_for, referral_roles, referrals_visible_to
+from referrals.selectors import obstacles_visible_to, referral_get_for, referral_roles, referrals_visible_to
+from reports.selectors import reports_visible_to
+from reports.views import report_download
 
 CHECKBOXES = (
     "asa_emergency", "consent_referral", "consent_disclosure", "needs_interpreter", "needs_transport", "needs_escort",
@@ -151,3 +186,161 @@ class ReferralProposals(APIView):
         proposals = [{**p.__dict__, "timeliness": int(p.timeliness), "reasons": p.reasons} for p in result.proposals]
         exclusions = [{"kind": str(e.kind), "units": e.units, "message": e.message} for e in result.exclusions]
         return Response({"proposals": proposals, "exclusions": exclusions})
+
+
+def _form_or_400(form):
+    if not form.is_valid():
+        raise exceptions.ValidationError(_messages(form))
+    return form.cleaned_data
+
+
+def _service_or_problem(call):
+    """Run a service: its ValidationError is a 400 with field messages, a refused step a 409."""
+    try:
+        return call()
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        ) from None
+    except services.TransitionNotAllowed as exc:
+        raise Conflict(exc.message) from None
+
+
+# action → (request body for the schema, form for the data, the service that performs it)
+STEPS = {
+    Action.TAKE: (NoteInput, lambda data, r: NoteForm(data), lambda r, u, d: services.referral_take(referral=r, by=u)),
+    Action.PROPOSE: (
+        ProposeInput,
+        lambda data, r: ProposeForm(data, referral=r),
+        lambda r, u, d: services.referral_propose(referral=r, by=u, **d),
+    ),
+    Action.ACCEPT: (
+        AcceptInput,
+        lambda data, r: AcceptForm(data, offers=offers_to_accept(r)),
+        lambda r, u, d: services.referral_accept(referral=r, by=u, **d),
+    ),
+    Action.DECLINE: (
+        DeclineInput,
+        lambda data, r: DeclineForm(data),
+        lambda r, u, d: services.referral_decline(referral=r, by=u, **d),
+    ),
+    Action.COMPLETE: (
+        CompleteInput,
+        lambda data, r: CompleteForm(data),
+        lambda r, u, d: services.referral_complete(referral=r, by=u, **d),
+    ),
+    Action.WITHDRAW: (
+        WithdrawInput,
+        lambda data, r: WithdrawForm(data),
+        lambda r, u, d: services.referral_withdraw(referral=r, by=u, **d),
+    ),
+    Action.CLOSE: (
+        CloseInput,
+        lambda data, r: CloseForm(data),
+        lambda r, u, d: services.referral_close(referral=r, by=u, **d),
+    ),
+}
+
+
+def step_view(action: str):
+    body, form_for, perform = STEPS[action]
+
+    class StepView(APIView):
+        @extend_schema(request=body, responses={200: ReferralSerializer}, operation_id=f"referrals_{action}")
+        def post(self, request, pk: int):
+            referral = referral_get_for(request.user, pk=pk)
+            roles = referral_roles(request.user, referral)
+            if not roles & TRANSITIONS[action].roles:
+                raise exceptions.PermissionDenied
+            if not isinstance(request.data, dict):
+                raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
+            data = _form_or_400(form_for(_form_data(request.data), referral))
+            _service_or_problem(lambda: perform(referral, request.user, data))
+            return Response(ReferralSerializer(_detail_queryset(request.user).get(pk=pk)).data)
+
+    StepView.__name__ = f"{action.title()}Step"
+    StepView.__doc__ = str(Action(action).label)
+    return StepView.as_view()
+
+
+class CapacityOfferListCreate(generics.ListAPIView):
+    """The caller's units' capacity offers from this week on; receiving-unit staff publish new ones."""
+
+    serializer_class = CapacityOfferSerializer
+
+    def get_queryset(self):
+        return offers_of_units(self.request.user, today=timezone.localdate())
+
+    @extend_schema(request=CapacityOfferInput, responses={201: CapacityOfferSerializer(many=True)})
+    def post(self, request):
+        units = receiving_units_of(request.user)
+        if not units:
+            raise exceptions.PermissionDenied
+        data = _form_data(request.data) if isinstance(request.data, dict) else {}
+        if len(units) == 1:
+            data.setdefault("unit", units[0].pk)
+        cleaned = _form_or_400(CapacityOfferForm(data, units=units, today=timezone.localdate()))
+        offers = _service_or_problem(lambda: capacity_services.capacity_publish(by=request.user, **cleaned))
+        return Response(CapacityOfferSerializer(offers, many=True).data, status=201)
+
+
+class CapacityOfferDetail(APIView):
+    @extend_schema(request=SlotsInput, responses={200: CapacityOfferSerializer})
+    def patch(self, request, pk: int):
+        """Change the number of slots (never below what is reserved)."""
+        offer = offer_get_for(request.user, pk=pk)
+        data = _form_data(request.data) if isinstance(request.data, dict) else {}
+        cleaned = _form_or_400(SlotsForm(data))
+        offer = _service_or_problem(
+            lambda: capacity_services.capacity_change_slots(by=request.user, offer=offer, slots=cleaned["slots"])
+        )
+        return Response(CapacityOfferSerializer(offer).data)
+
+
+class CapacityOfferWithdraw(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, pk: int):
+        """Withdraw an offer nobody has reserved from."""
+        offer = offer_get_for(request.user, pk=pk)
+        _service_or_problem(lambda: capacity_services.capacity_withdraw(by=request.user, offer=offer))
+        return Response(status=204)
+
+
+class ObstacleListCreate(generics.ListAPIView):
+    """Obstacles to cooperation recorded for the caller's SOT regions."""
+
+    serializer_class = ObstacleSerializer
+
+    def get_queryset(self):
+        return obstacles_visible_to(self.request.user)
+
+    @extend_schema(request=ObstacleInput, responses={201: ObstacleSerializer})
+    def post(self, request):
+        regions = Region.objects.filter(pk__in=user_scopes(request.user).sot_regions).order_by("name")
+        if not regions:
+            raise exceptions.PermissionDenied
+        data = _form_data(request.data) if isinstance(request.data, dict) else {}
+        if len(regions) == 1:
+            data.setdefault("region", regions[0].pk)
+        cleaned = _form_or_400(ObstacleForm(data, regions=regions))
+        obstacle = _service_or_problem(lambda: services.obstacle_record(by=request.user, **cleaned))
+        return Response(ObstacleSerializer(obstacle).data, status=201)
+
+
+class ReportList(generics.ListAPIView):
+    """Monthly reports of the caller's region or healthcare region (health directors, administrators)."""
+
+    serializer_class = ReportSerializer
+
+    def get_queryset(self):
+        return reports_visible_to(self.request.user)
+
+
+class ReportDownload(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["csv", "xlsx", "pdf"])],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, pk: int, fmt: str):
+        """The report file (aggregates only, no personal data)."""
+        return report_download(request._request, pk=pk, fmt=fmt)

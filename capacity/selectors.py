@@ -38,3 +38,24 @@ def offer_get_for(user, *, pk: int) -> CapacityOffer:
     if offer is None:
         raise Http404
     return offer
+
+
+def offers_to_accept(referral) -> QuerySet[CapacityOffer]:
+    """The receiving unit's offers a request can be accepted into: its group, its ASA class, a free slot,
+    a week not over."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from capacity.weeks import first_open_week
+
+    return (
+        CapacityOffer.objects.active()
+        .filter(
+            unit_id=referral.receiving_unit_id,
+            diagnosis_group_id=referral.diagnosis_group_id,
+            week_start__gte=first_open_week(timezone.localdate()),
+            max_asa__gte=referral.asa_class or 1,
+            reserved_slots__lt=F("slots"),
+        )
+        .order_by("week_start", "care_type")
+    )

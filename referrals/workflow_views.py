@@ -19,8 +19,7 @@ from accounts.models import Role
 from accounts.selectors import user_scopes
 from audit.services import access_record, access_record_many
 from capacity.matching import rank_receiving_units
-from capacity.models import CapacityOffer
-from capacity.weeks import first_open_week
+from capacity.selectors import offers_to_accept
 from organisations.models import Region
 from referrals import services
 from referrals.filters import QueueFilter
@@ -201,19 +200,9 @@ def propose(request, pk: int):
 @login_required
 def accept(request, pk: int):
     def form_factory(data, referral):
-        offers = (
-            CapacityOffer.objects.active()
-            .filter(
-                unit_id=referral.receiving_unit_id,
-                diagnosis_group_id=referral.diagnosis_group_id,
-                week_start__gte=first_open_week(timezone.localdate()),
-                max_asa__gte=referral.asa_class,
-            )
-            .order_by("week_start", "care_type")
-        )
-        free = [o for o in offers if o.free_slots > 0]
-        initial = {"planned_date": free[0].week_start} if free else None
-        return AcceptForm(data, offers=offers.filter(pk__in=[o.pk for o in free]), initial=initial)
+        offers = offers_to_accept(referral)
+        first = offers.first()
+        return AcceptForm(data, offers=offers, initial={"planned_date": first.week_start} if first else None)
 
     return _step(
         request,

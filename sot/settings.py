@@ -237,6 +237,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ObstacleCategoryEnum": "referrals.models.ObstacleCategory",
+        "AsaClassEnum": "referrals.models.AsaClass",
+    },
 }
 
 # Content-Security-Policy: everything from our own origin; no inline scripts or styles anywhere.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from api.models import ApiToken
 from api.services import token_create
 from audit.models import AccessLogEntry
-from referrals.models import Referral
+from referrals.models import DiagnosisGroup, Referral
 from referrals.models import ReferralStatus as S
 from referrals.selectors import sot_queue
 from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory, ReferralFactory
@@ -176,3 +176,86 @@ def test_rate_limit_per_token(world, settings):
         api_settings.reload()
         TokenRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
         cache.clear()
+
+
+def test_the_whole_journey_through_the_api(world, reference_data):
+    from capacity.models import CapacityOffer
+    from capacity.weeks import first_open_week, format_week
+
+    week = first_open_week(timezone.localdate()) + timedelta(weeks=1)
+    receiver = api(world.receiving_staff)
+    published = receiver.post(
+        "/api/v1/capacity-offers/",
+        {
+            "diagnosis_group": DiagnosisGroup.objects.get().pk,
+            "first_week": format_week(week),
+            "slots": 2,
+            "max_asa": 4,
+            "care_type": "inpatient",
+        },
+        format="json",
+    )
+    assert published.status_code == 201, published.content
+    offer_id = published.json()[0]["id"]
+
+    created = api(world.unit_staff).post(LIST, body(reference_data, submit=True), format="json").json()
+    sot = api(world.sot)
+    base = f"{LIST}{created['id']}"
+    assert sot.post(f"{base}/take/", {}, format="json").json()["status"] == "in_review"
+    proposals = sot.get(f"{base}/proposals/").json()["proposals"]
+    assert proposals[0]["unit_id"] == world.neighbour_unit.pk
+    assert sot.post(f"{base}/propose/", {"unit": proposals[0]["unit_id"]}, format="json").json()["status"] == "proposed"
+    wrong_week = receiver.post(
+        f"{base}/accept/", {"offer": offer_id, "planned_date": (week + timedelta(days=9)).isoformat()}, format="json"
+    )
+    assert wrong_week.status_code == 400 and "planned_date" in wrong_week.json()["errors"]
+    accepted = receiver.post(
+        f"{base}/accept/", {"offer": offer_id, "planned_date": (week + timedelta(days=1)).isoformat()}, format="json"
+    )
+    assert accepted.json()["status"] == "accepted"
+    assert CapacityOffer.objects.get(pk=offer_id).reserved_slots == 1
+    again = receiver.post(f"{base}/decline/", {"reason": "no_capacity"}, format="json")
+    assert again.status_code == 409 and again["Content-Type"] == "application/problem+json"
+    assert api(world.unit_staff).post(f"{base}/take/", {}, format="json").status_code == 403
+    assert api(world.other_region_staff).post(f"{base}/take/", {}, format="json").status_code == 404
+
+
+def test_capacity_change_and_withdraw(world, reference_data):
+    from tests.factories import CapacityOfferFactory
+
+    offer = CapacityOfferFactory(
+        unit=world.neighbour_unit, diagnosis_group=DiagnosisGroup.objects.get(), reserved_slots=1
+    )
+    receiver = api(world.receiving_staff)
+    assert receiver.get("/api/v1/capacity-offers/").json()["count"] == 1
+    below = receiver.patch(f"/api/v1/capacity-offers/{offer.pk}/", {"slots": 0}, format="json")
+    assert below.status_code == 400
+    assert receiver.patch(f"/api/v1/capacity-offers/{offer.pk}/", {"slots": 5}, format="json").json()["slots"] == 5
+    assert receiver.post(f"/api/v1/capacity-offers/{offer.pk}/withdraw/").status_code == 400  # a slot is reserved
+    assert (
+        api(world.unit_staff).patch(f"/api/v1/capacity-offers/{offer.pk}/", {"slots": 3}, format="json").status_code
+        == 404
+    )
+
+
+def test_obstacles_and_reports(world, settings, tmp_path):
+    from reports.scopes import Scope
+    from reports.services import report_build
+
+    settings.MEDIA_ROOT = tmp_path
+    sot = api(world.sot)
+    created = sot.post(
+        "/api/v1/obstacles/", {"category": "it", "text": "Remisser kan inte skickas elektroniskt."}, format="json"
+    )
+    assert created.status_code == 201 and created.json()["region"] == "Region Skåne"
+    assert sot.get("/api/v1/obstacles/").json()["count"] == 1
+    assert (
+        api(world.unit_staff).post("/api/v1/obstacles/", {"category": "it", "text": "x"}, format="json").status_code
+        == 403
+    )
+    report = report_build(month=date(2026, 10, 1), scope=Scope("region", region=world.home_region))
+    director = api(world.director)
+    listed = director.get("/api/v1/reports/").json()["results"]
+    assert [r["id"] for r in listed] == [report.pk]
+    assert director.get(listed[0]["files"]["pdf"]).status_code == 200
+    assert api(world.sot).get(f"/api/v1/reports/{report.pk}/pdf/").status_code == 404

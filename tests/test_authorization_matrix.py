@@ -33,6 +33,7 @@ SOT_PAGES = row(LOGIN, 403, 403, 200, 403, 403, 403)
 RECEIVING_PAGES = row(LOGIN, 403, 403, 403, 200, 403, 403)
 OWN_OFFER = row(LOGIN, 404, 404, 404, 200, 404, 404)
 POST_ONLY = row(405, 405, 405, 405, 405, 405, 405)
+API_POST_ONLY = row(401, 405, 405, 405, 405, 405, 405)
 SOT_STEP = row(LOGIN, 404, 403, 200, 404, 404, 404)
 RECEIVER_STEP = row(LOGIN, 404, 403, 403, 200, 404, 404)
 
@@ -75,6 +76,16 @@ EXPECTED = {
     "api:referral": ("submitted", row(401, 404, 200, 200, 404, 404, 404)),
     "api:referral_submit": ("draft", row(401, 405, 405, 405, 405, 405, 405)),
     "api:referral_proposals": ("in_review", row(401, 404, 403, 200, 404, 404, 404)),
+    **{
+        f"api:referral_{action}": ("submitted", API_POST_ONLY)
+        for action in ("take", "propose", "accept", "decline", "complete", "withdraw", "close")
+    },
+    "api:capacity_offers": (None, row(401, 200, 200, 200, 200, 200, 200)),  # each sees their own units' offers
+    "api:capacity_offer": ("offer", API_POST_ONLY),  # PATCH only
+    "api:capacity_withdraw": ("offer", API_POST_ONLY),
+    "api:obstacles": (None, row(401, 200, 200, 200, 200, 200, 200)),
+    "api:reports": (None, row(401, 200, 200, 200, 200, 200, 200)),
+    "api:report_download": ("report", row(401, 404, 404, 404, 404, 200, 200)),
     "api:schema": (None, row(200, 200, 200, 200, 200, 200, 200)),
     "api:docs": (None, row(200, 200, 200, 200, 200, 200, 200)),
     "tokens": (None, row(LOGIN, 200, 200, 200, 200, 200, 200)),
@@ -196,7 +207,7 @@ def test_matrix(client, world, objects, persona):
             target = objects[key] if key else None
             if target is None:
                 url = reverse(name)
-            elif name == "reports:download":
+            elif name in ("reports:download", "api:report_download"):
                 url = reverse(name, args=[target.pk, "pdf"])
             else:
                 url = reverse(name, args=[target.pk])
