@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -83,7 +84,7 @@ class ReferralListCreate(generics.ListCreateAPIView):
     def get_queryset(self):
         queryset = _detail_queryset(self.request.user).order_by("-created_at", "-id")
         status_value = self.request.query_params.get("status")
-        if status_value:
+        if status_value is not None:
             if status_value not in ReferralStatus.values:
                 raise exceptions.ValidationError({"status": [f"{status_value!r} is not a status."]})
             queryset = queryset.filter(status=status_value)
@@ -112,8 +113,7 @@ class ReferralListCreate(generics.ListCreateAPIView):
         unit_ids = user_scopes(request.user).unit_staff_units
         if not unit_ids:
             raise exceptions.PermissionDenied
-        if not isinstance(request.data, dict):
-            raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
+        _check_json_types(request.data, ReferralInputSerializer)
         units = Unit.objects.filter(pk__in=unit_ids).select_related("hospital__region").order_by("name")
         data = _form_data(request.data)
         if len(units) == 1:
@@ -130,6 +130,38 @@ class ReferralListCreate(generics.ListCreateAPIView):
             form.add_service_errors(exc)
             raise exceptions.ValidationError(_messages(form)) from None
         return Response(ReferralSerializer(_detail_queryset(request.user).get(pk=referral.pk)).data, status=201)
+
+
+JSON_TYPES = {
+    serializers.BooleanField: (bool,),
+    serializers.IntegerField: (int,),
+    serializers.CharField: (str,),
+    serializers.DateField: (str,),
+}
+
+
+def _check_json_types(payload, body) -> dict:
+    """The JSON types the schema promises, checked before the forms judge the values: a number where
+    text belongs, an object where a number belongs, is refused here rather than coerced."""
+    if not isinstance(payload, dict):
+        raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
+    errors = {}
+    for name, field in body().fields.items():
+        if name not in payload:
+            continue
+        value = payload[name]
+        if value is None and field.allow_null:
+            continue
+        if isinstance(field, serializers.ChoiceField):
+            if not isinstance(value, (str, int)) or isinstance(value, bool) or value not in field.choices:
+                errors[name] = [_("Choose one of the listed values.")]
+            continue
+        expected = next((types for kind, types in JSON_TYPES.items() if isinstance(field, kind)), None)
+        if expected and (not isinstance(value, expected) or (int in expected and isinstance(value, bool))):
+            errors[name] = [_("Wrong type of value.")]
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return payload
 
 
 def _form_data(payload: dict) -> dict:
@@ -252,9 +284,7 @@ def step_view(action: str):
             roles = referral_roles(request.user, referral)
             if not roles & TRANSITIONS[action].roles:
                 raise exceptions.PermissionDenied
-            if not isinstance(request.data, dict):
-                raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
-            data = _form_or_400(form_for(_form_data(request.data), referral))
+            data = _form_or_400(form_for(_form_data(_check_json_types(request.data, body)), referral))
             _service_or_problem(lambda: perform(referral, request.user, data))
             return Response(ReferralSerializer(_detail_queryset(request.user).get(pk=pk)).data)
 
@@ -276,7 +306,7 @@ class CapacityOfferListCreate(generics.ListAPIView):
         units = receiving_units_of(request.user)
         if not units:
             raise exceptions.PermissionDenied
-        data = _form_data(request.data) if isinstance(request.data, dict) else {}
+        data = _form_data(_check_json_types(request.data, CapacityOfferInput))
         if len(units) == 1:
             data.setdefault("unit", units[0].pk)
         cleaned = _form_or_400(CapacityOfferForm(data, units=units, today=timezone.localdate()))
@@ -289,7 +319,7 @@ class CapacityOfferDetail(APIView):
     def patch(self, request, pk: int):
         """Change the number of slots (never below what is reserved)."""
         offer = offer_get_for(request.user, pk=pk)
-        data = _form_data(request.data) if isinstance(request.data, dict) else {}
+        data = _form_data(_check_json_types(request.data, SlotsInput))
         cleaned = _form_or_400(SlotsForm(data))
         offer = _service_or_problem(
             lambda: capacity_services.capacity_change_slots(by=request.user, offer=offer, slots=cleaned["slots"])
@@ -319,7 +349,7 @@ class ObstacleListCreate(generics.ListAPIView):
         regions = Region.objects.filter(pk__in=user_scopes(request.user).sot_regions).order_by("name")
         if not regions:
             raise exceptions.PermissionDenied
-        data = _form_data(request.data) if isinstance(request.data, dict) else {}
+        data = _form_data(_check_json_types(request.data, ObstacleInput))
         if len(regions) == 1:
             data.setdefault("region", regions[0].pk)
         cleaned = _form_or_400(ObstacleForm(data, regions=regions))
