@@ -100,3 +100,18 @@ def test_development_defaults():
 def test_production_starts_with_both():
     result = _load_settings(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="sot.example.org")
     assert result.returncode == 0, result.stderr
+
+
+def test_manage_py_names_the_missing_setting():
+    """Not Django's misleading "Models aren't loaded yet" but the variable to set."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert "Models aren't loaded yet" not in result.stderr
