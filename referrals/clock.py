@@ -3,7 +3,8 @@
 Vårdgaranti: treatment within N calendar days of the decision to treat (90 nationally; a
 region may use fewer). Periods of patient-chosen (PvV) or medically caused (MoV) waiting
 stop the clock, so each paused day moves the deadline one day later. Overlapping pauses
-count each calendar day once.
+count each calendar day once. The clock starts at the decision: the decision day is day 0, so
+only paused days after it count; a pause wholly or partly before it counts for its later part.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ class Period:
     end: date  # inclusive
 
 
-def paused_days(periods: Iterable[Period], *, until: date | None = None) -> int:
-    """Number of distinct calendar days covered by the periods (up to `until`, inclusive)."""
+def paused_days(periods: Iterable[Period], *, since: date | None = None, until: date | None = None) -> int:
+    """Number of distinct calendar days covered by the periods after `since` and up to `until` (inclusive)."""
+    first = since + timedelta(days=1) if since else None
     spans = sorted(
-        (p.start, min(p.end, until) if until else p.end) for p in periods if until is None or p.start <= until
+        (max(p.start, first) if first else p.start, min(p.end, until) if until else p.end) for p in periods
     )
+    spans = [(start, end) for start, end in spans if start <= end]
     total = 0
     current_start: date | None = None
     current_end: date | None = None
@@ -40,7 +43,7 @@ def paused_days(periods: Iterable[Period], *, until: date | None = None) -> int:
 
 
 def care_guarantee_deadline(decision_date: date, limit_days: int, periods: Iterable[Period] = ()) -> date:
-    return decision_date + timedelta(days=limit_days + paused_days(periods))
+    return decision_date + timedelta(days=limit_days + paused_days(periods, since=decision_date))
 
 
 def default_target_date(decision_date: date, max_wait_days: int) -> date:
@@ -75,7 +78,7 @@ def wait_status(
     periods = list(periods)
     waited = 0
     if decision_date is not None and today > decision_date:
-        waited = (today - decision_date).days - paused_days(periods, until=today)
+        waited = (today - decision_date).days - paused_days(periods, since=decision_date, until=today)
     return WaitStatus(
         days_waited=max(waited, 0),
         days_to_deadline=(deadline - today).days if deadline else None,

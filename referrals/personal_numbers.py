@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import luhn
 from stdnum.exceptions import InvalidChecksum
@@ -18,6 +19,7 @@ from stdnum.se import personnummer
 
 ERROR_FORMAT = _("Enter 10 or 12 digits, for example 19121212-1212 or 121212-1212.")
 ERROR_DATE = _("The first digits are not a real date of birth.")
+ERROR_FUTURE = _("The date of birth is after today. Check the number for typing errors.")
 ERROR_CHECKSUM = _("The check digit does not match. Check the number for typing errors.")
 
 _SHAPE = re.compile(r"^(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+]?)(?P<serial>\d{4})$")
@@ -39,6 +41,10 @@ def normalize_personal_number(value: str) -> str:
         birth_date = personnummer.get_birth_date(candidate)
     except StdnumError:
         raise ValidationError(ERROR_DATE, code="date") from None
+    # Ten digits name a year of the last hundred (the separator moves to "+" in the year one turns
+    # 100, Folkbokföringslagen 18 §), so only this year's dates can lie ahead; twelve digits any.
+    if birth_date > timezone.localdate():
+        raise ValidationError(ERROR_FUTURE, code="future")
     try:
         luhn.validate(date + serial)
     except InvalidChecksum:
