@@ -23,9 +23,7 @@ class Period:
 def paused_days(periods: Iterable[Period], *, since: date | None = None, until: date | None = None) -> int:
     """Number of distinct calendar days covered by the periods after `since` and up to `until` (inclusive)."""
     first = since + timedelta(days=1) if since else None
-    spans = sorted(
-        (max(p.start, first) if first else p.start, min(p.end, until) if until else p.end) for p in periods
-    )
+    spans = sorted((max(p.start, first) if first else p.start, min(p.end, until) if until else p.end) for p in periods)
     spans = [(start, end) for start, end in spans if start <= end]
     total = 0
     current_start: date | None = None

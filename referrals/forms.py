@@ -254,7 +254,7 @@ class _ObstacleFields(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("obstacle_category") and not (cleaned.get("obstacle_text") or cleaned.get("note")):
+        if cleaned.get("obstacle_category") and not cleaned.get("obstacle_text", "").strip():
             self.add_error("obstacle_text", _("Describe the obstacle."))
         return cleaned
 

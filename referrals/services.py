@@ -44,7 +44,11 @@ from referrals.models import (
     WithdrawReason,
 )
 from referrals.notifications import queue_notification
-from referrals.personal_numbers import normalize_personal_number
+from referrals.personal_numbers import (
+    ERROR_PERSONAL_NUMBER_IN_TEXT,
+    contains_personal_number,
+    normalize_personal_number,
+)
 from referrals.selectors import diagnosis_group_for_code, referral_roles
 
 
@@ -382,6 +386,22 @@ def _release_slot(offer_id: int | None) -> None:
         CapacityOffer.objects.filter(pk=offer_id, reserved_slots__gt=0).update(reserved_slots=F("reserved_slots") - 1)
 
 
+def _check_texts_leaving_care(*, note: str, obstacle_category: str, obstacle_text: str) -> None:
+    """Decline and close reasons reach the other region and the report; an obstacle's text is written
+    on purpose (never taken from the note) and goes to the health directors. None may name a patient."""
+    errors: dict[str, str] = {}
+    if contains_personal_number(note):
+        errors["note"] = str(ERROR_PERSONAL_NUMBER_IN_TEXT)
+    if obstacle_category and obstacle_category not in ObstacleCategory.values:
+        errors["obstacle_category"] = _("Choose a category from the list.")
+    if obstacle_category and not obstacle_text.strip():
+        errors["obstacle_text"] = _("Describe the obstacle.")
+    elif contains_personal_number(obstacle_text):
+        errors["obstacle_text"] = str(ERROR_PERSONAL_NUMBER_IN_TEXT)
+    if errors:
+        raise ValidationError(errors)
+
+
 def referral_decline(
     *,
     referral: Referral,
@@ -395,6 +415,7 @@ def referral_decline(
     """Decline: the request goes back to review and the proposal ends. Optionally raise an obstacle."""
     if reason not in DeclineReason.values:
         raise ValidationError({"reason": _("Choose a reason from the list.")})
+    _check_texts_leaving_care(note=note, obstacle_category=obstacle_category, obstacle_text=obstacle_text)
     with transaction.atomic():
         receiving_unit = referral.receiving_unit
         referral = _transition(
@@ -410,7 +431,7 @@ def referral_decline(
             obstacle_record(
                 by=by,
                 category=obstacle_category,
-                text=obstacle_text or note,
+                text=obstacle_text,
                 region=receiving_unit.hospital.region,
                 referral=referral,
                 source=ObstacleSource.DECLINE,
@@ -463,6 +484,7 @@ def referral_close(
     """Close without coordination, with a reason; optionally raise an obstacle to cooperation."""
     if reason not in CloseReason.values:
         raise ValidationError({"reason": _("Choose a reason from the list.")})
+    _check_texts_leaving_care(note=note, obstacle_category=obstacle_category, obstacle_text=obstacle_text)
     with transaction.atomic():
         referral = _transition(
             referral=referral,
@@ -477,7 +499,7 @@ def referral_close(
             obstacle_record(
                 by=by,
                 category=obstacle_category,
-                text=obstacle_text or note,
+                text=obstacle_text,
                 region=referral.sending_unit.hospital.region,
                 referral=referral,
                 source=ObstacleSource.CLOSE,
@@ -546,9 +568,11 @@ def obstacle_record(
 ) -> Obstacle:
     """Record an obstacle to cooperation, on its own or raised from a decline or a closing."""
     if category not in ObstacleCategory.values:
-        raise ValidationError({"obstacle_category": _("Choose a category from the list.")})
+        raise ValidationError({"category": _("Choose a category from the list.")})
     if not text.strip():
-        raise ValidationError({"obstacle_text": _("Describe the obstacle.")})
+        raise ValidationError({"text": _("Describe the obstacle.")})
+    if contains_personal_number(text):
+        raise ValidationError({"text": ERROR_PERSONAL_NUMBER_IN_TEXT})
     # Those who act for the region record its obstacles: its SOT representatives, and the staff of
     # its receiving units when they decline a patient.
     scopes = user_scopes(by)
