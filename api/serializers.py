@@ -23,18 +23,21 @@ from reports.models import MonthlyReport
 
 
 class PatientSerializer(serializers.Serializer):
-    personal_number = serializers.SerializerMethodField(help_text=_("Personnummer or samordningsnummer, 12 digits."))
-    name = serializers.CharField(help_text=_("Patient's name"))
-    home_region = serializers.CharField(source="home_region.name")
+    """The sending care provider's record of the patient, as the request holds it."""
 
-    def get_personal_number(self, patient) -> str:
-        return format_personal_number(patient.personal_number)
+    personal_number = serializers.SerializerMethodField(help_text=_("Personnummer or samordningsnummer, 12 digits."))
+    name = serializers.CharField(source="patient_name", help_text=_("Patient's name"))
+    home_region = serializers.CharField(source="patient_home_region.name")
+    phone = serializers.CharField(source="patient_phone")
+
+    def get_personal_number(self, referral) -> str:
+        return format_personal_number(referral.patient.personal_number)
 
 
 class ReferralSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=ReferralStatus.choices, help_text=_("Status"))
     status_label = serializers.CharField(source="get_status_display")
-    patient = PatientSerializer()
+    patient = PatientSerializer(source="*")
     sending_unit = serializers.CharField(source="sending_unit.__str__")
     receiving_unit = serializers.SerializerMethodField()
     diagnosis_group = serializers.SerializerMethodField()

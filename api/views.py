@@ -66,7 +66,8 @@ def _detail_queryset(user):
     return (
         referrals_visible_to(user)
         .select_related(
-            "patient__home_region",
+            "patient",
+            "patient_home_region",
             "priority",
             "diagnosis_group",
             "sending_unit__hospital__region",

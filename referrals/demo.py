@@ -282,12 +282,13 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
     priority = priorities[rng.choices(["hog", "medelhog", "medel", "lag"], weights=[35, 40, 15, 10])[0]]
     asa = rng.choices([AsaClass.II, AsaClass.III, AsaClass.IV], weights=[15, 60, 25])[0]
     decision = created_on - timedelta(days=rng.randrange(10, 80))
-    patient = services.patient_get_or_create(
-        personal_number=_personal_number(rng),
-        name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-        home_region=region,
-        phone=f"07{rng.randrange(0, 10)}-{rng.randrange(100, 1000)} {rng.randrange(10, 100)} {rng.randrange(10, 100)}",
-    )
+    patient = services.patient_identify(personal_number=_personal_number(rng))
+    details = {
+        "patient_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+        "patient_home_region": region,
+        "patient_phone": f"07{rng.randrange(0, 10)}-{rng.randrange(100, 1000)} {rng.randrange(10, 100)} "
+        f"{rng.randrange(10, 100)}",
+    }
     clock_at = created_on
 
     def step(max_days: int) -> datetime | None:
@@ -299,6 +300,7 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
         by=sender,
         sending_unit=unit,
         patient=patient,
+        **details,
         at=_at(created_on, rng),
         icd10_code=rng.choice(examples),
         procedure_text="",

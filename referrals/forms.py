@@ -97,13 +97,12 @@ class ReferralForm(forms.ModelForm):
         self.fields["priority"].empty_label = _("– choose –")
         self.fields["asa_class"].widget.choices = [("", _("– choose –")), *self.fields["asa_class"].choices[1:]]
         if self.instance.pk:
-            patient = self.instance.patient
             self.initial.update(
                 sending_unit=self.instance.sending_unit_id,
-                personal_number=format_personal_number(patient.personal_number),
-                patient_name=patient.name,
-                home_region=patient.home_region_id,
-                patient_phone=patient.phone,
+                personal_number=format_personal_number(self.instance.patient.personal_number),
+                patient_name=self.instance.patient_name,
+                home_region=self.instance.patient_home_region_id,
+                patient_phone=self.instance.patient_phone,
             )
             if self.instance.icd10_code:
                 self.icd10 = _safe_lookup(self.instance.icd10_code)
@@ -206,6 +205,22 @@ def _safe_lookup(code: str) -> Icd10Code | None:
         return lookup_icd10(code)
     except forms.ValidationError:
         return None
+
+
+class PatientDetailsForm(forms.Form):
+    """The sending unit's record of the patient on one request (name, home region, phone)."""
+
+    patient_name = forms.CharField(label=_("Patient's name"), max_length=200)
+    home_region = forms.ModelChoiceField(queryset=Region.objects.all(), label=_("Patient's home region"))
+    patient_phone = forms.CharField(label=_("Patient's phone"), max_length=40, required=False)
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "patient_name": data["patient_name"],
+            "patient_phone": data.get("patient_phone", ""),
+            "patient_home_region": data["home_region"],
+        }
 
 
 class WithdrawForm(forms.Form):

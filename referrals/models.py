@@ -21,17 +21,19 @@ ICD10_CODE_REGEX = r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$"
 
 
 class Patient(models.Model):
+    """A person, by personnummer or samordningsnummer: what ties requests and access-log entries to them.
+
+    Nothing else is kept here. Each region is its own care provider, and what a region records about
+    the person (name, phone, home region) is the request's own copy (`Referral.patient_name` and the
+    rest), so a filing in one region can never change, nor show, what another region recorded.
+    """
+
     personal_number = models.CharField(
         _("personal identity number"),
         max_length=12,
         unique=True,
         help_text=_("Personnummer or samordningsnummer, stored as 12 digits."),
     )
-    name = models.CharField(_("name"), max_length=200)
-    home_region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="patients", verbose_name=_("home region")
-    )
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -217,6 +219,13 @@ class Referral(models.Model):
         _("status"), max_length=32, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT, editable=False
     )
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("patient"))
+    # The sending care provider's record of the patient, as disclosed with the request. Changed only
+    # by `services.referral_change_patient_details`, which writes an event and an access-log entry.
+    patient_name = models.CharField(_("patient's name"), max_length=200)
+    patient_home_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("patient's home region")
+    )
+    patient_phone = models.CharField(_("patient's phone"), max_length=40, blank=True)
     sending_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="sent_referrals", verbose_name=_("sending unit")
     )
@@ -317,6 +326,7 @@ class Referral(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ReferralStatus.values), name="referral_status_valid"),
+            models.CheckConstraint(condition=~Q(patient_name=""), name="referral_patient_named"),
             models.CheckConstraint(
                 condition=Q(asa_class__isnull=True) | Q(asa_class__gte=1, asa_class__lte=6),
                 name="referral_asa_class_range",
@@ -430,6 +440,7 @@ class EventKind(models.TextChoices):
     CONTACT = "contact", _("Contact established")
     OBSTACLE = "obstacle", _("Obstacle to cooperation recorded")
     GROUP_CORRECTED = "group_corrected", _("Diagnosis group corrected")
+    PATIENT_DETAILS = "patient_details", _("Patient details changed")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

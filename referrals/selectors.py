@@ -55,6 +55,7 @@ def referral_get_for(user, *, pk: int) -> Referral:
         referrals_visible_to(user)
         .select_related(
             "patient",
+            "patient_home_region",
             "priority",
             "diagnosis_group",
             "sending_unit__hospital__region__healthcare_region",

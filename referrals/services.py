@@ -71,20 +71,68 @@ def _next_reference(year: int) -> str:
     return f"SOT-{year}-{sequence.last_number:06d}"
 
 
-def patient_get_or_create(*, personal_number: str, name: str, home_region: Region, phone: str = "") -> Patient:
-    normalised = normalize_personal_number(personal_number)
-    patient, created = Patient.objects.get_or_create(
-        personal_number=normalised, defaults={"name": name, "home_region": home_region, "phone": phone}
-    )
-    if not created and (patient.name, patient.home_region_id, patient.phone) != (name, home_region.pk, phone):
-        patient.name, patient.home_region, patient.phone = name, home_region, phone
-        patient.save(update_fields=["name", "home_region", "phone"])
+def patient_identify(*, personal_number: str) -> Patient:
+    """The person behind a personnummer or samordningsnummer. Changes nothing anyone recorded."""
+    patient, _created = Patient.objects.get_or_create(personal_number=normalize_personal_number(personal_number))
     return patient
 
 
+PATIENT_DETAIL_FIELDS = ("patient_name", "patient_phone", "patient_home_region")
+
+
+@transaction.atomic
+def referral_change_patient_details(
+    *, referral: Referral, by, patient_name: str, patient_phone: str, patient_home_region: Region
+) -> Referral:
+    """Change the sending care provider's record of the patient on one of its requests.
+
+    The only code that changes a request's patient details after it was created: it writes an event
+    (naming the fields, never their values) and an access-log entry. A filing elsewhere never gets here.
+    """
+    locked = (
+        Referral.objects.select_for_update(of=("self",)).select_related("sending_unit__hospital").get(pk=referral.pk)
+    )
+    if Role.UNIT_STAFF not in referral_roles(by, locked):
+        raise PermissionDenied
+    if not locked.is_open:
+        raise TransitionNotAllowed(_("The request is closed; its patient details can no longer change."))
+    values = {
+        "patient_name": patient_name.strip(),
+        "patient_phone": patient_phone.strip(),
+        "patient_home_region": patient_home_region,
+    }
+    if not values["patient_name"]:
+        raise ValidationError({"patient_name": _("Give the patient's name.")})
+    changed = [name for name, value in values.items() if getattr(locked, name) != value]
+    if not changed:
+        return locked
+    for name in changed:
+        setattr(locked, name, values[name])
+    locked.save(update_fields=[*changed, "updated_at"])
+    labels = ", ".join(str(Referral._meta.get_field(name).verbose_name) for name in changed)
+    ReferralEvent.objects.create(
+        referral=locked,
+        kind=EventKind.PATIENT_DETAILS,
+        from_status=locked.status,
+        to_status=locked.status,
+        actor=by,
+        note=_("Changed: %(fields)s") % {"fields": labels},
+    )
+    access_record(user=by, referral=locked, action=AccessAction.CHANGE, what="referrals:patient_details")
+    return locked
+
+
 def _apply_derived_fields(referral: Referral) -> None:
-    """Fields that follow from others: diagnosis group from the ICD-10 code, the deadline from the clock."""
+    """Fields that follow from others: diagnosis group from the ICD-10 code, the dates from the clock."""
     referral.diagnosis_group = diagnosis_group_for_code(referral.icd10_code) if referral.icd10_code else None
+    _apply_deadline(referral)
+    if referral.decision_date and referral.medical_target_date is None and referral.priority is not None:
+        max_wait = referral.priority.max_wait_days
+        referral.medical_target_date = clock.default_target_date(referral.decision_date, max_wait)
+
+
+def _apply_deadline(referral: Referral) -> None:
+    """The care-guarantee deadline from the decision date, the region's limit and the recorded pauses."""
     if referral.decision_date:
         periods = [clock.Period(p.start_date, p.end_date) for p in referral.pauses.all()] if referral.pk else []
         referral.care_guarantee_deadline = clock.care_guarantee_deadline(
@@ -92,10 +140,6 @@ def _apply_derived_fields(referral: Referral) -> None:
             referral.sending_unit.hospital.region.effective_care_guarantee_days,
             periods,
         )
-        if referral.medical_target_date is None and referral.priority is not None:
-            referral.medical_target_date = clock.default_target_date(
-                referral.decision_date, referral.priority.max_wait_days
-            )
     else:
         referral.care_guarantee_deadline = None
 
@@ -184,16 +228,16 @@ def referral_save(
     If submission fails, nothing of this call is kept: the form shows the errors with every
     entered value, and an existing draft stays as it was saved before.
     """
+    details = {"patient_name": patient_name, "patient_phone": patient_phone, "patient_home_region": home_region}
     with transaction.atomic():
-        patient = patient_get_or_create(
-            personal_number=personal_number, name=patient_name, home_region=home_region, phone=patient_phone
-        )
+        patient = patient_identify(personal_number=personal_number)
         if referral is None:
-            referral = referral_create(by=by, sending_unit=sending_unit, patient=patient, **fields)
+            referral = referral_create(by=by, sending_unit=sending_unit, patient=patient, **details, **fields)
         else:
             if referral.sending_unit_id != sending_unit.pk:
                 raise ValidationError({"sending_unit": _("A draft cannot move to another unit.")})
             referral = referral_update_draft(referral=referral, by=by, patient=patient, **fields)
+            referral = referral_change_patient_details(referral=referral, by=by, **details)
         if submit:
             referral = referral_submit(referral=referral, by=by)
     return referral
@@ -214,8 +258,9 @@ def wait_pause_add(*, referral: Referral, by, kind: str, start_date: date, end_d
     pause = WaitPause(referral=locked, kind=kind, start_date=start_date, end_date=end_date, note=note)
     pause.full_clean()
     pause.save()
-    _apply_derived_fields(locked)
-    locked.save(update_fields=["care_guarantee_deadline", "diagnosis_group", "medical_target_date", "updated_at"])
+    # Only the deadline moves: the diagnosis group may have been corrected by SOT since submission.
+    _apply_deadline(locked)
+    locked.save(update_fields=["care_guarantee_deadline", "updated_at"])
     ReferralEvent.objects.create(
         referral=locked,
         kind=EventKind.PAUSED,

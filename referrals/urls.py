@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.referral_edit, name="edit"),
     path("<int:pk>/submit/", views.referral_submit, name="submit"),
     path("<int:pk>/withdraw/", views.referral_withdraw, name="withdraw"),
+    path("<int:pk>/patient/", views.patient_details_change, name="patient_details"),
     path("<int:pk>/take/", workflow_views.take, name="take"),
     path("<int:pk>/propose/", workflow_views.propose, name="propose"),
     path("<int:pk>/contact/", workflow_views.contact, name="contact"),

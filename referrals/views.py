@@ -19,7 +19,7 @@ from capacity.matching import rank_receiving_units
 from organisations.models import Unit
 from referrals import services
 from referrals.filters import UnitReferralFilter
-from referrals.forms import ReferralForm, WaitPauseForm, WithdrawForm
+from referrals.forms import PatientDetailsForm, ReferralForm, WaitPauseForm, WithdrawForm
 from referrals.icd10 import lookup_icd10
 from referrals.lifecycle import Action, allowed_actions
 from referrals.models import Referral, ReferralStatus
@@ -149,6 +149,7 @@ def referral_detail(request, pk: int):
             "can_submit": Action.SUBMIT in actions,
             "can_withdraw": Action.WITHDRAW in actions,
             "can_pause": Role.UNIT_STAFF in roles and referral.is_open,
+            "can_change_patient": Role.UNIT_STAFF in roles and referral.is_open,
             "actions": actions,
             "can_propose": Action.PROPOSE in actions,
             "can_contact": Role.SOT_REPRESENTATIVE in roles
@@ -199,6 +200,50 @@ def referral_withdraw(request, pk: int):
             messages.success(request, _("%(ref)s was withdrawn.") % {"ref": referral})
         return redirect("referrals:detail", pk=referral.pk)
     return render(request, "referrals/withdraw.html", {"form": form, "referral": referral})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def patient_details_change(request, pk: int):
+    """The sending unit corrects its record of the patient (a new phone, say) on an open request."""
+    referral, roles = _access(request.user, pk, request)
+    if Role.UNIT_STAFF not in roles:
+        raise PermissionDenied
+    if not referral.is_open:
+        messages.info(request, _("The request is closed; its patient details can no longer change."))
+        return redirect("referrals:detail", pk=referral.pk)
+    initial = {
+        "patient_name": referral.patient_name,
+        "home_region": referral.patient_home_region_id,
+        "patient_phone": referral.patient_phone,
+    }
+    form = PatientDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_change_patient_details(referral=referral, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            add_service_errors(form, exc, aliases={"patient_home_region": "home_region"})
+        except services.TransitionNotAllowed as exc:
+            messages.error(request, exc.message)
+            return redirect("referrals:detail", pk=referral.pk)
+        else:
+            messages.success(request, _("The patient's details were saved on %(ref)s.") % {"ref": referral})
+            return redirect("referrals:detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/step.html",
+        {
+            "form": form,
+            "referral": referral,
+            "title": _("Change the patient's details"),
+            "intro": _(
+                "Your unit's record of the patient on this request. It changes nothing that another region "
+                "recorded; the change is written to the request's history."
+            ),
+            "submit_label": _("Save"),
+            "submit_class": "btn-primary",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -99,9 +99,6 @@ class PatientFactory(factory.django.DjangoModelFactory):
         model = Patient
 
     personal_number = factory.Sequence(valid_personal_number)
-    name = factory.Sequence(lambda n: f"Patient {n}")
-    home_region = factory.SubFactory(RegionFactory)
-    phone = "070-000 00 00"
 
 
 class DiagnosisGroupFactory(factory.django.DjangoModelFactory):
@@ -147,7 +144,10 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
     reference = factory.Sequence(lambda n: f"SOT-2026-{n + 1:06d}")
     patient = factory.SubFactory(PatientFactory)
+    patient_name = factory.Sequence(lambda n: f"Patient {n}")
+    patient_phone = "070-000 00 00"
     sending_unit = factory.SubFactory(UnitFactory)
+    patient_home_region = factory.LazyAttribute(lambda o: o.sending_unit.hospital.region)
     created_by = factory.LazyAttribute(lambda o: o.unit_staff or UserFactory())
     icd10_code = "M17.1"
     diagnosis_group = factory.SubFactory(DiagnosisGroupFactory)

@@ -52,6 +52,7 @@ EXPECTED = {
     "referrals:submit": ("draft", POST_ONLY),
     "referrals:withdraw": ("submitted", row(LOGIN, 404, 200, 200, 404, 404, 404)),
     "referrals:pause_add": ("submitted", row(LOGIN, 404, 200, 403, 404, 404, 404)),
+    "referrals:patient_details": ("submitted", row(LOGIN, 404, 200, 403, 404, 404, 404)),
     "referrals:take": ("submitted", SOT_STEP),
     "referrals:propose": ("in_review", SOT_STEP),
     "referrals:close": ("in_review", SOT_STEP),

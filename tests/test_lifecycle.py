@@ -113,7 +113,9 @@ def test_full_path_writes_one_event_per_step(world):
     referral = services.referral_create(
         by=world.unit_staff,
         sending_unit=world.home_unit,
-        patient=PatientFactory(home_region=world.home_region),
+        patient=PatientFactory(),
+        patient_name="Tolvan Tolvansson",
+        patient_home_region=world.home_region,
         icd10_code="M17.1",
         priority=MedicalPriorityFactory(),
         asa_class=3,
@@ -180,7 +182,7 @@ def test_reasons_must_come_from_the_list(world):
 
 
 def test_only_staff_of_the_unit_can_open_a_draft(world):
-    patient = PatientFactory(home_region=world.home_region)
+    patient = PatientFactory()
     with pytest.raises(PermissionDenied):
         services.referral_create(by=world.other_region_staff, sending_unit=world.home_unit, patient=patient)
 

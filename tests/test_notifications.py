@@ -34,7 +34,7 @@ def _no_personal_data(referral):
         text = message.subject + message.body
         assert referral.patient.personal_number not in text
         assert referral.patient.personal_number[2:8] not in text  # not even the birth date
-        assert referral.patient.name not in text
+        assert referral.patient_name not in text
         assert referral.reference in message.subject
         assert f"/requests/{referral.pk}/" in message.body
 

@@ -177,7 +177,7 @@ def test_three_files_agree_with_the_figures_and_hold_no_personal_data(world, set
         "\n".join(str(c.value) for ws in workbook for row in ws.iter_rows() for c in row),
         text,
     ):
-        assert patient.personal_number not in content and patient.name not in content
+        assert patient.personal_number not in content and referral.patient_name not in content
         assert referral.reference not in content
 
 

@@ -105,3 +105,21 @@ def test_correcting_the_decision_date_of_a_draft_recomputes_the_deadline(world):
     )
     draft.refresh_from_db()
     assert draft.care_guarantee_deadline == later + timedelta(days=90)
+
+
+@pytest.mark.django_db
+def test_a_pause_after_submission_keeps_the_corrected_diagnosis_group(world):
+    DiagnosisGroupFactory()
+    other = DiagnosisGroupFactory(code="hand", name="Handkirurgi", ranges=[("S62", "S63")])
+    referral = ReferralFactory(status="submitted", sending_unit=world.home_unit)
+    services.referral_correct_group(referral=referral, by=world.sot, diagnosis_group=other)
+    services.wait_pause_add(
+        referral=referral,
+        by=world.unit_staff,
+        kind="mov",
+        start_date=referral.decision_date + timedelta(days=2),
+        end_date=referral.decision_date + timedelta(days=4),
+    )
+    referral.refresh_from_db()
+    assert referral.diagnosis_group == other
+    assert referral.care_guarantee_deadline == referral.decision_date + timedelta(days=93)

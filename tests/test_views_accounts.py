@@ -95,7 +95,7 @@ def test_start_page_shows_no_personal_data(client, world):
         client.force_login(getattr(world, persona))
         body = client.get(HOME).content.decode()
         assert referral.patient.personal_number not in body
-        assert referral.patient.name not in body
+        assert referral.patient_name not in body
 
 
 def test_english_is_available(client, world):

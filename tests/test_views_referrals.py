@@ -73,7 +73,7 @@ def test_list_shows_only_the_units_requests_masked(client, world):
     assert mine.reference in body and theirs.reference not in body
     assert mine.patient.personal_number[:8] + "-****" in body
     assert mine.patient.personal_number not in body
-    assert mine.patient.name not in body
+    assert mine.patient_name not in body
 
 
 def test_list_filters_by_status_and_searches_by_reference(client, world):

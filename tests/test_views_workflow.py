@@ -297,7 +297,7 @@ def test_inbox_personas_and_content(client, world):
         f"{accepted.planned_date:%Y-%m-%d}",
     ):
         assert needed in body, needed
-    assert proposed.patient.name not in body  # the receiving clinician opens the request for identity
+    assert proposed.patient_name not in body  # the receiving clinician opens the request for identity
     assert client.post(INBOX).status_code == 405
 
 

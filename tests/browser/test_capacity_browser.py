@@ -33,7 +33,7 @@ def _submitted_request():
     referral = services.referral_create(
         by=staff,
         sending_unit=unit,
-        patient=PatientFactory(home_region=unit.hospital.region),
+        patient=PatientFactory(),
         icd10_code="M17.1",
         priority=MedicalPriority.objects.get(code="medelhog"),
         asa_class=4,

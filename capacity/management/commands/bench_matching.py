@@ -115,13 +115,7 @@ class Command(BaseCommand):
             patients = []
             for n in range(start, min(start + BATCH, n_referrals)):
                 digits = f"{(n // 10000) % 100:02d}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
-                patients.append(
-                    Patient(
-                        personal_number=f"19{digits}{luhn.calc_check_digit(digits)}",
-                        name=f"Patient {n}",
-                        home_region=regions[n % len(regions)],
-                    )
-                )
+                patients.append(Patient(personal_number=f"19{digits}{luhn.calc_check_digit(digits)}"))
             patients = Patient.objects.bulk_create(patients, ignore_conflicts=False)
             referrals = []
             for offset, patient in enumerate(patients):
@@ -132,6 +126,8 @@ class Command(BaseCommand):
                         reference=f"SOT-BENCH-{n:07d}",
                         status=rng.choice([ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW]),
                         patient=patient,
+                        patient_name=f"Patient {n}",
+                        patient_home_region=regions[n % len(regions)],
                         sending_unit=units[n % len(units)],
                         created_by=user,
                         icd10_code="M17.1",

@@ -23,8 +23,8 @@ from reports.figures import compute_figures, month_window
 from reports.scopes import Scope
 
 FILL = """
-INSERT INTO referrals_patient (personal_number, name, home_region_id, phone, created_at)
-SELECT '19' || lpad(i::text, 10, '0'), 'Bench ' || i, (SELECT min(id) FROM organisations_region), '', now()
+INSERT INTO referrals_patient (personal_number, created_at)
+SELECT '19' || lpad(i::text, 10, '0'), now()
 FROM generate_series(1, %(n)s) AS i;
 
 WITH units AS (SELECT array_agg(id ORDER BY id) AS ids FROM organisations_unit),
@@ -36,7 +36,7 @@ WITH units AS (SELECT array_agg(id ORDER BY id) AS ids FROM organisations_unit),
        FROM referrals_patient p
      )
 INSERT INTO referrals_referral (
-  reference, status, patient_id, sending_unit_id, created_by_id, icd10_code, diagnosis_group_id,
+  reference, status, patient_id, patient_name, patient_home_region_id, patient_phone, sending_unit_id, created_by_id, icd10_code, diagnosis_group_id,
   procedure_code, procedure_text, priority_id, asa_class, asa_emergency, complicating_diseases,
   decision_date, medical_target_date, care_guarantee_deadline, consent_referral, consent_disclosure,
   needs_interpreter, interpreter_language, needs_transport, needs_escort, contact_name, contact_phone,
@@ -46,7 +46,7 @@ SELECT
   'SOT-B-' || lpad(r.patient_id::text, 8, '0'),
   CASE WHEN r.kind < 2 THEN 'submitted' WHEN r.kind < 3 THEN 'in_review' WHEN r.kind < 6 THEN 'accepted'
        WHEN r.kind < 8 THEN 'completed' ELSE 'closed_without_coordination' END,
-  r.patient_id,
+  r.patient_id, 'Bench ' || r.patient_id, (SELECT min(id) FROM organisations_region), '',
   u.ids[1 + r.patient_id %% array_length(u.ids, 1)],
   %(user)s, 'M17.1',
   g.ids[1 + r.patient_id %% array_length(g.ids, 1)],
