@@ -1,12 +1,18 @@
-"""The report's three files, all written from the same figures dictionary."""
+"""The report's three files, all written from the same figures dictionary.
+
+Free text (obstacle descriptions, names of groups and regions) is data in every format: the PDF escapes
+it before ReportLab reads it as Paragraph markup (`_para`), and the CSV and XLSX cells go through
+`sot.tabular`, so no cell starts a formula and numbers stay numbers.
+"""
 
 from __future__ import annotations
 
-import csv
 import io
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
@@ -14,7 +20,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from sot.tabular import csv_writer, neutralise
+
+PADDING = 6  # ReportLab's default left and right padding of a table cell and of a frame
 
 
 def tables(figures: dict) -> list[tuple[str, list[str], list[list]]]:
@@ -73,7 +84,8 @@ def title(figures: dict) -> str:
 def to_csv(figures: dict) -> bytes:
     """One CSV file with a section per table (a blank line and the table's title between them)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")  # Swedish Excel opens semicolon-separated files directly
+    # Swedish Excel opens semicolon-separated files directly and reads 12,5 as a number (sot/tabular.py)
+    writer = csv_writer(out)
     writer.writerow([title(figures)])
     for name, header, rows in tables(figures):
         writer.writerow([])
@@ -90,11 +102,11 @@ def to_xlsx(figures: dict) -> bytes:
     header_fill = PatternFill("solid", fgColor="0D6EFD")
     for name, header, rows in tables(figures):
         sheet = workbook.create_sheet(title=name[:31])
-        sheet.append(header)
+        _append(sheet, header)
         for cell in sheet[1]:
             cell.font, cell.fill = header_font, header_fill
         for row in rows:
-            sheet.append(row)
+            _append(sheet, row)
         sheet.freeze_panes = "A2"
         for column, label in zip(sheet.columns, header, strict=False):
             width = max([len(str(label)), *(len(str(c.value or "")) for c in column)])
@@ -102,6 +114,15 @@ def to_xlsx(figures: dict) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _append(sheet, row: list) -> None:
+    """One row of cells: text neutralised and always a text cell (openpyxl takes "=…" for a formula),
+    without the control characters XML cannot hold; numbers as numbers."""
+    sheet.append([neutralise(ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v) for v in row])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def _chart(figures: dict) -> Drawing:
@@ -129,29 +150,64 @@ def to_pdf(figures: dict) -> bytes:
     styles = getSampleStyleSheet()
     document = SimpleDocTemplate(out, pagesize=A4, title=title(figures), author="SOT")
     story = [
-        Paragraph(title(figures), styles["Title"]),
-        Paragraph(
+        _para(title(figures), styles["Title"]),
+        _para(
             _("Patients per diagnosis group coordinated to care in another region, and obstacles to cooperation."),
             styles["Normal"],
         ),
         Spacer(1, 6 * mm),
     ]
+    width = document.width - 2 * PADDING  # the frame pads its content too
     summary = tables(figures)[0]
-    story.append(_table(summary[1], summary[2]))
-    story += [Spacer(1, 8 * mm), Paragraph(_("Coordinated patients per diagnosis group"), styles["Heading2"])]
+    story.append(_table(summary[1], summary[2], width))
+    story += [Spacer(1, 8 * mm), _para(_("Coordinated patients per diagnosis group"), styles["Heading2"])]
     story += [_chart(figures), PageBreak()]
     for name, header, rows in tables(figures)[1:]:
-        story.append(Paragraph(name, styles["Heading2"]))
-        story.append(_table(header, rows) if rows else Paragraph(_("None this month."), styles["Normal"]))
+        story.append(_para(name, styles["Heading2"]))
+        story.append(_table(header, rows, width) if rows else _para(_("None this month."), styles["Normal"]))
         story.append(Spacer(1, 5 * mm))
     document.build(story)
     return out.getvalue()
 
 
-def _table(header: list, rows: list[list]) -> Table:
+def _para(text, style) -> Paragraph:
+    """Text as a Paragraph, printed literally. ReportLab reads a Paragraph's text as markup (<b>, <a href>,
+    <img src>, entities), so every text is escaped here, and only here; line breaks are kept."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _widths(header: list, rows: list[list], available: float) -> list[float]:
+    """Column widths that fill the page: when the texts fit on one line each, every column grows in
+    proportion; otherwise a column keeps its natural width when it is narrower than a fair share of
+    what is left, and the wide columns share the rest equally, their texts wrapping (max-min fair)."""
+    natural = [
+        max(stringWidth(str(c), "Helvetica-Bold" if i == 0 else "Helvetica", 10) for i, c in enumerate(column))
+        + 2 * PADDING
+        + 1
+        for column in zip(header, *rows, strict=True)
+    ]
+    if sum(natural) <= available:
+        return [w * available / sum(natural) for w in natural]
+    widths = list(natural)
+    wide, left = set(range(len(natural))), available
+    while wide:
+        share = left / len(wide)
+        narrow = {i for i in wide if natural[i] <= share}
+        if not narrow:
+            for i in wide:
+                widths[i] = share
+            break
+        wide -= narrow
+        left -= sum(natural[i] for i in narrow)
+    return widths
+
+
+def _table(header: list, rows: list[list], available: float) -> Table:
     styles = getSampleStyleSheet()
-    body = [[Paragraph(str(cell), styles["BodyText"]) for cell in row] for row in rows]
-    table = Table([header, *body], repeatRows=1)
+    body = [[_para(cell, styles["BodyText"]) for cell in row] for row in rows]
+    # Header cells are plain strings, which ReportLab draws as they are; a row taller than a page splits.
+    table = Table([header, *body], colWidths=_widths(header, rows, available), repeatRows=1, splitInRow=1)
     table.setStyle(
         TableStyle(
             [
