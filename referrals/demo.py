@@ -290,18 +290,22 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
         f"{rng.randrange(10, 100)}",
     }
     clock_at = created_on
+    last_at = None  # the latest step's time: a step on the same day is never dated before the one it follows
 
     def step(max_days: int) -> datetime | None:
-        nonlocal clock_at
+        nonlocal clock_at, last_at
         clock_at = clock_at + timedelta(days=rng.randrange(0, max_days + 1))
-        return _at(clock_at, rng) if clock_at < today else None
+        if clock_at >= today:
+            return None
+        last_at = max(_at(clock_at, rng), last_at + timedelta(minutes=1))
+        return last_at
 
     referral = services.referral_create(
         by=sender,
         sending_unit=unit,
         patient=patient,
         **details,
-        at=_at(created_on, rng),
+        at=(last_at := _at(created_on, rng)),
         icd10_code=rng.choice(examples),
         procedure_text="",
         priority=priority,

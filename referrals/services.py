@@ -8,6 +8,7 @@ workers can never both move the same request), and append an event in the same t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -303,17 +304,28 @@ def _transition(
     reason: str = "",
     note: str = "",
     changes: dict[str, Any] | None = None,
+    stamp: str = "",
+    then: Callable[[Referral], object] | None = None,
 ) -> Referral:
+    """Apply one step of the lifecycle table to the locked row, with its event, in one transaction.
+
+    Everything is judged on the row as locked, never on the caller's copy: the time (also written to the
+    field named by `stamp`, e.g. "accepted_at") is taken once the lock is held, so a step that waited for
+    another is dated after it. `then`, if given, runs in the same transaction after the change with the row
+    as it was locked before it (e.g. the slot it held), so what it does commits or rolls back with the step.
+    """
     transition = TRANSITIONS[action]
-    when = _now(at)
     with transaction.atomic():
         locked = (
             Referral.objects.select_for_update(of=("self",))
             .select_related("sending_unit__hospital")
             .get(pk=referral.pk)
         )
+        when = _now(at)
         roles = referral_roles(by, locked)
         if not transition.roles & roles:
+            if transition.roles & referral_roles(by, referral):  # the role went with a step taken meanwhile
+                raise TransitionNotAllowed(_("Someone else changed the request at the same time. Reload the page."))
             raise PermissionDenied
         if not is_allowed(action, status=locked.status, roles=roles):
             raise TransitionNotAllowed(
@@ -322,6 +334,8 @@ def _transition(
             )
         values = dict(changes or {})
         values["status"] = transition.target
+        if stamp:
+            values[stamp] = when
         updated = Referral.objects.filter(pk=locked.pk, status=locked.status).update(**values, updated_at=when)
         if updated != 1:  # the row lock makes this rare; the conditional update makes it safe anyway
             raise TransitionNotAllowed(_("Someone else changed the request at the same time. Reload the page."))
@@ -336,6 +350,8 @@ def _transition(
             note=note,
             receiving_unit_id=values.get("receiving_unit_id", locked.receiving_unit_id),
         )
+        if then is not None:
+            then(locked)
         access_record(user=by, referral=locked, action=AccessAction.CHANGE, what=f"referrals:{action}")
         if at is None:  # events recorded with their historical time (imports, the demo) notify nobody
             queue_notification(event)
@@ -347,7 +363,7 @@ def referral_submit(*, referral: Referral, by, at: datetime | None = None) -> Re
     errors = referral_submission_errors(referral)
     if errors:
         raise ValidationError(errors)
-    return _transition(referral=referral, action=Action.SUBMIT, by=by, at=at, changes={"submitted_at": _now(at)})
+    return _transition(referral=referral, action=Action.SUBMIT, by=by, at=at, stamp="submitted_at")
 
 
 def referral_take(*, referral: Referral, by, at: datetime | None = None) -> Referral:
@@ -393,36 +409,34 @@ def referral_accept(
     for the last slot, PostgreSQL lets exactly one update the row; the other finds no row to update
     and gets NoFreeSlot, and its whole transaction (the status change included) is rolled back.
     """
-    if offer is not None:
-        if offer.unit_id != referral.receiving_unit_id or offer.diagnosis_group_id != referral.diagnosis_group_id:
-            raise ValidationError({"offer": _("Choose capacity of your own unit for this diagnosis group.")})
-        if not offer.week_start <= planned_date <= offer.week_start + timedelta(days=6):
-            raise ValidationError({"planned_date": _("The planned date must fall in the week of the chosen capacity.")})
-    with transaction.atomic():
-        referral = _transition(
-            referral=referral,
-            action=Action.ACCEPT,
-            by=by,
-            at=at,
-            note=note,
-            changes={
-                "planned_date": planned_date,
-                "accepted_at": _now(at),
-                "reserved_offer_id": offer.pk if offer else None,
-            },
+    if offer is not None and not offer.week_start <= planned_date <= offer.week_start + timedelta(days=6):
+        raise ValidationError({"planned_date": _("The planned date must fall in the week of the chosen capacity.")})
+    return _transition(
+        referral=referral,
+        action=Action.ACCEPT,
+        by=by,
+        at=at,
+        note=note,
+        stamp="accepted_at",
+        changes={"planned_date": planned_date, "reserved_offer_id": offer.pk if offer else None},
+        then=(lambda locked: _claim_slot(offer, locked)) if offer is not None else None,
+    )
+
+
+def _claim_slot(offer: CapacityOffer, locked: Referral) -> None:
+    """Reserve one slot of the offer for the request as locked (its unit and diagnosis group as they are now)."""
+    if offer.unit_id != locked.receiving_unit_id or offer.diagnosis_group_id != locked.diagnosis_group_id:
+        raise ValidationError({"offer": _("Choose capacity of your own unit for this diagnosis group.")})
+    claimed = (
+        CapacityOffer.objects.active()
+        .filter(pk=offer.pk, reserved_slots__lt=F("slots"))
+        .update(reserved_slots=F("reserved_slots") + 1)
+    )
+    if claimed != 1:
+        raise NoFreeSlot(
+            _("The last free slot of week %(week)s was just taken by another patient. Choose another week.")
+            % {"week": offer.week_label}
         )
-        if offer is not None:
-            claimed = (
-                CapacityOffer.objects.active()
-                .filter(pk=offer.pk, reserved_slots__lt=F("slots"))
-                .update(reserved_slots=F("reserved_slots") + 1)
-            )
-            if claimed != 1:
-                raise NoFreeSlot(
-                    _("The last free slot of week %(week)s was just taken by another patient. Choose another week.")
-                    % {"week": offer.week_label}
-                )
-    return referral
 
 
 def _release_slot(offer_id: int | None) -> None:
@@ -462,7 +476,7 @@ def referral_decline(
         raise ValidationError({"reason": _("Choose a reason from the list.")})
     _check_texts_leaving_care(note=note, obstacle_category=obstacle_category, obstacle_text=obstacle_text)
     with transaction.atomic():
-        receiving_unit = referral.receiving_unit
+        locked: list[Referral] = []  # the row as _transition locked it: its unit is the one that declines
         referral = _transition(
             referral=referral,
             action=Action.DECLINE,
@@ -471,7 +485,9 @@ def referral_decline(
             reason=reason,
             note=note,
             changes={"receiving_unit_id": None},
+            then=locked.append,
         )
+        receiving_unit = locked[0].receiving_unit
         if obstacle_category and receiving_unit is not None:
             obstacle_record(
                 by=by,
@@ -493,7 +509,8 @@ def referral_complete(*, referral: Referral, by, care_given_date: date, at: date
         action=Action.COMPLETE,
         by=by,
         at=at,
-        changes={"care_given_date": care_given_date, "closed_at": _now(at)},
+        stamp="closed_at",
+        changes={"care_given_date": care_given_date},
     )
 
 
@@ -501,19 +518,19 @@ def referral_withdraw(*, referral: Referral, by, reason: str, note: str = "", at
     """Withdraw an open request; an accepted one gives its reserved slot back."""
     if reason not in WithdrawReason.values:
         raise ValidationError({"reason": _("Choose a reason from the list.")})
-    with transaction.atomic():
-        held = Referral.objects.filter(pk=referral.pk).values_list("reserved_offer_id", flat=True).first()
-        referral = _transition(
-            referral=referral,
-            action=Action.WITHDRAW,
-            by=by,
-            at=at,
-            reason=reason,
-            note=note,
-            changes={"closed_at": _now(at), "receiving_unit_id": None, "planned_date": None, "reserved_offer_id": None},
-        )
-        _release_slot(held)
-    return referral
+    # The slot is the one the request holds as locked, not as read before: a withdrawal that waited
+    # for an acceptance gives back the slot that acceptance reserved.
+    return _transition(
+        referral=referral,
+        action=Action.WITHDRAW,
+        by=by,
+        at=at,
+        reason=reason,
+        note=note,
+        stamp="closed_at",
+        changes={"receiving_unit_id": None, "planned_date": None, "reserved_offer_id": None},
+        then=lambda locked: _release_slot(locked.reserved_offer_id),
+    )
 
 
 def referral_close(
@@ -538,7 +555,7 @@ def referral_close(
             at=at,
             reason=reason,
             note=note,
-            changes={"closed_at": _now(at)},
+            stamp="closed_at",
         )
         if obstacle_category:
             obstacle_record(
