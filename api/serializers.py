@@ -80,6 +80,19 @@ class ReferralSerializer(serializers.ModelSerializer):
         return self._wait(referral).days_to_target
 
 
+class ReferralOutcomeSerializer(serializers.ModelSerializer):
+    """What a step answers when the caller no longer sees the request afterwards (a decline hands it back to
+    the SOT representative): its reference and new status, no patient data."""
+
+    status = serializers.ChoiceField(choices=ReferralStatus.choices, help_text=_("Status"))
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Referral
+        fields = ["id", "reference", "status", "status_label"]
+        read_only_fields = fields
+
+
 class ReferralInputSerializer(serializers.Serializer):
     """For the schema only: the request body is validated by the intake form (one validator for both)."""
 

@@ -259,3 +259,24 @@ def test_obstacles_and_reports(world, settings, tmp_path):
     assert [r["id"] for r in listed] == [report.pk]
     assert director.get(listed[0]["files"]["pdf"]).status_code == 200
     assert api(world.sot).get(f"/api/v1/reports/{report.pk}/pdf/").status_code == 404
+
+
+def test_decline_answers_its_documented_response(world, reference_data):
+    """The decliner no longer sees the request afterwards: the answer is its reference and new status only,
+    as the schema says, never a 500 and never the patient."""
+    referral = ReferralFactory(sending_unit=world.home_unit, status=S.PROPOSED, receiving_unit=world.neighbour_unit)
+    response = api(world.receiving_staff).post(
+        f"{LIST}{referral.pk}/decline/", {"reason": "no_capacity"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "id": referral.pk,
+        "reference": referral.reference,
+        "status": "in_review",
+        "status_label": "Under handläggning",
+    }
+    assert api(world.receiving_staff).get(f"{LIST}{referral.pk}/").status_code == 404
+    schema = api(world.receiving_staff).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    documented = schema["paths"]["/api/v1/referrals/{id}/decline/"]["post"]["responses"]["200"]
+    ref = documented["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert set(schema["components"]["schemas"][ref]["properties"]) == {"id", "reference", "status", "status_label"}
