@@ -215,3 +215,20 @@ def test_the_log_speaks_swedish_in_local_time(client, world, tolvan_read):
     assert "Begärans sida" in html and "Inkorgen" in html
     assert "referrals:detail" not in html
     assert ">sot_representative" not in html and "unit_staff<" not in html  # codes only in filter addresses
+
+
+def test_the_inbox_logs_exactly_the_requests_it_shows(client, world):
+    """Completed patients are not shown in the inbox, so their reads are not logged either."""
+    shown = [
+        ReferralFactory(sending_unit=world.home_unit, status=status, receiving_unit=world.neighbour_unit)
+        for status in (S.PROPOSED, S.PROPOSED, S.ACCEPTED, S.ACCEPTED)
+    ]
+    hidden = [
+        ReferralFactory(sending_unit=world.home_unit, status=S.COMPLETED, receiving_unit=world.neighbour_unit)
+        for _ in range(6)
+    ]
+    client.force_login(world.receiving_staff)
+    body = client.get(reverse("work:inbox")).content.decode()
+    assert all(r.reference in body for r in shown) and not any(r.reference in body for r in hidden)
+    logged = AccessLogEntry.objects.filter(user=world.receiving_staff, what="work:inbox")
+    assert sorted(logged.values_list("referral", flat=True)) == sorted(r.pk for r in shown)
