@@ -87,7 +87,8 @@ class ReferralListCreate(generics.ListCreateAPIView):
         status_value = self.request.query_params.get("status")
         if status_value is not None:
             if status_value not in ReferralStatus.values:
-                raise exceptions.ValidationError({"status": [f"{status_value!r} is not a status."]})
+                # The value is not echoed: it may be anything (markup, control characters, personal data).
+                raise exceptions.ValidationError({"status": [_("Choose one of the listed values.")]})
             queryset = queryset.filter(status=status_value)
         reference = self.request.query_params.get("reference", "").strip()
         if reference:
