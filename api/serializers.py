@@ -17,7 +17,7 @@ from referrals.models import (
     ReferralStatus,
     WithdrawReason,
 )
-from referrals.personal_numbers import format_personal_number
+from referrals.personal_numbers import format_personal_number, mask_personal_number
 from referrals.selectors import wait_status_of
 from reports.models import MonthlyReport
 
@@ -91,6 +91,24 @@ class ReferralOutcomeSerializer(serializers.ModelSerializer):
         model = Referral
         fields = ["id", "reference", "status", "status_label"]
         read_only_fields = fields
+
+
+class MaskedPatientSerializer(serializers.Serializer):
+    """The patient in a list, as in the pages' lists: the birth date only, no name."""
+
+    personal_number = serializers.SerializerMethodField(
+        help_text=_("Masked to the birth date, e.g. 19121212-****. The full number is in the request's own detail.")
+    )
+    home_region = serializers.CharField(source="home_region.name")
+
+    def get_personal_number(self, patient) -> str:
+        return mask_personal_number(patient.personal_number)
+
+
+class ReferralListSerializer(ReferralSerializer):
+    """A request in a list: the patient masked; GET /api/v1/referrals/{id}/ has the full number."""
+
+    patient = MaskedPatientSerializer()
 
 
 class ReferralInputSerializer(serializers.Serializer):

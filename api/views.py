@@ -28,6 +28,7 @@ from api.serializers import (
     ObstacleSerializer,
     ProposeInput,
     ReferralInputSerializer,
+    ReferralListSerializer,
     ReferralOutcomeSerializer,
     ReferralSerializer,
     ReportSerializer,
@@ -78,9 +79,9 @@ def _detail_queryset(user):
 
 
 class ReferralListCreate(generics.ListCreateAPIView):
-    """Requests the caller may see (the same rule as the pages); unit staff file new ones."""
+    """Requests the caller may see (the same rule as the pages), the patient masked; unit staff file new ones."""
 
-    serializer_class = ReferralSerializer
+    serializer_class = ReferralListSerializer
 
     def get_queryset(self):
         queryset = _detail_queryset(self.request.user).order_by("-created_at", "-id")
