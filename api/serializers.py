@@ -105,7 +105,7 @@ class MaskedPatientSerializer(serializers.Serializer):
         return mask_personal_number(patient.personal_number)
 
 
-class ReferralListSerializer(ReferralSerializer):
+class ReferralListItemSerializer(ReferralSerializer):
     """A request in a list: the patient masked; GET /api/v1/referrals/{id}/ has the full number."""
 
     patient = MaskedPatientSerializer()

@@ -28,7 +28,7 @@ from api.serializers import (
     ObstacleSerializer,
     ProposeInput,
     ReferralInputSerializer,
-    ReferralListSerializer,
+    ReferralListItemSerializer,
     ReferralOutcomeSerializer,
     ReferralSerializer,
     ReportSerializer,
@@ -81,7 +81,7 @@ def _detail_queryset(user):
 class ReferralListCreate(generics.ListCreateAPIView):
     """Requests the caller may see (the same rule as the pages), the patient masked; unit staff file new ones."""
 
-    serializer_class = ReferralListSerializer
+    serializer_class = ReferralListItemSerializer
 
     def get_queryset(self):
         queryset = _detail_queryset(self.request.user).order_by("-created_at", "-id")

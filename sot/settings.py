@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ObstacleCategoryEnum": "referrals.models.ObstacleCategory",
         "AsaClassEnum": "referrals.models.AsaClass",
+        "ReferralStatusEnum": "referrals.models.ReferralStatus",
     },
 }
 
