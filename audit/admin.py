@@ -31,8 +31,9 @@ from referrals.personal_numbers import mask_personal_number
 SESSION_KEY = "audit_patient_searches"
 PATIENT_PARAM = "patient"
 KEPT_SEARCHES = 10
-# Anything shaped like a personnummer (10 or 12 digits, with or without - or +), valid or mistyped.
-PERSONAL_NUMBER_SHAPE = re.compile(r"^\s*(\d{2})?\d{6}\s*[-+]?\s*\d{4}\s*$")
+# Anything shaped like a personnummer (10 or 12 digits, with or without - or +), valid or mistyped, alone
+# or among other words.
+PERSONAL_NUMBER_SHAPE = re.compile(r"\d{6,8}\s*[-+]?\s*\d{4}")
 
 
 def _searches(request) -> dict[str, list[str]]:
@@ -161,7 +162,7 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         numbers = None
         if request.method == "GET":
-            if PERSONAL_NUMBER_SHAPE.match(request.GET.get("q", "")):
+            if PERSONAL_NUMBER_SHAPE.search(request.GET.get("q", "")):
                 messages.error(
                     request,
                     gettext(
