@@ -17,7 +17,7 @@ from referrals.models import (
     ReferralStatus,
     WithdrawReason,
 )
-from referrals.personal_numbers import format_personal_number
+from referrals.personal_numbers import format_personal_number, mask_personal_number
 from referrals.selectors import wait_status_of
 from reports.models import MonthlyReport
 
@@ -81,6 +81,37 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     def get_days_to_target(self, referral) -> int | None:
         return self._wait(referral).days_to_target
+
+
+class ReferralOutcomeSerializer(serializers.ModelSerializer):
+    """What a step answers when the caller no longer sees the request afterwards (a decline hands it back to
+    the SOT representative): its reference and new status, no patient data."""
+
+    status = serializers.ChoiceField(choices=ReferralStatus.choices, help_text=_("Status"))
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Referral
+        fields = ["id", "reference", "status", "status_label"]
+        read_only_fields = fields
+
+
+class MaskedPatientSerializer(serializers.Serializer):
+    """The patient in a list, as in the pages' lists: the birth date only, no name."""
+
+    personal_number = serializers.SerializerMethodField(
+        help_text=_("Masked to the birth date, e.g. 19121212-****. The full number is in the request's own detail.")
+    )
+    home_region = serializers.CharField(source="home_region.name")
+
+    def get_personal_number(self, patient) -> str:
+        return mask_personal_number(patient.personal_number)
+
+
+class ReferralListItemSerializer(ReferralSerializer):
+    """A request in a list: the patient masked; GET /api/v1/referrals/{id}/ has the full number."""
+
+    patient = MaskedPatientSerializer()
 
 
 class ReferralInputSerializer(serializers.Serializer):

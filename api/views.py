@@ -28,6 +28,8 @@ from api.serializers import (
     ObstacleSerializer,
     ProposeInput,
     ReferralInputSerializer,
+    ReferralListItemSerializer,
+    ReferralOutcomeSerializer,
     ReferralSerializer,
     ReportSerializer,
     SlotsInput,
@@ -78,16 +80,17 @@ def _detail_queryset(user):
 
 
 class ReferralListCreate(generics.ListCreateAPIView):
-    """Requests the caller may see (the same rule as the pages); unit staff file new ones."""
+    """Requests the caller may see (the same rule as the pages), the patient masked; unit staff file new ones."""
 
-    serializer_class = ReferralSerializer
+    serializer_class = ReferralListItemSerializer
 
     def get_queryset(self):
         queryset = _detail_queryset(self.request.user).order_by("-created_at", "-id")
         status_value = self.request.query_params.get("status")
         if status_value is not None:
             if status_value not in ReferralStatus.values:
-                raise exceptions.ValidationError({"status": [f"{status_value!r} is not a status."]})
+                # The value is not echoed: it may be anything (markup, control characters, personal data).
+                raise exceptions.ValidationError({"status": [_("Choose one of the listed values.")]})
             queryset = queryset.filter(status=status_value)
         reference = self.request.query_params.get("reference", "").strip()
         if reference:
@@ -275,18 +278,26 @@ STEPS = {
 }
 
 
+# Steps after which the caller no longer sees the request: they answer its reference and status only.
+# A decline clears the receiving unit, so the declining unit's staff lose sight of the patient.
+OUTCOME_ONLY = {Action.DECLINE}
+
+
 def step_view(action: str):
     body, form_for, perform = STEPS[action]
+    answer = ReferralOutcomeSerializer if action in OUTCOME_ONLY else ReferralSerializer
 
     class StepView(APIView):
-        @extend_schema(request=body, responses={200: ReferralSerializer}, operation_id=f"referrals_{action}")
+        @extend_schema(request=body, responses={200: answer}, operation_id=f"referrals_{action}")
         def post(self, request, pk: int):
             referral = referral_get_for(request.user, pk=pk)
             roles = referral_roles(request.user, referral)
             if not roles & TRANSITIONS[action].roles:
                 raise exceptions.PermissionDenied
             data = _form_or_400(form_for(_form_data(_check_json_types(request.data, body)), referral))
-            _service_or_problem(lambda: perform(referral, request.user, data))
+            changed = _service_or_problem(lambda: perform(referral, request.user, data))
+            if answer is ReferralOutcomeSerializer:
+                return Response(ReferralOutcomeSerializer(changed).data)
             return Response(ReferralSerializer(_detail_queryset(request.user).get(pk=pk)).data)
 
     StepView.__name__ = f"{action.title()}Step"

@@ -67,7 +67,8 @@ class AccessLogEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.patient_id}"
+        when = timezone.localtime(self.at)
+        return f"{when:%Y-%m-%d %H:%M} {self.get_action_display()} {self.user_id} {self.patient_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

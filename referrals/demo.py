@@ -240,6 +240,15 @@ def _at(day: date, rng: random.Random) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour=rng.randrange(8, 16), minute=rng.randrange(0, 60))))
 
 
+def _after(day: date, previous: datetime | None, rng: random.Random) -> datetime:
+    """A working-hours time on `day`, but later than the previous event: several steps can happen on one
+    day, and history never runs backwards. Never later than now."""
+    at = _at(day, rng)
+    if previous is not None and at <= previous:
+        at = previous + timedelta(minutes=rng.randrange(5, 60))
+    return min(at, timezone.now())
+
+
 def seed_demo_referrals(*, count: int = 200, today: date | None = None, seed: int = 2026) -> int:
     """About `count` requests over the last six months, each moved through the real lifecycle service."""
     if Referral.objects.filter(created_by__username__startswith="personal.").exists():
@@ -290,14 +299,15 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
         f"{rng.randrange(10, 100)}",
     }
     clock_at = created_on
-    last_at = None  # the latest step's time: a step on the same day is never dated before the one it follows
+    last_at = _after(created_on, None, rng)  # the creation
 
     def step(max_days: int) -> datetime | None:
+        """The time of the next event, some days after the last one (None: it lies ahead of today)."""
         nonlocal clock_at, last_at
         clock_at = clock_at + timedelta(days=rng.randrange(0, max_days + 1))
         if clock_at >= today:
             return None
-        last_at = max(_at(clock_at, rng), last_at + timedelta(minutes=1))
+        last_at = _after(clock_at, last_at, rng)
         return last_at
 
     referral = services.referral_create(
@@ -305,7 +315,7 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
         sending_unit=unit,
         patient=patient,
         **details,
-        at=(last_at := _at(created_on, rng)),
+        at=last_at,
         icd10_code=rng.choice(examples),
         procedure_text="",
         priority=priority,
@@ -383,5 +393,5 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
     services.referral_accept(referral=referral, by=staff[receiver.code], planned_date=planned, at=at)
     if target == "completed" and planned < today:
         services.referral_complete(
-            referral=referral, by=staff[receiver.code], care_given_date=planned, at=_at(planned, rng)
+            referral=referral, by=staff[receiver.code], care_given_date=planned, at=_after(planned, last_at, rng)
         )

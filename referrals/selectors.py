@@ -158,12 +158,16 @@ def sot_queue(user, *, today: date) -> QuerySet[Referral]:
     )
 
 
+INBOX_STATUSES = (ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED)
+
+
 def receiving_inbox(user) -> QuerySet[Referral]:
-    """What is proposed to, or accepted by, the user's receiving units, soonest first."""
+    """What is proposed to, or accepted by, the user's receiving units, soonest first. Completed care is
+    not in the inbox (it is on each request's page)."""
     scopes = user_scopes(user)
     return (
         referrals_visible_to(user)
-        .filter(receiving_unit_id__in=scopes.receiving_units)
+        .filter(receiving_unit_id__in=scopes.receiving_units, status__in=INBOX_STATUSES)
         .select_related(
             "priority",
             "diagnosis_group",

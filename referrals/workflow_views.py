@@ -96,9 +96,10 @@ def inbox(request):
         raise PermissionDenied
     today = timezone.localdate()
     referrals = list(receiving_inbox(request.user))
-    access_record_many(user=request.user, referrals=referrals, what="work:inbox")
     proposed = [(r, wait_status_of(r, today=today)) for r in referrals if r.status == ReferralStatus.PROPOSED]
     accepted = [r for r in referrals if r.status == ReferralStatus.ACCEPTED]
+    # Exactly the requests the page shows are logged as read.
+    access_record_many(user=request.user, referrals=[r for r, _wait in proposed] + accepted, what="work:inbox")
     return render(request, "referrals/inbox.html", {"proposed": proposed, "accepted": accepted})
 
 

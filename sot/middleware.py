@@ -1,6 +1,14 @@
+import logging
+
 from django.conf import settings
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+
+logger = logging.getLogger(__name__)
 
 
 class SwedishFirstLocaleMiddleware(LocaleMiddleware):
@@ -18,3 +26,68 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response the application makes: pages and API answers carry
+    patient data, and neither the browser nor a proxy on the way may keep a copy.
+
+    Static files are answered by WhiteNoise, which sits before this middleware and returns without
+    calling it, so they keep their long-lived caching; the STATIC_URL check covers any other server.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(settings.STATIC_URL):
+            return response
+        if "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
+        response.setdefault("Pragma", "no-cache")  # HTTP/1.0 caches
+        return response
+
+
+class HostileQueryMiddleware:
+    """A query string that no page can mean answers 400, in one place rather than in every view:
+
+    * a NUL byte in a parameter's name or value (PostgreSQL refuses NUL in text, so any query with it
+      would fail with a 500);
+    * a number too large for the machine (`?at__year=99999999999999999999` in an admin date hierarchy
+      overflows Python's datetime): an OverflowError while answering is the caller's absurd input;
+    * a filter Django's admin cannot apply: the admin sends the browser to its "?e=1" page, a 200
+      titled "database error" that blames the installation; here it is a 400 that says what is wrong.
+
+    Logged with the path only: the values may be anything, personal data included.
+    """
+
+    ADMIN_INVALID_FILTER = "?e=1"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            return self.refuse(request, _("A parameter in the address contains a NUL character."))
+        response = self.get_response(request)
+        if response.status_code == 302 and response.get("Location") == request.path + self.ADMIN_INVALID_FILTER:
+            return self.refuse(request, _("A filter in the address is not valid. Choose the filter again."))
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):
+            return self.refuse(request, _("A number in the request is too large."))
+        return None
+
+    def refuse(self, request, message: str):
+        logger.warning("Bad request (%s): %s", message, request.path)
+        if request.path.startswith("/api/"):
+            body = {
+                "type": "https://sot.example.org/problems/validation-error",
+                "title": str(ValidationError.default_detail),
+                "status": 400,
+                "detail": message,
+            }
+            return JsonResponse(body, status=400, content_type="application/problem+json")
+        return render(request, "bad_request.html", {"message": message}, status=400)

@@ -64,12 +64,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so that static files keep their caching; everything else is never stored.
+    "sot.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sot.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # NUL bytes and absurd numbers in the query string are a 400 (after the user is known: the page says why).
+    "sot.middleware.HostileQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -240,6 +244,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ObstacleCategoryEnum": "referrals.models.ObstacleCategory",
         "AsaClassEnum": "referrals.models.AsaClass",
+        "ReferralStatusEnum": "referrals.models.ReferralStatus",
     },
 }
 

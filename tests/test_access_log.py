@@ -92,7 +92,8 @@ def test_administrators_find_who_saw_a_patient_and_export_it(client, world):
 
     client.force_login(world.administrator)
     changelist = reverse("admin:audit_accesslogentry_changelist")
-    response = client.get(changelist, {"q": referral.patient.personal_number})
+    search = client.post(reverse(PATIENT_SEARCH), {"personal_number": referral.patient.personal_number})
+    response = client.get(search["Location"])
     entries = list(response.context["cl"].result_list)
     assert {e.user for e in entries} == {world.unit_staff, world.sot}
     assert all(e.patient == referral.patient for e in entries)
@@ -104,3 +105,130 @@ def test_administrators_find_who_saw_a_patient_and_export_it(client, world):
     assert response["Content-Type"].startswith("text/csv")
     assert referral.patient.personal_number in body and "sot" in body
     assert AccessLogEntry.objects.filter(action=AccessAction.EXPORT, user=world.administrator).count() == 1
+
+
+# The administrator's access-log search by patient: any accepted format, never in a URL or a log line.
+TOLVAN = "191212121212"
+FORMATS = ["19121212-1212", "121212-1212", "1212121212", "191212121212", " 19121212 - 1212 "]
+CHANGELIST = "admin:audit_accesslogentry_changelist"
+PATIENT_SEARCH = "admin:audit_accesslogentry_patient_search"
+
+
+@pytest.fixture
+def tolvan_read(world):
+    """Tolvan's request read by unit staff and the SOT representative; another patient's read too."""
+    from audit.services import access_record
+    from tests.factories import PatientFactory
+
+    referral = ReferralFactory(
+        sending_unit=world.home_unit, status=S.SUBMITTED, patient=PatientFactory(personal_number=TOLVAN)
+    )
+    other = ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
+    access_record(user=world.unit_staff, referral=referral, what="referrals:detail")
+    access_record(user=world.sot, referral=referral, what="referrals:detail")
+    access_record(user=world.unit_staff, referral=other, what="referrals:detail")
+    return referral
+
+
+def _digits_in(text: str) -> bool:
+    return any(variant in text for variant in (TOLVAN, TOLVAN[2:], "19121212-1212", "121212-1212", "19121212"))
+
+
+@pytest.mark.parametrize("typed", FORMATS)
+def test_the_patient_search_finds_every_accepted_format(client, world, tolvan_read, typed, caplog):
+    client.force_login(world.administrator)
+    caplog.set_level("DEBUG")
+    response = client.post(reverse(PATIENT_SEARCH), {"personal_number": typed})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(reverse(CHANGELIST)) and not _digits_in(location)
+    listing = client.get(location)
+    entries = list(listing.context["cl"].result_list)
+    assert {e.user for e in entries} == {world.unit_staff, world.sot}
+    assert all(e.patient == tolvan_read.patient for e in entries)
+    assert "19121212-****" in listing.content.decode()  # the active search is shown masked
+    assert not any(_digits_in(record.getMessage()) for record in caplog.records)
+
+
+def test_the_plain_search_box_refuses_a_personal_number(client, world, tolvan_read):
+    client.force_login(world.administrator)
+    for typed in ("191212121212", "19121212-1212", "1212121212", "Tolvan 121212-1212", "19121212-1213"):
+        response = client.get(reverse(CHANGELIST), {"q": typed})
+        assert response.status_code == 302, typed
+        assert not _digits_in(response["Location"])
+        shown = client.get(response["Location"])
+        assert "personnummer" in shown.content.decode()  # the message points to the patient search
+    # Usernames and references still work in the plain search box.
+    by_user = client.get(reverse(CHANGELIST), {"q": world.sot.username}).context["cl"].result_list
+    assert {e.user for e in by_user} == {world.sot}
+
+
+def test_a_malformed_number_is_explained_and_an_expired_search_is_not_an_empty_result(client, world, tolvan_read):
+    client.force_login(world.administrator)
+    response = client.post(reverse(PATIENT_SEARCH), {"personal_number": "19121212-1213"}, follow=True)
+    assert "Kontrollsiffran stämmer inte" in response.content.decode()
+    assert client.get(reverse(PATIENT_SEARCH)).status_code == 405
+    # A search the session does not know (another browser, an expired session) is not "nobody read it".
+    response = client.get(reverse(CHANGELIST), {"patient": "unknown-search"})
+    assert response.status_code == 302 and "patient=" not in response["Location"]
+
+
+def test_browsing_and_searching_the_log_are_logged_without_the_number(client, world, tolvan_read):
+    admin_user = world.administrator
+    client.force_login(admin_user)
+    client.get(reverse(CHANGELIST))
+    browsed = AccessLogEntry.objects.filter(user=admin_user, what="admin:accesslog")
+    assert set(browsed.values_list("patient", flat=True)) == set(
+        AccessLogEntry.objects.exclude(user=admin_user).values_list("patient", flat=True)
+    )
+    assert set(browsed.values_list("role", "action")) == {("administrator", AccessAction.READ)}
+    location = client.post(reverse(PATIENT_SEARCH), {"personal_number": "121212-1212"})["Location"]
+    client.get(location)
+    searched = AccessLogEntry.objects.filter(user=admin_user, what="admin:accesslog:patient")
+    assert list(searched.values_list("patient", flat=True)) == [tolvan_read.patient_id]
+    entry = AccessLogEntry.objects.filter(user=world.sot).get()
+    opened = client.get(reverse("admin:audit_accesslogentry_change", args=[entry.pk]))
+    assert opened.status_code == 200 and "Begärans sida" in opened.content.decode()
+    assert AccessLogEntry.objects.filter(user=admin_user, what="admin:accesslog:entry", patient=entry.patient).exists()
+    assert not any(_digits_in(what) for what in AccessLogEntry.objects.values_list("what", flat=True))
+
+
+def test_the_log_speaks_swedish_in_local_time(client, world, tolvan_read):
+    from datetime import UTC, datetime
+
+    from audit.services import access_record
+
+    access_record(user=world.receiving_staff, referral=tolvan_read, what="work:inbox")
+    AccessLogEntry.objects.create(
+        user=world.sot,
+        role="sot_representative,unit_staff",
+        patient=tolvan_read.patient,
+        referral=tolvan_read,
+        action=AccessAction.READ,
+        what="referrals:detail",
+        at=datetime(2026, 7, 1, 10, 0, tzinfo=UTC),
+    )
+    client.force_login(world.administrator)
+    html = client.get(reverse(CHANGELIST)).content.decode()
+    assert "2026-07-01 12:00" in html  # Europe/Stockholm, summer time
+    assert "SOT-ansvarig, Verksamhet" in html
+    assert "Begärans sida" in html and "Inkorgen" in html
+    assert "referrals:detail" not in html
+    assert ">sot_representative" not in html and "unit_staff<" not in html  # codes only in filter addresses
+
+
+def test_the_inbox_logs_exactly_the_requests_it_shows(client, world):
+    """Completed patients are not shown in the inbox, so their reads are not logged either."""
+    shown = [
+        ReferralFactory(sending_unit=world.home_unit, status=status, receiving_unit=world.neighbour_unit)
+        for status in (S.PROPOSED, S.PROPOSED, S.ACCEPTED, S.ACCEPTED)
+    ]
+    hidden = [
+        ReferralFactory(sending_unit=world.home_unit, status=S.COMPLETED, receiving_unit=world.neighbour_unit)
+        for _ in range(6)
+    ]
+    client.force_login(world.receiving_staff)
+    body = client.get(reverse("work:inbox")).content.decode()
+    assert all(r.reference in body for r in shown) and not any(r.reference in body for r in hidden)
+    logged = AccessLogEntry.objects.filter(user=world.receiving_staff, what="work:inbox")
+    assert sorted(logged.values_list("referral", flat=True)) == sorted(r.pk for r in shown)

@@ -259,3 +259,56 @@ def test_obstacles_and_reports(world, settings, tmp_path):
     assert [r["id"] for r in listed] == [report.pk]
     assert director.get(listed[0]["files"]["pdf"]).status_code == 200
     assert api(world.sot).get(f"/api/v1/reports/{report.pk}/pdf/").status_code == 404
+
+
+def test_decline_answers_its_documented_response(world, reference_data):
+    """The decliner no longer sees the request afterwards: the answer is its reference and new status only,
+    as the schema says, never a 500 and never the patient."""
+    referral = ReferralFactory(sending_unit=world.home_unit, status=S.PROPOSED, receiving_unit=world.neighbour_unit)
+    response = api(world.receiving_staff).post(
+        f"{LIST}{referral.pk}/decline/", {"reason": "no_capacity"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "id": referral.pk,
+        "reference": referral.reference,
+        "status": "in_review",
+        "status_label": "Under handläggning",
+    }
+    assert api(world.receiving_staff).get(f"{LIST}{referral.pk}/").status_code == 404
+    schema = api(world.receiving_staff).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    documented = schema["paths"]["/api/v1/referrals/{id}/decline/"]["post"]["responses"]["200"]
+    ref = documented["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert set(schema["components"]["schemas"][ref]["properties"]) == {"id", "reference", "status", "status_label"}
+
+
+def test_lists_mask_the_personal_number_and_only_the_detail_shows_it(world, reference_data):
+    from tests.factories import PatientFactory
+
+    referral = ReferralFactory(
+        sending_unit=world.home_unit, status=S.SUBMITTED, patient=PatientFactory(personal_number="191212121212")
+    )
+    client = api(world.sot)
+    listing = client.get(LIST)
+    assert listing.json()["results"][0]["patient"]["personal_number"] == "19121212-****"
+    assert "1212121212" not in listing.content.decode() and "19121212-1212" not in listing.content.decode()
+    assert referral.patient.name not in listing.content.decode()  # as in the pages' lists
+    detail = client.get(f"{LIST}{referral.pk}/").json()
+    assert detail["patient"]["personal_number"] == "19121212-1212" and detail["patient"]["name"]
+
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    components = schema["components"]["schemas"]
+
+    def resolve(node):
+        return components[node["$ref"].rsplit("/", 1)[-1]] if "$ref" in node else node
+
+    def patient_of(operation):
+        body = resolve(operation["responses"]["200"]["content"]["application/json"]["schema"])
+        item = resolve(body["properties"]["results"]["items"]) if "results" in body["properties"] else body
+        return resolve(item["properties"]["patient"])
+
+    listed = patient_of(schema["paths"]["/api/v1/referrals/"]["get"])
+    single = patient_of(schema["paths"]["/api/v1/referrals/{id}/"]["get"])
+    assert "19121212-****" in listed["properties"]["personal_number"]["description"]
+    assert "name" not in listed["properties"] and "name" in single["properties"]
+    assert "****" not in single["properties"]["personal_number"].get("description", "")

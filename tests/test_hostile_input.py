@@ -7,9 +7,10 @@ import os
 from datetime import timedelta
 
 import pytest
+from django.contrib import admin as django_admin
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from capacity.weeks import first_open_week
@@ -98,6 +99,8 @@ def test_intake_form(client, world, data, values, submit):
 @EXAMPLES
 @given(params=st.dictionaries(st.sampled_from(["status", "q", "page", "diagnosis_group", "priority", "hospital",
                                                "unit", "overdue", "main_focus"]), text))  # fmt: skip
+@example(params={"q": "\x00", "status": "a\x00b"})
+@example(params={"page": "9" * 30, "unit": "99999999999999999999", "hospital": "-99999999999999999999"})
 def test_list_and_queue_parameters(client, world, data, params):
     client.force_login(world.unit_staff)
     _check(client.get(reverse("referrals:list"), params))
@@ -141,3 +144,147 @@ def test_workflow_forms_keep_what_was_saved(client, world, data, note, reason, w
     assert ReferralEvent.objects.count() >= events
     client.force_login(world.unit_staff)
     _check(client.get(reverse("referrals:detail", args=[submitted.pk])))
+
+
+# --- every API query parameter and every admin changelist filter -------------------------------------------
+# A NUL byte (PostgreSQL refuses it in text) or a number beyond any integer type is the caller's mistake: 400.
+NUL = ["\x00", "a\x00b", "%00"]
+ABSURD = ["99999999999999999999", "-99999999999999999999", "9" * 400, "1e309", "2147483648", "10000", "0", "-1"]
+hostile_value = st.one_of(st.sampled_from(NUL + ABSURD + HOSTILE), text, st.integers().map(str))
+
+
+def _refused_or_answered(response) -> None:
+    """Never a 500. A 302 to Django admin's own invalid-filter page ("?e=1") is not allowed either: it is a
+    200 page titled "database error"; the filter is the caller's mistake and answers 400."""
+    _check(response)
+    assert "e=1" not in response.get("Location", ""), response["Location"]
+
+
+def _api_query_parameters() -> list[tuple[str, str]]:
+    """(path, parameter) for every query parameter of every GET operation in the OpenAPI schema."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return sorted(
+        (path, parameter["name"])
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method == "get"
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query"
+    )
+
+
+API_QUERY_PARAMETERS = _api_query_parameters()
+
+
+def test_the_api_has_query_parameters_to_test():
+    assert {("/api/v1/referrals/", "status"), ("/api/v1/referrals/", "reference")} <= set(API_QUERY_PARAMETERS)
+    assert ("/api/v1/referrals/", "page") in API_QUERY_PARAMETERS
+
+
+def _api_url(path: str, data) -> str:
+    return path.replace("{id}", str(data["submitted"].pk)).replace("{fmt}", "csv")
+
+
+@pytest.mark.parametrize(("path", "parameter"), API_QUERY_PARAMETERS)
+@pytest.mark.parametrize("value", NUL + ABSURD)
+def test_api_query_parameters_fixed(world, data, path, parameter, value):
+    response = _api(world.sot).get(_api_url(path, data), {parameter: value})
+    _refused_or_answered(response)
+    if "\x00" in value:
+        assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+
+
+@EXAMPLES
+@given(values=st.fixed_dictionaries({f"{p}|{n}": hostile_value for p, n in API_QUERY_PARAMETERS}))
+def test_api_query_parameters(world, data, values):
+    client = _api(world.unit_staff)
+    for key, value in values.items():
+        path, parameter = key.split("|")
+        _refused_or_answered(client.get(_api_url(path, data), {parameter: value}))
+
+
+def _api(user):
+    from rest_framework.test import APIClient
+
+    from api.services import token_create
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='hostile', days=1)[1]}")
+    return client
+
+
+REGISTERED_ADMINS = sorted(model._meta.label_lower for model in django_admin.site._registry)
+
+
+def _changelist_parameters(label: str, user) -> tuple[str, list[str]]:
+    """The changelist's URL and every query parameter it reads: each list filter's parameters, the date
+    hierarchy's, search, page and ordering."""
+    from django.test import RequestFactory
+
+    model_admin = next(ma for m, ma in django_admin.site._registry.items() if m._meta.label_lower == label)
+    url = reverse(f"admin:{label.replace('.', '_')}_changelist")
+    request = RequestFactory().get(url)
+    request.user, request.session = user, {}
+    changelist = model_admin.get_changelist_instance(request)
+    parameters = {p for spec in changelist.filter_specs for p in spec.expected_parameters()}
+    if model_admin.date_hierarchy:
+        parameters |= {f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month", "day")}
+    parameters |= {"q", "p", "o", "_facets"}
+    return url, sorted(parameters)
+
+
+@pytest.fixture
+def admin_client(client, world):
+    from audit.services import access_record
+    from referrals.demo import seed_reference_data
+    from referrals.models import DiagnosisGroup
+
+    seed_reference_data()  # every changelist has rows to filter
+    group = DiagnosisGroup.objects.get(code="artros-hoft-kna")
+    referral = ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED, diagnosis_group=group)
+    access_record(user=world.sot, referral=referral, what="referrals:detail")  # the access log has a row
+    client.force_login(world.administrator)
+    return client
+
+
+@pytest.mark.parametrize("label", REGISTERED_ADMINS)
+def test_admin_changelist_filters_fixed(admin_client, world, label):
+    url, parameters = _changelist_parameters(label, world.administrator)
+    assert len(parameters) >= 4
+    failures = []
+    for parameter in parameters:
+        for value in NUL + ABSURD:
+            try:
+                response = admin_client.get(url, {parameter: value})
+                _refused_or_answered(response)
+                assert "\x00" not in value or response.status_code == 400, response.status_code
+            except Exception as exc:  # every failing parameter at once, not only the first
+                failures.append(f"{parameter}={value!r}: {type(exc).__name__} {str(exc)[:120]}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("label", REGISTERED_ADMINS)
+@EXAMPLES
+@given(values=st.dictionaries(st.integers(min_value=0, max_value=40), hostile_value, max_size=4))
+def test_admin_changelist_filters(admin_client, world, label, values):
+    url, parameters = _changelist_parameters(label, world.administrator)
+    query = {parameters[i % len(parameters)]: value for i, value in values.items()}
+    _refused_or_answered(admin_client.get(url, query))
+
+
+def test_an_absurd_year_in_the_access_log_is_a_400_that_says_why(admin_client):
+    response = admin_client.get(reverse("admin:audit_accesslogentry_changelist"), {"at__year": "9" * 20})
+    assert response.status_code == 400 and "För stort tal" in response.content.decode()
+    response = admin_client.get(reverse("admin:audit_accesslogentry_changelist"), {"at__gte": "2026-02-30"})
+    assert response.status_code == 400 and "Ett filter i adressen är ogiltigt" in response.content.decode()
+
+
+def test_a_nul_byte_is_a_400_on_pages_and_problem_details_in_the_api(client, world, data):
+    client.force_login(world.unit_staff)
+    response = client.get(reverse("referrals:list"), {"q": "\x00"})
+    assert response.status_code == 400 and "NUL-tecken" in response.content.decode()
+    problem = _api(world.sot).get("/api/v1/referrals/", {"reference": "\x00"}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert problem.status_code == 400 and problem.json()["status"] == 400
+    assert "NUL-tecken" in problem.json()["detail"]

@@ -56,3 +56,29 @@ def test_password_validators_are_on(settings):
         "CommonPasswordValidator",
         "NumericPasswordValidator",
     }
+
+
+def test_pages_and_api_with_patient_data_are_never_cached(client, world):
+    from rest_framework.test import APIClient
+
+    from api.services import token_create
+
+    referral = ReferralFactory(sending_unit=world.home_unit)
+    client.force_login(world.unit_staff)
+    page = client.get(reverse("referrals:detail", args=[referral.pk]))
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=world.unit_staff, name='t', days=1)[1]}")
+    detail = api.get(f"/api/v1/referrals/{referral.pk}/")
+    assert detail.status_code == 200 and "no-store" in detail["Cache-Control"]
+    listing = api.get("/api/v1/referrals/")
+    assert "no-store" in listing["Cache-Control"]
+    assert "no-store" in client.get(reverse("referrals:list"))["Cache-Control"]
+
+
+def test_static_files_keep_their_caching(client, db):
+    from django.conf import settings
+
+    response = client.get(f"{settings.STATIC_URL}sot/sot.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")

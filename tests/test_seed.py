@@ -71,3 +71,20 @@ def test_without_debug_no_demo_accounts_or_requests():
     assert not User.objects.exists()
     assert not Referral.objects.exists()
     assert "DEBUG is off" in out.getvalue()
+
+
+@override_settings(DEBUG=True)
+def test_demo_history_runs_forwards():
+    """No event is earlier than the event it follows, and none lies in the future."""
+    from django.utils import timezone
+
+    call_command("seed_demo", stdout=StringIO())
+    backwards = []
+    previous: dict[int, tuple] = {}
+    for event in ReferralEvent.objects.order_by("referral_id", "id").values("referral_id", "kind", "at"):
+        before = previous.get(event["referral_id"])
+        if before is not None and event["at"] < before[1]:
+            backwards.append(f"request {event['referral_id']}: {event['kind']} before {before[0]}")
+        previous[event["referral_id"]] = (event["kind"], event["at"])
+    assert not backwards, f"{len(backwards)} events earlier than the one before: " + "; ".join(backwards[:10])
+    assert not ReferralEvent.objects.filter(at__gt=timezone.now()).exists()
