@@ -102,16 +102,16 @@ class MaskedPatientSerializer(serializers.Serializer):
     personal_number = serializers.SerializerMethodField(
         help_text=_("Masked to the birth date, e.g. 19121212-****. The full number is in the request's own detail.")
     )
-    home_region = serializers.CharField(source="home_region.name")
+    home_region = serializers.CharField(source="patient_home_region.name")
 
-    def get_personal_number(self, patient) -> str:
-        return mask_personal_number(patient.personal_number)
+    def get_personal_number(self, referral) -> str:
+        return mask_personal_number(referral.patient.personal_number)
 
 
 class ReferralListItemSerializer(ReferralSerializer):
     """A request in a list: the patient masked; GET /api/v1/referrals/{id}/ has the full number."""
 
-    patient = MaskedPatientSerializer()
+    patient = MaskedPatientSerializer(source="*")
 
 
 class ReferralInputSerializer(serializers.Serializer):

@@ -7,7 +7,6 @@ history or a server log line. Browsing and searching the log is itself logged.
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from django.contrib import admin, messages
@@ -25,15 +24,12 @@ from accounts.models import Role
 from audit.forms import PatientSearchForm
 from audit.labels import ADMIN_BROWSE, ADMIN_ENTRY, ADMIN_PATIENT_SEARCH, ADMINISTRATOR, role_label, what_label
 from audit.models import AccessAction, AccessLogEntry
-from referrals.personal_numbers import mask_personal_number
+from referrals.personal_numbers import contains_personal_number, mask_personal_number
 from sot.tabular import csv_writer
 
 SESSION_KEY = "audit_patient_searches"
 PATIENT_PARAM = "patient"
 KEPT_SEARCHES = 10
-# Anything shaped like a personnummer (10 or 12 digits, with or without - or +), valid or mistyped, alone
-# or among other words.
-PERSONAL_NUMBER_SHAPE = re.compile(r"\d{6,8}\s*[-+]?\s*\d{4}")
 
 
 def _searches(request) -> dict[str, list[str]]:
@@ -162,7 +158,7 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         numbers = None
         if request.method == "GET":
-            if PERSONAL_NUMBER_SHAPE.search(request.GET.get("q", "")):
+            if contains_personal_number(request.GET.get("q", "")):
                 messages.error(
                     request,
                     gettext(

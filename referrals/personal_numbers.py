@@ -64,10 +64,10 @@ def format_personal_number(normalised: str) -> str:
 
 
 # Something shaped like a personnummer or samordningsnummer inside free text: 10 or 12 digits,
-# optionally with "-", "+" or a space before the last four, not part of a longer run of digits.
+# optionally with "-", "+" or spaces before the last four, not part of a longer run of digits.
 # Deliberately wide (no date or check-digit test): a text that leaves the patient's care is
 # refused on the shape alone, since a mistyped number is still personal data.
-_SHAPE_IN_TEXT = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}(?![0-9])")
+_SHAPE_IN_TEXT = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}\s*[-+]?\s*[0-9]{4}(?![0-9])")
 
 ERROR_PERSONAL_NUMBER_IN_TEXT = _(
     "The text seems to hold a personnummer or samordningsnummer. Remove it: this text leaves the patient's care."
