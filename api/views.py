@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -283,9 +283,18 @@ STEPS = {
 OUTCOME_ONLY = {Action.DECLINE}
 
 
+# Any other step answers the request as the caller now sees it; if a concurrent step took it out of
+# their sight in the meantime (a withdrawal right after an acceptance), the outcome only.
+REQUEST_OR_OUTCOME = PolymorphicProxySerializer(
+    component_name="ReferralOrOutcome",
+    serializers=[ReferralSerializer, ReferralOutcomeSerializer],
+    resource_type_field_name=None,
+)
+
+
 def step_view(action: str):
     body, form_for, perform = STEPS[action]
-    answer = ReferralOutcomeSerializer if action in OUTCOME_ONLY else ReferralSerializer
+    answer = ReferralOutcomeSerializer if action in OUTCOME_ONLY else REQUEST_OR_OUTCOME
 
     class StepView(APIView):
         @extend_schema(request=body, responses={200: answer}, operation_id=f"referrals_{action}")
@@ -296,9 +305,10 @@ def step_view(action: str):
                 raise exceptions.PermissionDenied
             data = _form_or_400(form_for(_form_data(_check_json_types(request.data, body)), referral))
             changed = _service_or_problem(lambda: perform(referral, request.user, data))
-            if answer is ReferralOutcomeSerializer:
+            shown = None if action in OUTCOME_ONLY else _detail_queryset(request.user).filter(pk=pk).first()
+            if shown is None:
                 return Response(ReferralOutcomeSerializer(changed).data)
-            return Response(ReferralSerializer(_detail_queryset(request.user).get(pk=pk)).data)
+            return Response(ReferralSerializer(shown).data)
 
     StepView.__name__ = f"{action.title()}Step"
     StepView.__doc__ = str(Action(action).label)
