@@ -34,6 +34,8 @@ def _submitted_request():
         by=staff,
         sending_unit=unit,
         patient=PatientFactory(),
+        patient_name="Tolvan Tolvansson",
+        patient_home_region=unit.hospital.region,
         icd10_code="M17.1",
         priority=MedicalPriority.objects.get(code="medelhog"),
         asa_class=4,
