@@ -7,6 +7,11 @@
 
 Roles here are roles *on the request*: unit staff of its sending unit, SOT representatives of
 its sending region, staff of the receiving unit it is proposed to (see selectors.referral_roles).
+
+Besides the steps that move the status (TRANSITIONS), the table holds every other change a request
+may undergo without moving it (EDITS: edit a draft, change the patient's details, add a pause, record
+contact, raise an obstacle, correct the diagnosis group). ACTIONS is both: the one table that decides
+what a page offers, what a service allows and what the API answers.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -31,18 +37,27 @@ class Action(models.TextChoices):
     COMPLETE = "complete", _("Mark care as given")
     WITHDRAW = "withdraw", _("Withdraw")
     CLOSE = "close", _("Close without coordination")
+    EDIT_DRAFT = "edit", _("Edit the draft")
+    CHANGE_PATIENT = "patient_details", _("Change the patient's details")
+    ADD_PAUSE = "pause_add", _("Record paused waiting")
+    RECORD_CONTACT = "contact", _("Record contact between the units")
+    RAISE_OBSTACLE = "obstacle", _("Raise an obstacle to cooperation")
+    CORRECT_GROUP = "correct_group", _("Correct the diagnosis group")
 
 
 @dataclass(frozen=True)
 class Transition:
     sources: frozenset[str]
-    target: str
+    target: str | None  # None: the status stays (an edit, not a step)
     roles: frozenset[str]
     event: str
+    refused: Promise | str = ""  # what the user is told when the request is in no state for it
 
 
-def _t(sources, target, roles, event) -> Transition:
-    return Transition(frozenset(sources), target, frozenset(roles), event)
+def _t(
+    sources: set[str] | tuple[str, ...], target: str | None, roles: set[str], event: str, refused: Promise | str = ""
+) -> Transition:
+    return Transition(frozenset(sources), target, frozenset(roles), event, refused)
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -57,11 +72,57 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+AFTER_SUBMISSION = (S.SUBMITTED, S.IN_REVIEW, S.PROPOSED, S.ACCEPTED, S.COMPLETED, S.WITHDRAWN, S.CLOSED)
+WITH_RECEIVING_UNIT = (S.PROPOSED, S.ACCEPTED, S.COMPLETED)
+
+EDITS: dict[str, Transition] = {
+    Action.EDIT_DRAFT: _t({S.DRAFT}, None, {Role.UNIT_STAFF}, EventKind.UPDATED, _("Only a draft can be edited.")),
+    Action.CHANGE_PATIENT: _t(
+        OPEN_STATUSES,
+        None,
+        {Role.UNIT_STAFF},
+        EventKind.PATIENT_DETAILS,
+        _("The request is closed; its patient details can no longer change."),
+    ),
+    Action.ADD_PAUSE: _t(
+        OPEN_STATUSES,
+        None,
+        {Role.UNIT_STAFF},
+        EventKind.PAUSED,
+        _("The request is closed; its waiting time can no longer change."),
+    ),
+    Action.RECORD_CONTACT: _t(
+        WITH_RECEIVING_UNIT,
+        None,
+        {Role.SOT_REPRESENTATIVE},
+        EventKind.CONTACT,
+        _("Contact can be recorded once a receiving unit has been proposed."),
+    ),
+    # Raised from a decline or a closing (inside those steps) or on its own by the region's SOT representative.
+    Action.RAISE_OBSTACLE: _t(AFTER_SUBMISSION, None, {Role.SOT_REPRESENTATIVE}, EventKind.OBSTACLE),
+    # The report counts by group; a withdrawn draft never had one to correct (the service checks submitted_at).
+    Action.CORRECT_GROUP: _t(
+        AFTER_SUBMISSION,
+        None,
+        {Role.SOT_REPRESENTATIVE},
+        EventKind.GROUP_CORRECTED,
+        _("The diagnosis group of a draft follows its ICD-10 code."),
+    ),
+}
+
+ACTIONS: dict[str, Transition] = {**TRANSITIONS, **EDITS}
+
+
 def is_allowed(action: str, *, status: str, roles: frozenset[str] | set[str]) -> bool:
-    transition = TRANSITIONS[action]
+    transition = ACTIONS[action]
     return status in transition.sources and bool(transition.roles & set(roles))
 
 
 def allowed_actions(*, status: str, roles: frozenset[str] | set[str]) -> list[str]:
-    """The actions a user holding `roles` on a request in `status` may take, in table order."""
+    """The lifecycle steps a user holding `roles` on a request in `status` may take, in table order."""
     return [action for action in TRANSITIONS if is_allowed(action, status=status, roles=roles)]
+
+
+def actions_offered(*, status: str, roles: frozenset[str] | set[str]) -> frozenset[str]:
+    """Every action of the table, step or edit, that a user holding `roles` may take on a request in `status`."""
+    return frozenset(action for action in ACTIONS if is_allowed(action, status=status, roles=roles))

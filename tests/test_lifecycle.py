@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from referrals import services
-from referrals.lifecycle import TRANSITIONS, Action, allowed_actions
+from referrals.lifecycle import EDITS, TRANSITIONS, Action, allowed_actions
 from referrals.models import (
     CloseReason,
     DeclineReason,
@@ -79,7 +79,7 @@ def _user_with_role(world, role):
 
 @pytest.mark.parametrize(
     ("status", "action", "role"),
-    list(itertools.product(S.values, Action.values, ROLES)),
+    list(itertools.product(S.values, list(TRANSITIONS), ROLES)),
 )
 def test_every_state_action_role(world, status, action, role):
     receiving = world.neighbour_unit if status in (S.PROPOSED, S.ACCEPTED, S.COMPLETED) else None
@@ -96,6 +96,83 @@ def test_every_state_action_role(world, status, action, role):
     else:
         with pytest.raises((PermissionDenied, services.TransitionNotAllowed)):
             _perform(action, referral, user, world)
+        referral.refresh_from_db()
+        assert referral.status == status
+        assert ReferralEvent.objects.filter(referral=referral).count() == events_before
+
+
+# The edits of a request that keep its status, written out independently: action -> (states, roles that may).
+AFTER_SUBMISSION = {S.SUBMITTED, S.IN_REVIEW, S.PROPOSED, S.ACCEPTED, S.COMPLETED, S.WITHDRAWN, S.CLOSED}
+EXPECTED_EDITS = {
+    Action.EDIT_DRAFT: ({S.DRAFT}, {Role.UNIT_STAFF}, EventKind.UPDATED),
+    Action.CHANGE_PATIENT: (OPEN, {Role.UNIT_STAFF}, EventKind.PATIENT_DETAILS),
+    Action.ADD_PAUSE: (OPEN, {Role.UNIT_STAFF}, EventKind.PAUSED),
+    Action.RECORD_CONTACT: ({S.PROPOSED, S.ACCEPTED, S.COMPLETED}, {Role.SOT_REPRESENTATIVE}, EventKind.CONTACT),
+    Action.RAISE_OBSTACLE: (AFTER_SUBMISSION, {Role.SOT_REPRESENTATIVE}, EventKind.OBSTACLE),
+    Action.CORRECT_GROUP: (AFTER_SUBMISSION, {Role.SOT_REPRESENTATIVE}, EventKind.GROUP_CORRECTED),
+}
+
+
+def test_edit_table_matches_the_design():
+    derived = {action: (set(edit.sources), set(edit.roles), edit.event) for action, edit in EDITS.items()}
+    assert derived == EXPECTED_EDITS
+    assert all(edit.target is None for edit in EDITS.values())
+
+
+def _edit(action, referral, user, world):
+    today = timezone.localdate()
+    calls = {
+        Action.EDIT_DRAFT: lambda: services.referral_update_draft(
+            referral=referral, by=user, patient=referral.patient, procedure_text="Knäprotes"
+        ),
+        Action.CHANGE_PATIENT: lambda: services.referral_change_patient_details(
+            referral=referral,
+            by=user,
+            patient_name="Ny Namnsson",
+            patient_phone="",
+            patient_home_region=world.home_region,
+        ),
+        Action.ADD_PAUSE: lambda: services.wait_pause_add(
+            referral=referral, by=user, kind="pvv", start_date=today, end_date=today + timedelta(days=3)
+        ),
+        Action.RECORD_CONTACT: lambda: services.contact_record(
+            referral=referral,
+            by=user,
+            sending_person="Sara",
+            receiving_person="Jonas",
+            contacted_at=timezone.now(),
+        ),
+        Action.RAISE_OBSTACLE: lambda: services.obstacle_record(
+            by=user, category="it", text="Journalerna kan inte delas.", region=world.home_region, referral=referral
+        ),
+        Action.CORRECT_GROUP: lambda: services.referral_correct_group(
+            referral=referral,
+            by=user,
+            diagnosis_group=DiagnosisGroupFactory(code="hand", name="Handkirurgi", ranges=[]),
+        ),
+    }
+    return calls[action]()
+
+
+@pytest.mark.parametrize(("status", "action", "role"), list(itertools.product(S.values, list(EDITS), ROLES)))
+def test_every_state_edit_role(world, status, action, role):
+    """Each edit is allowed exactly where the table says, writes one event of its kind, and keeps the status."""
+    receiving = world.neighbour_unit if status in (S.PROPOSED, S.ACCEPTED, S.COMPLETED) else None
+    referral = ReferralFactory(status=status, sending_unit=world.home_unit, receiving_unit=receiving)
+    user = _user_with_role(world, role)
+    states, roles, kind = EXPECTED_EDITS[action]
+    events_before = ReferralEvent.objects.filter(referral=referral).count()
+    if status in states and role in roles:
+        _edit(action, referral, user, world)
+        referral.refresh_from_db()
+        assert referral.status == status
+        event = ReferralEvent.objects.filter(referral=referral).latest("id")
+        assert (event.kind, event.from_status, event.to_status, event.actor) == (kind, status, status, user)
+        assert ReferralEvent.objects.filter(referral=referral).count() == events_before + 1
+    else:
+        expected_error = services.TransitionNotAllowed if role in roles else PermissionDenied
+        with pytest.raises(expected_error):
+            _edit(action, referral, user, world)
         referral.refresh_from_db()
         assert referral.status == status
         assert ReferralEvent.objects.filter(referral=referral).count() == events_before

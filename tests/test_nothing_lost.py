@@ -13,7 +13,7 @@ from tests.factories import ReferralFactory
 
 
 @pytest.mark.parametrize(
-    "breaking_point", ["referrals.services.access_record", "referrals.services.queue_notification"]
+    "breaking_point", ["referrals.services.history.access_record", "referrals.services.history.queue_notification"]
 )
 def test_a_failure_inside_a_transition_leaves_the_previous_state(world, monkeypatch, breaking_point):
     referral = ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)

@@ -1,0 +1,255 @@
+"""The lifecycle steps: submit, take, propose, accept, decline, complete, withdraw, close.
+
+Each is a call of `history.referral_change` with the step's values; what must commit or roll back
+with the step (a capacity slot claimed or given back, an obstacle raised) runs in its `apply`, on
+the row as locked.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from capacity.models import CapacityOffer
+from organisations.models import Unit
+from referrals.lifecycle import Action
+from referrals.models import CloseReason, DeclineReason, EventKind, ObstacleSource, Referral, WithdrawReason
+from referrals.personal_numbers import ERROR_PERSONAL_NUMBER_IN_TEXT, contains_personal_number
+from referrals.services.coordination import obstacle_create
+from referrals.services.history import FollowUp, Outcome, TransitionNotAllowed, referral_change
+from referrals.services.intake import referral_submission_errors
+
+
+class NoFreeSlot(TransitionNotAllowed):
+    """The chosen capacity offer has no free slot left (another acceptance took the last one)."""
+
+
+def _done(referral: Referral) -> Referral:
+    referral.refresh_from_db()
+    return referral
+
+
+def referral_submit(*, referral: Referral, by: User, at: datetime | None = None) -> Referral:
+    errors = referral_submission_errors(referral)
+    if errors:
+        raise ValidationError(errors)
+    referral_change(referral=referral, action=Action.SUBMIT, by=by, at=at, stamp="submitted_at")
+    return _done(referral)
+
+
+def referral_take(*, referral: Referral, by: User, at: datetime | None = None) -> Referral:
+    referral_change(referral=referral, action=Action.TAKE, by=by, at=at)
+    return _done(referral)
+
+
+def referral_propose(
+    *, referral: Referral, by: User, unit: Unit, reason: str = "", note: str = "", at: datetime | None = None
+) -> Referral:
+    """Propose a receiving unit: one the matching service ranks, or any other unit with a written reason."""
+    from capacity.matching import rank_receiving_units
+
+    if unit.hospital.region_id == referral.sending_unit.hospital.region_id:
+        raise ValidationError({"unit": _("Choose a unit in another region than the sending region.")})
+    if not reason.strip():
+        ranked = {p.unit_id for p in rank_receiving_units(referral).proposals}
+        if unit.pk not in ranked:
+            raise ValidationError(
+                {"reason": _("The unit has no matching free capacity: say why you propose it anyway.")}
+            )
+    text = "\n".join(part for part in (reason.strip(), note.strip()) if part)
+    referral_change(
+        referral=referral, action=Action.PROPOSE, by=by, at=at, note=text, values={"receiving_unit_id": unit.pk}
+    )
+    return _done(referral)
+
+
+def referral_accept(
+    *,
+    referral: Referral,
+    by: User,
+    planned_date: date,
+    offer: CapacityOffer | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> Referral:
+    """Accept with a planned date, reserving one slot of the chosen offer in the same transaction.
+
+    The slot is claimed by a conditional UPDATE (`reserved_slots < slots`): of two acceptances racing
+    for the last slot, PostgreSQL lets exactly one update the row; the other finds no row to update
+    and gets NoFreeSlot, and its whole transaction (the status change included) is rolled back.
+    """
+    if offer is not None and not offer.week_start <= planned_date <= offer.week_start + timedelta(days=6):
+        raise ValidationError({"planned_date": _("The planned date must fall in the week of the chosen capacity.")})
+
+    def claim(locked: Referral, when: datetime) -> None:
+        if offer is not None:
+            _claim_slot(offer, locked)
+
+    referral_change(
+        referral=referral,
+        action=Action.ACCEPT,
+        by=by,
+        at=at,
+        note=note,
+        stamp="accepted_at",
+        values={"planned_date": planned_date, "reserved_offer_id": offer.pk if offer else None},
+        apply=claim,
+    )
+    return _done(referral)
+
+
+def _claim_slot(offer: CapacityOffer, locked: Referral) -> None:
+    """Reserve one slot of the offer for the request as locked (its unit and diagnosis group as they are now)."""
+    if offer.unit_id != locked.receiving_unit_id or offer.diagnosis_group_id != locked.diagnosis_group_id:
+        raise ValidationError({"offer": _("Choose capacity of your own unit for this diagnosis group.")})
+    claimed = (
+        CapacityOffer.objects.active()
+        .filter(pk=offer.pk, reserved_slots__lt=F("slots"))
+        .update(reserved_slots=F("reserved_slots") + 1)
+    )
+    if claimed != 1:
+        raise NoFreeSlot(
+            _("The last free slot of week %(week)s was just taken by another patient. Choose another week.")
+            % {"week": offer.week_label}
+        )
+
+
+def _release_slot(offer_id: int | None) -> None:
+    """Give one reserved slot back to its offer."""
+    if offer_id:
+        CapacityOffer.objects.filter(pk=offer_id, reserved_slots__gt=0).update(reserved_slots=F("reserved_slots") - 1)
+
+
+def _check_texts_leaving_care(*, note: str, obstacle_category: str, obstacle_text: str) -> None:
+    """Decline and close reasons reach the other region and the report; an obstacle's text is written
+    on purpose (never taken from the note) and goes to the health directors. None may name a patient."""
+    from referrals.models import ObstacleCategory
+
+    errors: dict[str, str] = {}
+    if contains_personal_number(note):
+        errors["note"] = str(ERROR_PERSONAL_NUMBER_IN_TEXT)
+    if obstacle_category and obstacle_category not in ObstacleCategory.values:
+        errors["obstacle_category"] = _("Choose a category from the list.")
+    if obstacle_category and not obstacle_text.strip():
+        errors["obstacle_text"] = _("Describe the obstacle.")
+    elif contains_personal_number(obstacle_text):
+        errors["obstacle_text"] = str(ERROR_PERSONAL_NUMBER_IN_TEXT)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _raising_obstacle(*, by: User, category: str, text: str, source: str, of_receiving_unit: bool):
+    """An `apply` that records the obstacle for the region that met it, as a follow-up event of the step."""
+
+    def apply(locked: Referral, when: datetime) -> Outcome | None:
+        if not category:
+            return None
+        unit = locked.receiving_unit if of_receiving_unit else locked.sending_unit
+        if unit is None:
+            return None
+        obstacle = obstacle_create(
+            by=by, category=category, text=text, region=unit.hospital.region, referral=locked, source=source, at=when
+        )
+        return Outcome(follow_ups=[FollowUp(EventKind.OBSTACLE, reason=obstacle.category, note=obstacle.text)])
+
+    return apply
+
+
+def referral_decline(
+    *,
+    referral: Referral,
+    by: User,
+    reason: str,
+    note: str = "",
+    obstacle_category: str = "",
+    obstacle_text: str = "",
+    at: datetime | None = None,
+) -> Referral:
+    """Decline: the request goes back to review and the proposal ends. Optionally raise an obstacle."""
+    if reason not in DeclineReason.values:
+        raise ValidationError({"reason": _("Choose a reason from the list.")})
+    _check_texts_leaving_care(note=note, obstacle_category=obstacle_category, obstacle_text=obstacle_text)
+    referral_change(
+        referral=referral,
+        action=Action.DECLINE,
+        by=by,
+        at=at,
+        reason=reason,
+        note=note,
+        values={"receiving_unit_id": None},
+        # The declining unit is the one the request was proposed to as locked.
+        apply=_raising_obstacle(
+            by=by, category=obstacle_category, text=obstacle_text, source=ObstacleSource.DECLINE, of_receiving_unit=True
+        ),
+    )
+    return _done(referral)
+
+
+def referral_complete(*, referral: Referral, by: User, care_given_date: date, at: datetime | None = None) -> Referral:
+    if care_given_date > timezone.localdate():
+        raise ValidationError({"care_given_date": _("The date care was given cannot be in the future.")})
+    referral_change(
+        referral=referral,
+        action=Action.COMPLETE,
+        by=by,
+        at=at,
+        stamp="closed_at",
+        values={"care_given_date": care_given_date},
+    )
+    return _done(referral)
+
+
+def referral_withdraw(
+    *, referral: Referral, by: User, reason: str, note: str = "", at: datetime | None = None
+) -> Referral:
+    """Withdraw an open request; an accepted one gives its reserved slot back."""
+    if reason not in WithdrawReason.values:
+        raise ValidationError({"reason": _("Choose a reason from the list.")})
+    # The slot is the one the request holds as locked, not as read before: a withdrawal that waited
+    # for an acceptance gives back the slot that acceptance reserved.
+    referral_change(
+        referral=referral,
+        action=Action.WITHDRAW,
+        by=by,
+        at=at,
+        reason=reason,
+        note=note,
+        stamp="closed_at",
+        values={"receiving_unit_id": None, "planned_date": None, "reserved_offer_id": None},
+        apply=lambda locked, when: _release_slot(locked.reserved_offer_id),
+    )
+    return _done(referral)
+
+
+def referral_close(
+    *,
+    referral: Referral,
+    by: User,
+    reason: str,
+    note: str = "",
+    obstacle_category: str = "",
+    obstacle_text: str = "",
+    at: datetime | None = None,
+) -> Referral:
+    """Close without coordination, with a reason; optionally raise an obstacle to cooperation."""
+    if reason not in CloseReason.values:
+        raise ValidationError({"reason": _("Choose a reason from the list.")})
+    _check_texts_leaving_care(note=note, obstacle_category=obstacle_category, obstacle_text=obstacle_text)
+    referral_change(
+        referral=referral,
+        action=Action.CLOSE,
+        by=by,
+        at=at,
+        reason=reason,
+        note=note,
+        stamp="closed_at",
+        apply=_raising_obstacle(
+            by=by, category=obstacle_category, text=obstacle_text, source=ObstacleSource.CLOSE, of_receiving_unit=False
+        ),
+    )
+    return _done(referral)
