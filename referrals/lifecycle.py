@@ -67,7 +67,13 @@ TRANSITIONS: dict[str, Transition] = {
     Action.ACCEPT: _t({S.PROPOSED}, S.ACCEPTED, {Role.RECEIVING_STAFF}, EventKind.ACCEPTED),
     Action.DECLINE: _t({S.PROPOSED}, S.IN_REVIEW, {Role.RECEIVING_STAFF}, EventKind.DECLINED),
     Action.COMPLETE: _t({S.ACCEPTED}, S.COMPLETED, {Role.RECEIVING_STAFF}, EventKind.COMPLETED),
-    Action.WITHDRAW: _t(OPEN_STATUSES, S.WITHDRAWN, {Role.UNIT_STAFF, Role.SOT_REPRESENTATIVE}, EventKind.WITHDRAWN),
+    Action.WITHDRAW: _t(
+        OPEN_STATUSES,
+        S.WITHDRAWN,
+        {Role.UNIT_STAFF, Role.SOT_REPRESENTATIVE},
+        EventKind.WITHDRAWN,
+        _("The request can no longer be withdrawn."),
+    ),
     Action.CLOSE: _t({S.IN_REVIEW}, S.CLOSED, {Role.SOT_REPRESENTATIVE}, EventKind.CLOSED),
 }
 

@@ -12,22 +12,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
 from accounts.selectors import user_scopes
-from audit.services import access_record, access_record_many
+from audit.services import access_record_many
 from capacity.matching import rank_receiving_units
 from organisations.models import Unit
 from referrals import services
+from referrals.access import not_now, referral_for
 from referrals.filters import UnitReferralFilter
 from referrals.forms import PatientDetailsForm, ReferralForm, WaitPauseForm, WithdrawForm
 from referrals.icd10 import lookup_icd10
-from referrals.lifecycle import Action, allowed_actions
+from referrals.lifecycle import Action
 from referrals.models import Referral, ReferralStatus
 from referrals.personal_numbers import format_personal_number
 from referrals.selectors import (
     diagnosis_group_for_code,
-    referral_get_for,
-    referral_roles,
     referral_timeline,
     unit_referrals,
     wait_status_of,
@@ -44,14 +42,6 @@ def _staff_units(user):
     if not unit_ids:
         raise PermissionDenied
     return Unit.objects.filter(pk__in=unit_ids).select_related("hospital__region").order_by("name")
-
-
-def _access(user, pk: int, request=None) -> tuple[Referral, frozenset[str]]:
-    """The request and the user's roles on it; 404 outside the user's scope. A page shown is logged."""
-    referral = referral_get_for(user, pk=pk)
-    if request is not None and request.method == "GET":
-        access_record(user=user, referral=referral, what=request.resolver_match.view_name)
-    return referral, referral_roles(user, referral)
 
 
 @require_GET
@@ -100,12 +90,9 @@ def referral_create(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def referral_edit(request, pk: int):
-    referral, roles = _access(request.user, pk, request)
-    if Role.UNIT_STAFF not in roles:
-        raise PermissionDenied
-    if referral.status != ReferralStatus.DRAFT:
-        messages.info(request, _("Only a draft can be edited."))
-        return redirect("referrals:detail", pk=referral.pk)
+    referral, offered = referral_for(request, pk, action=Action.EDIT_DRAFT)
+    if Action.EDIT_DRAFT not in offered:
+        return not_now(request, referral, Action.EDIT_DRAFT)
     return _save(request, referral=referral)
 
 
@@ -129,12 +116,9 @@ def icd10_lookup(request):
 @require_GET
 @login_required
 def referral_detail(request, pk: int):
-    referral, roles = _access(request.user, pk, request)
-    actions = allowed_actions(status=referral.status, roles=roles)
+    referral, offered = referral_for(request, pk)
     # SOT representatives of the sending region see ranked receiving units while they look for one.
-    matching = None
-    if Role.SOT_REPRESENTATIVE in roles and referral.status in (ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW):
-        matching = rank_receiving_units(referral)
+    matching = rank_receiving_units(referral) if Action.PROPOSE in offered or Action.TAKE in offered else None
     return render(
         request,
         "referrals/detail.html",
@@ -145,17 +129,8 @@ def referral_detail(request, pk: int):
             "personal_number": format_personal_number(referral.patient.personal_number),
             "events": referral_timeline(referral),
             "pauses": referral.pauses.all(),
-            "can_edit": Role.UNIT_STAFF in roles and referral.status == ReferralStatus.DRAFT,
-            "can_submit": Action.SUBMIT in actions,
-            "can_withdraw": Action.WITHDRAW in actions,
-            "can_pause": Role.UNIT_STAFF in roles and referral.is_open,
-            "can_change_patient": Role.UNIT_STAFF in roles and referral.is_open,
-            "actions": actions,
-            "can_propose": Action.PROPOSE in actions,
-            "can_contact": Role.SOT_REPRESENTATIVE in roles
-            and referral.status in (ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED),
+            "actions": offered,
             "contacts": referral.contacts.all(),
-            "can_correct_group": Role.SOT_REPRESENTATIVE in roles and referral.submitted_at is not None,
             "matching": matching,
             "submission_errors": services.referral_submission_errors(referral)
             if referral.status == ReferralStatus.DRAFT
@@ -167,9 +142,7 @@ def referral_detail(request, pk: int):
 @require_POST
 @login_required
 def referral_submit(request, pk: int):
-    referral, roles = _access(request.user, pk, request)
-    if Role.UNIT_STAFF not in roles:
-        raise PermissionDenied
+    referral, _offered = referral_for(request, pk, action=Action.SUBMIT)
     try:
         services.referral_submit(referral=referral, by=request.user)
     except ValidationError:
@@ -184,12 +157,9 @@ def referral_submit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def referral_withdraw(request, pk: int):
-    referral, roles = _access(request.user, pk, request)
-    if Action.WITHDRAW not in allowed_actions(status=referral.status, roles=roles):
-        if not roles & {Role.UNIT_STAFF, Role.SOT_REPRESENTATIVE}:
-            raise PermissionDenied
-        messages.info(request, _("The request can no longer be withdrawn."))
-        return redirect("referrals:detail", pk=referral.pk)
+    referral, offered = referral_for(request, pk, action=Action.WITHDRAW)
+    if Action.WITHDRAW not in offered:
+        return not_now(request, referral, Action.WITHDRAW)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,12 +176,9 @@ def referral_withdraw(request, pk: int):
 @login_required
 def patient_details_change(request, pk: int):
     """The sending unit corrects its record of the patient (a new phone, say) on an open request."""
-    referral, roles = _access(request.user, pk, request)
-    if Role.UNIT_STAFF not in roles:
-        raise PermissionDenied
-    if not referral.is_open:
-        messages.info(request, _("The request is closed; its patient details can no longer change."))
-        return redirect("referrals:detail", pk=referral.pk)
+    referral, offered = referral_for(request, pk, action=Action.CHANGE_PATIENT)
+    if Action.CHANGE_PATIENT not in offered:
+        return not_now(request, referral, Action.CHANGE_PATIENT)
     initial = {
         "patient_name": referral.patient_name,
         "home_region": referral.patient_home_region_id,
@@ -229,32 +196,15 @@ def patient_details_change(request, pk: int):
         else:
             messages.success(request, _("The patient's details were saved on %(ref)s.") % {"ref": referral})
             return redirect("referrals:detail", pk=referral.pk)
-    return render(
-        request,
-        "referrals/step.html",
-        {
-            "form": form,
-            "referral": referral,
-            "title": _("Change the patient's details"),
-            "intro": _(
-                "Your unit's record of the patient on this request. It changes nothing that another region "
-                "recorded; the change is written to the request's history."
-            ),
-            "submit_label": _("Save"),
-            "submit_class": "btn-primary",
-        },
-    )
+    return render(request, "referrals/steps/patient_details.html", {"form": form, "referral": referral})
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def wait_pause_add(request, pk: int):
-    referral, roles = _access(request.user, pk, request)
-    if Role.UNIT_STAFF not in roles:
-        raise PermissionDenied
-    if not referral.is_open:
-        messages.info(request, _("The request is closed; its waiting time can no longer change."))
-        return redirect("referrals:detail", pk=referral.pk)
+    referral, offered = referral_for(request, pk, action=Action.ADD_PAUSE)
+    if Action.ADD_PAUSE not in offered:
+        return not_now(request, referral, Action.ADD_PAUSE)
     form = WaitPauseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
