@@ -22,7 +22,13 @@ from referrals.models import (
     WaitPause,
     WithdrawReason,
 )
-from referrals.personal_numbers import format_personal_number, normalize_personal_number
+from referrals.personal_numbers import (
+    ERROR_PERSONAL_NUMBER_IN_TEXT,
+    contains_personal_number,
+    format_personal_number,
+    normalize_personal_number,
+    validate_no_personal_number,
+)
 from referrals.services import DRAFT_FIELDS
 from sot.forms import add_service_errors
 
@@ -271,6 +277,10 @@ class _ObstacleFields(forms.Form):
         cleaned = super().clean()
         if cleaned.get("obstacle_category") and not cleaned.get("obstacle_text", "").strip():
             self.add_error("obstacle_text", _("Describe the obstacle."))
+        # Both texts leave the patient's care (the service checks again): say so at once, for each field.
+        for name in ("note", "obstacle_text"):
+            if name not in self.errors and contains_personal_number(cleaned.get(name, "")):
+                self.add_error(name, ERROR_PERSONAL_NUMBER_IN_TEXT)
         return cleaned
 
 
@@ -366,6 +376,7 @@ class ObstacleForm(forms.Form):
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("No personal data: the text goes into the monthly report."),
+        validators=[validate_no_personal_number],
     )
 
     def __init__(self, *args, regions, **kwargs):

@@ -76,3 +76,9 @@ ERROR_PERSONAL_NUMBER_IN_TEXT = _(
 
 def contains_personal_number(text: str) -> bool:
     return bool(_SHAPE_IN_TEXT.search(text or ""))
+
+
+def validate_no_personal_number(text: str) -> None:
+    """A form validator for texts that leave the patient's care."""
+    if contains_personal_number(text):
+        raise ValidationError(ERROR_PERSONAL_NUMBER_IN_TEXT, code="personal_number")

@@ -143,3 +143,15 @@ def test_the_api_refuses_a_personal_number_in_an_obstacle(client, world):
     assert response.status_code == 400
     assert "personnummer" in response.content.decode()
     assert not Obstacle.objects.exists()
+
+
+def test_every_text_problem_is_shown_at_once(client, world):
+    """A note with a personnummer and a missing obstacle text are both marked in one round."""
+    referral = _proposed(world)
+    client.force_login(world.receiving_staff)
+    response = client.post(
+        reverse("referrals:decline", args=[referral.pk]),
+        {"reason": "no_capacity", "note": "Gäller 19121212-1212", "obstacle_category": "capacity"},
+    )
+    errors = response.context["form"].errors
+    assert "personnummer" in " ".join(errors["note"]) and "Beskriv hindret." in " ".join(errors["obstacle_text"])
