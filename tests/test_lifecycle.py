@@ -267,3 +267,22 @@ def test_only_staff_of_the_unit_can_open_a_draft(world):
 def test_allowed_actions_for_buttons():
     assert allowed_actions(status=S.PROPOSED, roles={Role.RECEIVING_STAFF}) == [Action.ACCEPT, Action.DECLINE]
     assert allowed_actions(status=S.COMPLETED, roles=set(ROLES)) == []
+
+
+def test_only_the_history_module_writes_a_request_event():
+    """One writer of a request's history: no other project code creates a ReferralEvent."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    writers = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith((".venv/", "tests/")) or "/migrations/" in relative:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                text = ast.unparse(node.func)
+                if text in ("ReferralEvent", "ReferralEvent.objects.create", "ReferralEvent.objects.bulk_create"):
+                    writers.append(f"{relative}:{node.lineno}")
+    assert len(writers) == 1 and writers[0].startswith("referrals/services/history.py:"), writers
