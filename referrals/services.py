@@ -52,6 +52,12 @@ from referrals.personal_numbers import (
 )
 from referrals.selectors import diagnosis_group_for_code, referral_roles
 
+# Messages that tests check (by constant, not by their translated text).
+ERROR_PAUSE_BEFORE_DECISION = gettext_lazy("A pause cannot start before the decision date.")
+ERROR_PROPOSAL_NEEDS_REASON = gettext_lazy("The unit has no matching free capacity: say why you propose it anyway.")
+ERROR_PLANNED_DATE_OUTSIDE_WEEK = gettext_lazy("The planned date must fall in the week of the chosen capacity.")
+ERROR_CARE_GIVEN_IN_FUTURE = gettext_lazy("The date care was given cannot be in the future.")
+
 
 class TransitionNotAllowed(Exception):
     """The request is not in a state where this action is possible (someone else got there first)."""
@@ -253,7 +259,7 @@ def wait_pause_add(*, referral: Referral, by, kind: str, start_date: date, end_d
     if not locked.is_open:
         raise TransitionNotAllowed(_("The request is closed; its waiting time can no longer change."))
     if locked.decision_date and start_date < locked.decision_date:
-        raise ValidationError({"start_date": _("A pause cannot start before the decision date.")})
+        raise ValidationError({"start_date": ERROR_PAUSE_BEFORE_DECISION})
     if (end_date - start_date).days > MAX_PAUSE_DAYS:
         raise ValidationError({"end_date": _("A pause can be at most a year; record a new one after that.")})
     pause = WaitPause(referral=locked, kind=kind, start_date=start_date, end_date=end_date, note=note)
@@ -381,9 +387,7 @@ def referral_propose(
     if not reason.strip():
         ranked = {p.unit_id for p in rank_receiving_units(referral).proposals}
         if unit.pk not in ranked:
-            raise ValidationError(
-                {"reason": _("The unit has no matching free capacity: say why you propose it anyway.")}
-            )
+            raise ValidationError({"reason": ERROR_PROPOSAL_NEEDS_REASON})
     text = "\n".join(part for part in (reason.strip(), note.strip()) if part)
     return _transition(
         referral=referral, action=Action.PROPOSE, by=by, at=at, note=text, changes={"receiving_unit_id": unit.pk}
@@ -410,7 +414,7 @@ def referral_accept(
     and gets NoFreeSlot, and its whole transaction (the status change included) is rolled back.
     """
     if offer is not None and not offer.week_start <= planned_date <= offer.week_start + timedelta(days=6):
-        raise ValidationError({"planned_date": _("The planned date must fall in the week of the chosen capacity.")})
+        raise ValidationError({"planned_date": ERROR_PLANNED_DATE_OUTSIDE_WEEK})
     return _transition(
         referral=referral,
         action=Action.ACCEPT,
@@ -503,7 +507,7 @@ def referral_decline(
 
 def referral_complete(*, referral: Referral, by, care_given_date: date, at: datetime | None = None) -> Referral:
     if care_given_date > timezone.localdate():
-        raise ValidationError({"care_given_date": _("The date care was given cannot be in the future.")})
+        raise ValidationError({"care_given_date": ERROR_CARE_GIVEN_IN_FUTURE})
     return _transition(
         referral=referral,
         action=Action.COMPLETE,
