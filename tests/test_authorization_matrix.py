@@ -233,6 +233,17 @@ def _patterns(resolver: URLResolver, prefix: str = "", namespace: str | None = N
 ALL = sorted(dict(_patterns(get_resolver())).items())
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """The API's rate limit counts per user id, and ids repeat from test to test on SQLite: walking every
+    URL for each persona must neither be limited by earlier tests nor use up the limit of later ones."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def objects(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
