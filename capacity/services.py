@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import user_scopes
 from capacity.models import CapacityOffer
@@ -16,6 +17,15 @@ from organisations.models import Unit
 from referrals.models import DiagnosisGroup
 
 MAX_WEEKS_PER_PUBLICATION = 52
+
+# Messages that tests check (by constant, not by their translated text).
+ERROR_WEEK_PASSED = gettext_lazy("The week has already passed.")
+ERROR_LAST_WEEK_BEFORE_FIRST = gettext_lazy("The last week cannot be before the first week.")
+ERROR_TOO_MANY_WEEKS = gettext_lazy("Publish at most 52 weeks at a time.")
+ERROR_WEEK_ALREADY_OFFERED = gettext_lazy(
+    "Your unit already offers this group in week %(weeks)s; change that offer instead."
+)
+ERROR_SLOTS_BELOW_RESERVED = gettext_lazy("%(n)s slots are already reserved; the offer cannot have fewer.")
 
 
 def _require_receiving_staff(by, unit: Unit) -> None:
@@ -42,12 +52,12 @@ def capacity_publish(
     today = today or timezone.localdate()
     last_week = last_week or first_week
     if first_week < monday_of(today):
-        raise ValidationError({"first_week": _("The week has already passed.")})
+        raise ValidationError({"first_week": ERROR_WEEK_PASSED})
     if last_week < first_week:
-        raise ValidationError({"last_week": _("The last week cannot be before the first week.")})
+        raise ValidationError({"last_week": ERROR_LAST_WEEK_BEFORE_FIRST})
     weeks = (last_week - first_week).days // 7 + 1
     if weeks > MAX_WEEKS_PER_PUBLICATION:
-        raise ValidationError({"last_week": _("Publish at most 52 weeks at a time.")})
+        raise ValidationError({"last_week": ERROR_TOO_MANY_WEEKS})
     if slots < 1:
         raise ValidationError({"slots": _("Give at least one slot.")})
     mondays = [first_week + timedelta(weeks=i) for i in range(weeks)]
@@ -58,10 +68,7 @@ def capacity_publish(
     )
     if taken:
         raise ValidationError(
-            {
-                "first_week": _("Your unit already offers this group in week %(weeks)s; change that offer instead.")
-                % {"weeks": ", ".join(format_week(m) for m in sorted(taken))}
-            }
+            {"first_week": ERROR_WEEK_ALREADY_OFFERED % {"weeks": ", ".join(format_week(m) for m in sorted(taken))}}
         )
     offers = [
         CapacityOffer(
@@ -90,9 +97,7 @@ def capacity_change_slots(*, by, offer: CapacityOffer, slots: int) -> CapacityOf
     updated = CapacityOffer.objects.active().filter(pk=offer.pk, reserved_slots__lte=slots).update(slots=slots)
     offer.refresh_from_db()
     if not updated:
-        raise ValidationError(
-            {"slots": _("%(n)s slots are already reserved; the offer cannot have fewer.") % {"n": offer.reserved_slots}}
-        )
+        raise ValidationError({"slots": ERROR_SLOTS_BELOW_RESERVED % {"n": offer.reserved_slots}})
     return offer
 
 

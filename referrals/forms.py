@@ -256,6 +256,7 @@ class WaitPauseForm(forms.ModelForm):
         pass  # the service validates the pause against its request
 
 
+ERROR_DESCRIBE_OBSTACLE = _("Describe the obstacle.")
 OBSTACLE_HELP = _("Raise an obstacle to cooperation if something beyond this patient stands in the way.")
 
 
@@ -276,7 +277,7 @@ class _ObstacleFields(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("obstacle_category") and not cleaned.get("obstacle_text", "").strip():
-            self.add_error("obstacle_text", _("Describe the obstacle."))
+            self.add_error("obstacle_text", ERROR_DESCRIBE_OBSTACLE)
         # Both texts leave the patient's care (the service checks again): say so at once, for each field.
         for name in ("note", "obstacle_text"):
             if name not in self.errors and contains_personal_number(cleaned.get(name, "")):

@@ -3,14 +3,31 @@ from __future__ import annotations
 from datetime import date
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from organisations.models import HealthcareRegion, Region
 from reports.scopes import Scope, scope_from_key
 
+# Worth another attempt: the database, the broker, the cache or the file storage did not answer in
+# time. Anything else (a ValueError, KeyError or TypeError, a ProgrammingError, a row that does not
+# exist) fails the same way every time: the task fails at once and the report is marked failed.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    TimeoutError,
+    BrokerOperationalError,
+    RedisConnectionError,
+    RedisTimeoutError,
+)
+
 
 @shared_task(
     name="reports.build_monthly_report",
-    autoretry_for=(Exception,),
+    autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=60,
     retry_backoff_max=3600,
     max_retries=5,

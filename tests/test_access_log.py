@@ -9,11 +9,14 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.labels import WHAT_LABELS
 from audit.models import AccessAction, AccessLogEntry
 from capacity.weeks import first_open_week
 from referrals import services
 from referrals.models import ReferralStatus as S
+from referrals.personal_numbers import ERROR_CHECKSUM
 from tests.factories import CapacityOfferFactory, DiagnosisGroupFactory, ReferralFactory
+from tests.i18n import shown_html
 
 
 def test_a_page_shown_is_logged_with_who_as_what_where(client, world):
@@ -166,7 +169,7 @@ def test_the_plain_search_box_refuses_a_personal_number(client, world, tolvan_re
 def test_a_malformed_number_is_explained_and_an_expired_search_is_not_an_empty_result(client, world, tolvan_read):
     client.force_login(world.administrator)
     response = client.post(reverse(PATIENT_SEARCH), {"personal_number": "19121212-1213"}, follow=True)
-    assert "Kontrollsiffran stämmer inte" in response.content.decode()
+    assert shown_html(ERROR_CHECKSUM) in response.content.decode()
     assert client.get(reverse(PATIENT_SEARCH)).status_code == 405
     # A search the session does not know (another browser, an expired session) is not "nobody read it".
     response = client.get(reverse(CHANGELIST), {"patient": "unknown-search"})
@@ -188,7 +191,7 @@ def test_browsing_and_searching_the_log_are_logged_without_the_number(client, wo
     assert list(searched.values_list("patient", flat=True)) == [tolvan_read.patient_id]
     entry = AccessLogEntry.objects.filter(user=world.sot).get()
     opened = client.get(reverse("admin:audit_accesslogentry_change", args=[entry.pk]))
-    assert opened.status_code == 200 and "Begärans sida" in opened.content.decode()
+    assert opened.status_code == 200 and shown_html(WHAT_LABELS["referrals:detail"]) in opened.content.decode()
     assert AccessLogEntry.objects.filter(user=admin_user, what="admin:accesslog:entry", patient=entry.patient).exists()
     assert not any(_digits_in(what) for what in AccessLogEntry.objects.values_list("what", flat=True))
 

@@ -13,10 +13,13 @@ from rest_framework.test import APIClient
 from api.models import ApiToken
 from api.services import token_create
 from audit.models import AccessLogEntry
+from referrals import icd10
 from referrals.models import DiagnosisGroup, Referral
 from referrals.models import ReferralStatus as S
+from referrals.personal_numbers import ERROR_CHECKSUM
 from referrals.selectors import sot_queue
 from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory, ReferralFactory
+from tests.i18n import shown
 
 LIST = "/api/v1/referrals/"
 
@@ -80,12 +83,11 @@ def test_validation_is_the_forms_and_speaks_the_callers_language(world, referenc
     response = client.post(LIST, bad, format="json", HTTP_ACCEPT_LANGUAGE="sv")
     problem = response.json()
     assert response.status_code == 400 and problem["status"] == 400 and problem["type"].endswith("validation-error")
-    assert problem["errors"]["personal_number"] == ["Kontrollsiffran stämmer inte. Kontrollera numret."]
-    assert problem["errors"]["icd10_code"] == ["D99 finns inte som kategori i ICD-10."]
+    assert problem["errors"]["personal_number"] == [shown(ERROR_CHECKSUM)]
+    assert problem["errors"]["icd10_code"] == [shown(icd10.ERROR_UNKNOWN, category="D99")]
     english = client.post(LIST, bad, format="json", HTTP_ACCEPT_LANGUAGE="en").json()
-    assert english["errors"]["personal_number"] == [
-        "The check digit does not match. Check the number for typing errors."
-    ]
+    assert english["errors"]["personal_number"] == [shown(ERROR_CHECKSUM, language="en")]
+    assert shown(ERROR_CHECKSUM, language="en") != shown(ERROR_CHECKSUM)  # two languages, two texts
     assert not Referral.objects.exists()
 
 

@@ -1,14 +1,21 @@
-"""Every URL of the project against every persona. A new URL without an expectation fails here.
+"""Every URL of the project against every persona, by GET and by POST. A new URL without an expectation
+fails here.
 
 Outcomes: LOGIN (redirect to the login page), 200, 403 (wrong role), 404 (outside the user's
-scope: nothing is revealed), 405 (wrong method), REDIRECT (any other redirect).
+scope: nothing is revealed), 405 (wrong method), REDIRECT (any other redirect), 401 (the API without
+credentials), 400 (the API refusing an empty body). Never a 500.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from http.cookies import SimpleCookie
 
 import pytest
+from django.conf import settings
+from django.db import transaction
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -77,9 +84,19 @@ EXPECTED = {
     "api:referral": ("submitted", row(401, 404, 200, 200, 404, 404, 404)),
     "api:referral_submit": ("draft", row(401, 405, 405, 405, 405, 405, 405)),
     "api:referral_proposals": ("in_review", row(401, 404, 403, 200, 404, 404, 404)),
+    # Each step's URL is built for a request in the state the step starts from, so the POST matrix
+    # below reaches the step's owner.
     **{
-        f"api:referral_{action}": ("submitted", API_POST_ONLY)
-        for action in ("take", "propose", "accept", "decline", "complete", "withdraw", "close")
+        f"api:referral_{action}": (state, API_POST_ONLY)
+        for action, state in (
+            ("take", "submitted"),
+            ("propose", "in_review"),
+            ("accept", "proposed"),
+            ("decline", "proposed"),
+            ("complete", "accepted"),
+            ("withdraw", "submitted"),
+            ("close", "in_review"),
+        )
     },
     "api:capacity_offers": (None, row(401, 200, 200, 200, 200, 200, 200)),  # each sees their own units' offers
     "api:capacity_offer": ("offer", API_POST_ONLY),  # PATCH only
@@ -113,6 +130,96 @@ ADMIN_EXCEPTIONS = {
 }
 
 
+# POST, with a valid CSRF token and an empty body (the API: an empty JSON object). The point is who
+# gets through: anonymous → login (the API: 401), outside the user's scope → 404, wrong role → 403, a
+# page that only shows → 405, the owner → 200 (the form again, with its errors) or a redirect (a step
+# that needs nothing more was taken; a step in the wrong state says so on the request's page).
+GET_ONLY = row(405, 405, 405, 405, 405, 405, 405)  # the method is refused before anything else
+API_GET_ONLY = row(401, 405, 405, 405, 405, 405, 405)
+POST_EXPECTED = {
+    "home": GET_ONLY,
+    "healthz": GET_ONLY,
+    "login": row(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "logout": row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),  # logged out, to the login page
+    "set_language": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "referrals:list": GET_ONLY,
+    "referrals:create": UNIT_PAGES,
+    "referrals:icd10_lookup": GET_ONLY,
+    "referrals:detail": GET_ONLY,
+    "referrals:edit": row(LOGIN, 404, 200, 404, 404, 404, 404),
+    "referrals:submit": row(LOGIN, 404, REDIRECT, 404, 404, 404, 404),  # a complete draft is submitted
+    "referrals:withdraw": row(LOGIN, 404, 200, 200, 404, 404, 404),
+    "referrals:pause_add": row(LOGIN, 404, 200, 403, 404, 404, 404),
+    "referrals:patient_details": row(LOGIN, 404, 200, 403, 404, 404, 404),
+    "referrals:take": SOT_STEP,
+    "referrals:propose": SOT_STEP,
+    "referrals:close": SOT_STEP,
+    "referrals:correct_group": SOT_STEP,
+    "referrals:contact": row(LOGIN, 404, 403, 200, 403, 404, 404),
+    "referrals:accept": RECEIVER_STEP,
+    "referrals:decline": RECEIVER_STEP,
+    "referrals:complete": RECEIVER_STEP,
+    "capacity:list": GET_ONLY,
+    "capacity:create": RECEIVING_PAGES,
+    "capacity:change": OWN_OFFER,
+    "capacity:withdraw": row(LOGIN, 404, 404, 404, REDIRECT, 404, 404),  # nothing reserved: withdrawn
+    "work:queue": GET_ONLY,
+    "work:obstacles": GET_ONLY,
+    "work:obstacle_create": SOT_PAGES,
+    "work:inbox": GET_ONLY,
+    "reports:list": GET_ONLY,
+    "reports:build": row(LOGIN, 403, 403, 403, 403, REDIRECT, REDIRECT),  # to the list, saying what was wrong
+    "reports:download": GET_ONLY,
+    "api:referrals": row(401, 400, 400, 403, 403, 403, 403),  # unit staff file requests
+    "api:referral": API_GET_ONLY,
+    "api:referral_submit": row(401, 404, 200, 404, 404, 404, 404),
+    "api:referral_proposals": API_GET_ONLY,
+    "api:referral_take": row(401, 404, 403, 200, 404, 404, 404),
+    "api:referral_propose": row(401, 404, 403, 400, 404, 404, 404),  # which unit is missing
+    "api:referral_accept": row(401, 404, 403, 403, 400, 404, 404),  # the planned date is missing
+    "api:referral_decline": row(401, 404, 403, 403, 400, 404, 404),  # the reason is missing
+    "api:referral_complete": row(401, 404, 403, 403, 400, 404, 404),  # the date care was given is missing
+    "api:referral_withdraw": row(401, 404, 400, 400, 404, 404, 404),  # the reason is missing
+    "api:referral_close": row(401, 404, 403, 400, 404, 404, 404),  # the reason is missing
+    "api:capacity_offers": row(401, 403, 403, 403, 400, 403, 403),
+    "api:capacity_offer": API_GET_ONLY,  # PATCH, not POST
+    "api:capacity_withdraw": row(401, 404, 404, 404, 204, 404, 404),
+    "api:obstacles": row(401, 403, 403, 400, 403, 403, 403),
+    "api:reports": API_GET_ONLY,
+    "api:report_download": API_GET_ONLY,
+    "api:schema": GET_ONLY,
+    "api:docs": GET_ONLY,
+    "tokens": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "token_revoke": row(LOGIN, 404, REDIRECT, 404, 404, 404, 404),  # the owner's own token
+}
+# Django's admin: everyone but an administrator is sent to the admin's login page, as for GET.
+ADMIN_POST = ADMIN
+ADMIN_POST_EXCEPTIONS = {
+    "admin:login": row(200, 200, 200, 200, 200, 200, 200),  # the form again, with its errors
+    "admin:logout": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, LOGIN),
+    "admin:view_on_site": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 404),
+    "admin:autocomplete": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 405),
+    "admin:jsi18n": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 405),
+    "admin:password_change_done": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 405),
+    # Login-throttling records are written by django-axes only: nobody adds them; their change page has
+    # nothing to change and goes back to the list.
+    **{
+        f"admin:axes_{model}_{view}": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, outcome)
+        for model in ("accessattempt", "accessfailurelog", "accesslog")
+        for view, outcome in (("add", 403), ("change", REDIRECT))
+    },
+    # The access log is append-only, in the admin too: it can be read, never added, changed or deleted.
+    **{
+        f"admin:audit_accesslogentry_{view}": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
+        for view in ("add", "change", "delete")
+    },
+    # The patient search without a number goes back to the log, saying so.
+    "admin:audit_accesslogentry_patient_search": row(
+        REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT
+    ),
+}
+
+
 def _patterns(resolver: URLResolver, prefix: str = "", namespace: str | None = None):
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
@@ -124,6 +231,17 @@ def _patterns(resolver: URLResolver, prefix: str = "", namespace: str | None = N
 
 
 ALL = sorted(dict(_patterns(get_resolver())).items())
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """The API's rate limit counts per user id, and ids repeat from test to test on SQLite: walking every
+    URL for each persona must neither be limited by earlier tests nor use up the limit of later ones."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -193,6 +311,26 @@ def test_every_url_has_an_expectation():
     admin = {n for n in named if n.startswith("admin:")}
     assert named - admin - set(EXPECTED) == set(), "add the new URL to EXPECTED"
     assert set(EXPECTED) - named == set(), "EXPECTED names a URL that no longer exists"
+    assert set(POST_EXPECTED) == set(EXPECTED), "every URL needs a POST expectation too"
+    assert set(ADMIN_POST_EXCEPTIONS) <= admin, "ADMIN_POST_EXCEPTIONS names a URL that no longer exists"
+
+
+def _url(name: str, pattern: URLPattern, world, objects) -> str:
+    if name.startswith("admin:"):
+        return _admin_url(name, pattern, world)
+    key, _outcomes = EXPECTED[name]
+    target = objects[key] if key else None
+    if target is None:
+        return reverse(name)
+    if name in ("reports:download", "api:report_download"):
+        return reverse(name, args=[target.pk, "pdf"])
+    return reverse(name, args=[target.pk])
+
+
+def _outcome(response) -> int | str:
+    if response.status_code == 302:
+        return LOGIN if response["Location"].startswith(reverse("login")) else REDIRECT
+    return response.status_code
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -203,21 +341,60 @@ def test_matrix(client, world, objects, persona):
     for name, pattern in ALL:
         if name.startswith("admin:"):
             expected = ADMIN_EXCEPTIONS.get(name, ADMIN)[persona]
-            url = _admin_url(name, pattern, world)
         else:
-            key, outcomes = EXPECTED[name]
-            expected = outcomes[persona]
-            target = objects[key] if key else None
-            if target is None:
-                url = reverse(name)
-            elif name in ("reports:download", "api:report_download"):
-                url = reverse(name, args=[target.pk, "pdf"])
-            else:
-                url = reverse(name, args=[target.pk])
-        response = client.get(url)
-        got = response.status_code
-        if got == 302:
-            got = LOGIN if response["Location"].startswith(reverse("login")) else REDIRECT
+            expected = EXPECTED[name][1][persona]
+        url = _url(name, pattern, world, objects)
+        got = _outcome(client.get(url))
         if got != expected:
             failures.append(f"{name} {url}: expected {expected}, got {got}")
     assert not failures, "\n".join(failures)
+
+
+def _csrf_client(world, persona: str) -> tuple[Client, str]:
+    """A client that enforces CSRF like a browser, logged in as the persona, with a valid token."""
+    client = Client(enforce_csrf_checks=True)
+    if persona != "anonymous":
+        client.force_login(getattr(world, persona))
+    request = RequestFactory().get("/")
+    token = get_token(request)
+    client.cookies[settings.CSRF_COOKIE_NAME] = request.META["CSRF_COOKIE"]
+    return client, token
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_post_matrix(world, objects, persona):
+    """Each POST is undone after its answer (a savepoint rolled back, the cookies as before), so every URL
+    meets the same objects and the same session: a withdrawal or a logout does not change the next answer."""
+    client, token = _csrf_client(world, persona)
+    cookies = client.cookies.output(header="", sep="\n")
+    failures = []
+    for name, pattern in ALL:
+        if name.startswith("admin:"):
+            expected = ADMIN_POST_EXCEPTIONS.get(name, ADMIN_POST)[persona]
+        else:
+            expected = POST_EXPECTED[name][persona]
+        url = _url(name, pattern, world, objects)
+        try:
+            with transaction.atomic():
+                if name.startswith("api:"):
+                    response = client.post(url, "{}", content_type="application/json", HTTP_X_CSRFTOKEN=token)
+                else:
+                    response = client.post(url, HTTP_X_CSRFTOKEN=token)
+                transaction.set_rollback(True)
+            got = _outcome(response)
+        except Exception as exc:  # a 500: every failing URL at once, not only the first
+            got = f"500 ({type(exc).__name__}: {str(exc)[:120]})"
+        client.cookies = SimpleCookie(cookies)
+        if got != expected:
+            failures.append(f"POST {name} {url}: expected {expected}, got {got}")
+    assert not failures, "\n".join(failures)
+
+
+def test_post_without_a_csrf_token_is_refused(world, objects):
+    """The token above is what lets the POSTs through: without it the owner's own POST is a 403."""
+    client, _token = _csrf_client(world, "unit_staff")
+    referral = objects["submitted"]
+    response = client.post(reverse("referrals:withdraw", args=[referral.pk]), {"reason": "treated_at_home"})
+    assert response.status_code == 403
+    referral.refresh_from_db()
+    assert referral.status == S.SUBMITTED

@@ -4,7 +4,9 @@ and nothing already saved is lost."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin as django_admin
@@ -14,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from capacity.weeks import first_open_week
-from referrals.models import Referral, ReferralEvent
+from referrals.models import ContactRecord, Obstacle, Referral, ReferralEvent, WaitPause
 from referrals.models import ReferralStatus as S
 from tests.factories import CapacityOfferFactory, DiagnosisGroupFactory, MedicalPriorityFactory, ReferralFactory
 
@@ -22,6 +24,9 @@ SCRIPT = "<script>alert('x')</script>"
 HOSTILE = [
     SCRIPT,
     '"><img src=x onerror=alert(1)>',
+    "<svg/onload=alert(1)>",
+    "' autofocus onfocus='alert(1)",
+    "javascript:alert(1)",
     "'; DROP TABLE referrals_referral; --",
     "1 OR 1=1",
     "\x00\x01\x1b[31m",
@@ -50,10 +55,67 @@ EXAMPLES = settings(
 )
 
 
+# Every sent payload that is markup or breaks out of an attribute: escaped, none appears as it was sent.
+MARKUP = [p for p in HOSTILE + LONG if re.search(r"""[<>"']""", p)]
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset"}
+
+
+class _ActiveContent(HTMLParser):
+    """Collects what in a page could run: scripts, event handlers, javascript: URLs, sources from elsewhere.
+
+    Our pages and Django's admin have none of these (a Content-Security-Policy forbids them), so any one
+    found came from input. Catches markup from hypothesis's random text too, which no fixed list names."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "script" and not attributes.get("src") and attributes.get("type") != "application/json":
+            self.found.append("an inline <script>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"an event handler <{tag} {name}=...>")
+            url = re.sub(r"[\x00-\x20]", "", value or "").lower()
+            if name in URL_ATTRIBUTES and url.startswith(("javascript:", "vbscript:", "data:text/html")):
+                self.found.append(f"a script URL <{tag} {name}={value!r}>")
+            if name == "src" and (not url.startswith("/") or url.startswith("//")):  # only our own paths
+                self.found.append(f"a source from elsewhere <{tag} src={value!r}>")
+
+    handle_startendtag = handle_starttag
+
+
 def _check(response) -> None:
     assert response.status_code < 500
     body = response.content.decode(errors="replace")
     assert SCRIPT not in body, "user input rendered unescaped"
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return  # JSON and files are data, never parsed as markup
+    unescaped = [payload for payload in MARKUP if payload in body]
+    assert not unescaped, f"user input rendered unescaped: {unescaped}"
+    parser = _ActiveContent()
+    parser.feed(body)
+    parser.close()
+    assert not parser.found, f"user input rendered as active content: {parser.found}"
+
+
+@pytest.mark.parametrize("payload", HOSTILE + LONG, ids=range(len(HOSTILE + LONG)))
+def test_the_check_refuses_every_payload_rendered_unescaped(payload):
+    """The check above can fail: each payload left unescaped, in text or in an attribute, is caught."""
+    from django.http import HttpResponse
+    from django.utils.html import escape
+
+    escaped = escape(payload)
+    _check(HttpResponse(f'<!doctype html><p>{escaped}</p><input value="{escaped}">'))  # as Django renders it
+    unescaped = []
+    if payload in MARKUP:
+        unescaped += [f"<p>{payload}</p>", f'<input value="{payload}">']
+    if payload.startswith("javascript:"):
+        unescaped += [f'<a href="{payload}">x</a>', f'<form action="{payload}"></form>']
+    for fragment in unescaped:
+        with pytest.raises(AssertionError):
+            _check(HttpResponse(fragment))
 
 
 @pytest.fixture
@@ -121,29 +183,60 @@ def test_capacity_form(client, world, data, values):
     _check(client.post(reverse("capacity:change", args=[data["offer"].pk]), {"slots": values["slots"]}))
 
 
+def _additions() -> tuple[list[str], int, int, int]:
+    """What the workflow forms can add to a request's history: a status change, a pause, a contact, an obstacle."""
+    return (
+        list(Referral.objects.order_by("pk").values_list("status", flat=True)),
+        WaitPause.objects.count(),
+        ContactRecord.objects.count(),
+        Obstacle.objects.filter(referral__isnull=False).count(),
+    )
+
+
+def _post_and_check_history(client, url: str, data: dict) -> None:
+    """Post a form; the history grows by exactly one event for each thing the post changed, and by none else."""
+    statuses, pauses, contacts, obstacles = _additions()
+    events = ReferralEvent.objects.count()
+    _check(client.post(url, data))
+    now_statuses, now_pauses, now_contacts, now_obstacles = _additions()
+    changed = sum(before != after for before, after in zip(statuses, now_statuses, strict=True))
+    expected = changed + (now_pauses - pauses) + (now_contacts - contacts) + (now_obstacles - obstacles)
+    assert ReferralEvent.objects.count() == events + expected, url
+
+
 @EXAMPLES
 @given(note=text, reason=text, when=text, date=text, unit=ids, offer=ids)
 def test_workflow_forms_keep_what_was_saved(client, world, data, note, reason, when, date, unit, offer):
     submitted, proposed = data["submitted"], data["proposed"]
-    events = ReferralEvent.objects.count()
+    post = _post_and_check_history
     client.force_login(world.unit_staff)
-    _check(client.post(reverse("referrals:withdraw", args=[submitted.pk]), {"reason": reason, "note": note}))
+    post(client, reverse("referrals:withdraw", args=[submitted.pk]), {"reason": reason, "note": note})
     pause = {"kind": reason, "start_date": date, "end_date": when, "note": note}
-    _check(client.post(reverse("referrals:pause_add", args=[submitted.pk]), pause))
+    post(client, reverse("referrals:pause_add", args=[submitted.pk]), pause)
     client.force_login(world.sot)
-    _check(client.post(reverse("referrals:propose", args=[submitted.pk]), {"unit": unit, "reason": note}))
-    _check(client.post(reverse("referrals:contact", args=[proposed.pk]), {"sending_person": note,
-                                                                          "receiving_person": reason,
-                                                                          "contacted_at": when}))  # fmt: skip
-    _check(client.post(reverse("work:obstacle_create"), {"region": unit, "category": reason, "text": note}))
+    post(client, reverse("referrals:propose", args=[submitted.pk]), {"unit": unit, "reason": note})
+    contact = {"sending_person": note, "receiving_person": reason, "contacted_at": when}
+    post(client, reverse("referrals:contact", args=[proposed.pk]), contact)
+    post(client, reverse("work:obstacle_create"), {"region": unit, "category": reason, "text": note})
     client.force_login(world.receiving_staff)
-    _check(client.post(reverse("referrals:accept", args=[proposed.pk]), {"offer": offer, "planned_date": date}))
-    _check(client.post(reverse("referrals:decline", args=[proposed.pk]), {"reason": reason, "note": note,
-                                                                          "obstacle_category": reason}))  # fmt: skip
-    # Whatever happened, the history only grew, and every page still renders.
-    assert ReferralEvent.objects.count() >= events
+    post(client, reverse("referrals:accept", args=[proposed.pk]), {"offer": offer, "planned_date": date})
+    decline = {"reason": reason, "note": note, "obstacle_category": reason}
+    post(client, reverse("referrals:decline", args=[proposed.pk]), decline)
+    # Whatever happened, every page still renders.
     client.force_login(world.unit_staff)
     _check(client.get(reverse("referrals:detail", args=[submitted.pk])))
+
+
+@pytest.mark.parametrize(
+    ("reason", "events"),
+    [("treated_at_home", 1), ("", 0)],  # a withdrawal is one event; a refused form none
+)
+def test_the_history_check_counts_exactly(client, world, data, reason, events):
+    """The exact count above is not vacuous: a real step adds its one event and a refused one adds none."""
+    before = ReferralEvent.objects.count()
+    client.force_login(world.unit_staff)
+    _post_and_check_history(client, reverse("referrals:withdraw", args=[data["submitted"].pk]), {"reason": reason})
+    assert ReferralEvent.objects.count() == before + events
 
 
 # --- every API query parameter and every admin changelist filter -------------------------------------------

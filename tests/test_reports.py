@@ -12,6 +12,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from organisations.models import Region
 from referrals import services
 from referrals.models import EventKind, ReferralEvent, ReferralStatus, WithdrawReason
 from reports.figures import compute_figures, month_window
@@ -279,3 +280,140 @@ def test_a_failed_build_is_retried_and_built_once(world, settings, tmp_path, mon
     assert calls["n"] == 2
     report = MonthlyReport.objects.get()
     assert report.status == ReportStatus.READY and report.error == ""
+
+
+# --- which failures the build task retries -------------------------------------------------------------
+# The failures are raised where a third party answers: the database cursor (Django's execute_wrapper)
+# and the file storage. Transient ones are retried and the report is built; a programming error fails
+# the task at its first attempt and the report is marked failed.
+
+
+@pytest.fixture
+def task_runs():
+    """Every run of the build task (retries included) and every retry with its reason, from Celery's signals."""
+    from celery.signals import task_prerun, task_retry
+
+    runs: dict[str, list] = {"started": [], "retried": []}
+
+    def started(sender=None, task_id=None, **kwargs):
+        if sender.name == "reports.build_monthly_report":
+            runs["started"].append(task_id)
+
+    def retried(sender=None, reason=None, **kwargs):
+        if sender.name == "reports.build_monthly_report":
+            runs["retried"].append(reason.exc)  # reason is Celery's Retry; exc what caused it
+
+    task_prerun.connect(started, weak=False)
+    task_retry.connect(retried, weak=False)
+    yield runs
+    task_prerun.disconnect(started)
+    task_retry.disconnect(retried)
+
+
+def _failing_cursor(error: Exception):
+    """The database refuses the first read of the request events (the figures' first query) with `error`."""
+    from django.db import connection
+
+    left = [1]
+
+    def wrapper(execute, sql, params, many, context):
+        if left[0] and sql.lstrip().upper().startswith("SELECT") and ReferralEvent._meta.db_table in sql:
+            left[0] -= 1
+            raise error
+        return execute(sql, params, many, context)
+
+    return connection.execute_wrapper(wrapper)
+
+
+def _failing_storage(monkeypatch, error: Exception) -> None:
+    """The file storage refuses the first file of the report with `error`."""
+    from django.core.files.storage import FileSystemStorage
+
+    real = FileSystemStorage._save
+    left = [1]
+
+    def save(self, name, content):
+        if left[0]:
+            left[0] -= 1
+            raise error
+        return real(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", save)
+
+
+def _transient_errors():
+    from django.db import InterfaceError, OperationalError
+
+    return [
+        pytest.param("cursor", OperationalError("server closed the connection unexpectedly"), id="db-operational"),
+        pytest.param("cursor", InterfaceError("connection already closed"), id="db-interface"),
+        pytest.param("storage", TimeoutError("timed out writing the file"), id="storage-timeout"),
+        pytest.param("storage", ConnectionError("connection reset by the file server"), id="storage-connection"),
+    ]
+
+
+def _programming_errors():
+    from django.db import ProgrammingError
+
+    return [
+        pytest.param("cursor", ProgrammingError('column "x" does not exist'), id="db-programming"),
+        pytest.param("storage", ValueError("bad name"), id="storage-value"),
+        pytest.param("storage", KeyError("missing"), id="storage-key"),
+        pytest.param("storage", TypeError("not bytes"), id="storage-type"),
+    ]
+
+
+def _build_with(where: str, error: Exception, monkeypatch):
+    from reports.tasks import build_monthly_report
+
+    args = [OCTOBER.isoformat(), "region:skane"]
+    if where == "cursor":
+        with _failing_cursor(error):
+            # throw=False: Celery handles a Retry as a worker does, instead of raising it here
+            return build_monthly_report.apply(args=args, throw=False)
+    _failing_storage(monkeypatch, error)
+    return build_monthly_report.apply(args=args, throw=False)
+
+
+@pytest.mark.parametrize(("where", "error"), _transient_errors())
+def test_a_transient_failure_is_retried_and_the_report_built(
+    world, settings, tmp_path, monkeypatch, task_runs, where, error
+):
+    settings.MEDIA_ROOT = tmp_path
+    accepted(world, stockholm(2026, 10, 12, 10, 0))
+    result = _build_with(where, error, monkeypatch)
+    assert result.get() == ReportStatus.READY
+    assert len(task_runs["started"]) == 2
+    assert task_runs["retried"] == [error]
+    report = MonthlyReport.objects.get(scope_key="region:skane")
+    assert (report.status, report.error) == (ReportStatus.READY, "")
+    assert report.figures["coordinated_total"] == 1 and report.pdf_file
+
+
+@pytest.mark.parametrize(("where", "error"), _programming_errors())
+def test_a_programming_error_fails_at_once_and_marks_the_report_failed(
+    world, settings, tmp_path, monkeypatch, task_runs, where, error
+):
+    settings.MEDIA_ROOT = tmp_path
+    result = _build_with(where, error, monkeypatch)
+    assert result.state == "FAILURE" and type(result.result) is type(error)
+    assert len(task_runs["started"]) == 1
+    assert task_runs["retried"] == []
+    report = MonthlyReport.objects.get(scope_key="region:skane")
+    assert (report.status, report.error) == (ReportStatus.FAILED, repr(error))
+    assert not report.pdf_file
+
+
+@pytest.mark.parametrize(
+    ("month", "scope_key", "error"),
+    [("2026-10-01", "region:atlantis", Region.DoesNotExist), ("2026-13-01", "region:skane", ValueError)],
+    ids=["unknown-region", "impossible-month"],
+)
+def test_bad_arguments_fail_at_once(world, task_runs, month, scope_key, error):
+    from reports.tasks import build_monthly_report
+
+    result = build_monthly_report.apply(args=[month, scope_key], throw=False)
+    assert result.state == "FAILURE" and type(result.result) is error
+    assert len(task_runs["started"]) == 1
+    assert task_runs["retried"] == []
+    assert not MonthlyReport.objects.exists()

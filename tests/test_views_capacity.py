@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from capacity import services, weeks
 from capacity.models import CapacityOffer
 from capacity.weeks import format_week, monday_of
 from referrals.models import ReferralStatus
 from tests.factories import CapacityOfferFactory, DiagnosisGroupFactory, ReferralFactory, UserFactory, member
+from tests.i18n import shown
 
 LIST = reverse("capacity:list")
 CREATE = reverse("capacity:create")
@@ -84,13 +87,13 @@ def test_forgiving_week_formats(client, world, group):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"first_week": "2020-W10"}, "first_week", "Veckan har redan passerat."),
-        ({"first_week": "vecka 48"}, "first_week", "Skriv veckan som år och veckonummer"),
-        ({"first_week": "2026-W54"}, "first_week", "2026 har ingen vecka 54."),
-        ({"slots": "0"}, "slots", "större än eller lika med 1"),
-        ({"slots": "-3"}, "slots", "större än eller lika med 1"),
-        ({"last_week": "__far__"}, "last_week", "Publicera högst 52 veckor åt gången."),
-        ({"last_week": "__before__"}, "last_week", "Sista veckan kan inte ligga före den första."),
+        ({"first_week": "2020-W10"}, "first_week", partial(shown, services.ERROR_WEEK_PASSED)),
+        ({"first_week": "vecka 48"}, "first_week", partial(shown, weeks.ERROR_WEEK_FORMAT)),
+        ({"first_week": "2026-W54"}, "first_week", partial(shown, weeks.ERROR_WEEK_MISSING, year=2026, week=54)),
+        ({"slots": "0"}, "slots", "min_value"),  # Django's message, by its code
+        ({"slots": "-3"}, "slots", "min_value"),
+        ({"last_week": "__far__"}, "last_week", partial(shown, services.ERROR_TOO_MANY_WEEKS)),
+        ({"last_week": "__before__"}, "last_week", partial(shown, services.ERROR_LAST_WEEK_BEFORE_FIRST)),
     ],
 )
 def test_bad_input_is_explained(client, world, group, overrides, field, message):
@@ -101,7 +104,11 @@ def test_bad_input_is_explained(client, world, group, overrides, field, message)
     client.force_login(world.receiving_staff)
     response = client.post(CREATE, data(world, group, **overrides))
     assert response.status_code == 200
-    assert message in " ".join(response.context["form"].errors[field])
+    errors = response.context["form"].errors
+    if isinstance(message, str):
+        assert [error.code for error in errors.as_data()[field]] == [message]
+    else:
+        assert errors[field] == [message()]
     assert not CapacityOffer.objects.exists()
 
 
@@ -109,7 +116,8 @@ def test_the_same_week_twice_is_refused(client, world, group):
     client.force_login(world.receiving_staff)
     client.post(CREATE, data(world, group))
     response = client.post(CREATE, data(world, group, first_week=this_week(0), last_week=this_week(2)))
-    assert "erbjuder redan gruppen vecka" in " ".join(response.context["form"].errors["first_week"])
+    already = shown(services.ERROR_WEEK_ALREADY_OFFERED, weeks=this_week(1))  # the week the first post published
+    assert response.context["form"].errors["first_week"] == [already]
     assert CapacityOffer.objects.count() == 1
 
 
@@ -125,7 +133,7 @@ def test_change_slots_never_below_reserved(client, world, group):
     url = reverse("capacity:change", args=[offer.pk])
     client.force_login(world.receiving_staff)
     response = client.post(url, {"slots": "1"})
-    assert "2 platser är redan reserverade" in " ".join(response.context["form"].errors["slots"])
+    assert response.context["form"].errors["slots"] == [shown(services.ERROR_SLOTS_BELOW_RESERVED, n=2)]
     assert client.post(url, {"slots": "2"}).status_code == 302
     offer.refresh_from_db()
     assert offer.slots == 2

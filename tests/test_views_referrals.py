@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from referrals import icd10, personal_numbers
+from referrals.forms import ERROR_DECISION_IN_FUTURE, ERROR_TARGET_BEFORE_DECISION
 from referrals.models import EventKind, Referral, ReferralStatus, WaitPause
+from referrals.services import ERROR_PAUSE_BEFORE_DECISION, MISSING_FOR_SUBMISSION
 from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory, ReferralFactory
+from tests.i18n import shown, shown_html
+from tests.pages import field_error, texts
 
 S = ReferralStatus
 LIST = reverse("referrals:list")
@@ -92,8 +98,10 @@ def test_list_filters_by_status_and_searches_by_reference(client, world):
 def test_list_marks_overdue_in_red(client, world):
     overdue = ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
     Referral.objects.filter(pk=overdue.pk).update(care_guarantee_deadline=timezone.localdate() - timedelta(days=3))
-    body = login(client, world.unit_staff).get(LIST).content.decode()
-    assert 'class="text-end text-danger fw-semibold" data-testid="days-left">-3</td>' in body
+    response = login(client, world.unit_staff).get(LIST)
+    ((_referral, wait),) = response.context["rows"]
+    assert wait.is_overdue and wait.days_to_deadline == -3  # what the list marks in red
+    assert texts(response.content.decode(), "td", data_testid="days-left") == ["-3"]
 
 
 @pytest.mark.parametrize("rows", [5, 50])
@@ -154,7 +162,7 @@ def test_save_a_draft_with_missing_fields(client, world, reference_data):
     assert referral.status == S.DRAFT
     detail = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "Innan utkastet kan skickas in" in detail
-    assert "Välj medicinsk prioritet." in detail
+    assert shown_html(MISSING_FOR_SUBMISSION["priority"]) in detail
 
 
 def test_submit_with_missing_fields_saves_nothing_and_keeps_values(client, world, reference_data):
@@ -164,41 +172,43 @@ def test_submit_with_missing_fields_saves_nothing_and_keeps_values(client, world
     assert response.status_code == 200
     assert not Referral.objects.exists()
     form = response.context["form"]
-    assert form.errors["priority"] == ["Välj medicinsk prioritet."]
+    assert form.errors["priority"] == [shown(MISSING_FOR_SUBMISSION["priority"])]
     assert "consent_disclosure" in form.errors
     body = response.content.decode()
     assert 'value="Tolvan Tolvansson"' in body and 'value="m171"' in body  # as typed
 
 
-# The validation table: each bad value gets its Swedish message next to its field, and
-# every other value the user typed comes back.
+# The validation table: each bad value gets its message (ours, or Django's by its code) next to its
+# field, and every other value the user typed comes back.
 BAD_INPUT = [
-    ("personal_number", "19121212-1213", "Kontrollsiffran stämmer inte"),  # wrong check digit
-    ("personal_number", "19120230-1234", "inget giltigt födelsedatum"),  # 30 February
-    ("personal_number", "1912121212123", "Ange 10 eller 12 siffror"),  # wrong length
-    ("personal_number", "19121212-12AB", "Ange 10 eller 12 siffror"),  # letters
-    ("personal_number", "191212-121", "Ange 10 eller 12 siffror"),  # too short
-    ("icd10_code", "M1", "Skriv koden som en bokstav"),
-    ("icd10_code", "D99.1", "D99 finns inte som kategori i ICD-10"),
-    ("asa_class", "7", "Välj ett giltigt alternativ"),
-    ("decision_date", "2099-01-01", "Beslutsdatum kan inte ligga i framtiden"),
-    ("decision_date", "2026-02-30", "Fyll i ett giltigt datum"),
-    ("medical_target_date", "2000-01-01", "Medicinskt måldatum kan inte ligga före beslutsdatum"),
-    ("priority", "99999", "Välj ett giltigt alternativ"),
+    ("personal_number", "19121212-1213", "checksum", partial(shown, personal_numbers.ERROR_CHECKSUM)),  # check digit
+    ("personal_number", "19120230-1234", "date", partial(shown, personal_numbers.ERROR_DATE)),  # 30 February
+    ("personal_number", "1912121212123", "format", partial(shown, personal_numbers.ERROR_FORMAT)),  # wrong length
+    ("personal_number", "19121212-12AB", "format", partial(shown, personal_numbers.ERROR_FORMAT)),  # letters
+    ("personal_number", "191212-121", "format", partial(shown, personal_numbers.ERROR_FORMAT)),  # too short
+    ("icd10_code", "M1", "format", partial(shown, icd10.ERROR_FORMAT)),
+    ("icd10_code", "D99.1", "unknown", partial(shown, icd10.ERROR_UNKNOWN, category="D99")),
+    ("asa_class", "7", "invalid_choice", None),  # Django's message
+    ("decision_date", "2099-01-01", "future", partial(shown, ERROR_DECISION_IN_FUTURE)),
+    ("decision_date", "2026-02-30", "invalid", None),  # Django's message
+    ("medical_target_date", "2000-01-01", "order", partial(shown, ERROR_TARGET_BEFORE_DECISION)),
+    ("priority", "99999", "invalid_choice", None),  # Django's message
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "message"), BAD_INPUT)
-def test_bad_input_is_explained_next_to_its_field(client, world, reference_data, field, value, message):
+@pytest.mark.parametrize(("field", "value", "code", "message"), BAD_INPUT)
+def test_bad_input_is_explained_next_to_its_field(client, world, reference_data, field, value, code, message):
     login(client, world.unit_staff)
     response = client.post(CREATE, {**form_data(world, **{field: value}), "submit": "1"})
     assert response.status_code == 200
     assert not Referral.objects.exists()
     errors = response.context["form"].errors
     assert list(errors) == [field]
-    assert message in " ".join(errors[field])
+    assert [error.code for error in errors.as_data()[field]] == [code]
+    if message is not None:
+        assert errors[field] == [message()]
     body = response.content.decode()
-    assert f'id="error_1_id_{field}"' in body  # crispy renders the message under the field
+    assert errors[field][0] in field_error(body, field)  # the field is marked invalid and described by it
     assert 'value="Sara Lindqvist"' in body and "Hjärtsvikt NYHA III." in body
 
 
@@ -346,7 +356,7 @@ def test_pause_validation(client, world):
     login(client, world.unit_staff)
     early = referral.decision_date - timedelta(days=5)
     response = client.post(url, {"kind": "mov", "start_date": early.isoformat(), "end_date": early.isoformat()})
-    assert "före beslutsdatum" in " ".join(response.context["form"].errors["start_date"])
+    assert response.context["form"].errors["start_date"] == [shown(ERROR_PAUSE_BEFORE_DECISION)]
     start = referral.decision_date + timedelta(days=5)
     response = client.post(
         url, {"kind": "mov", "start_date": start.isoformat(), "end_date": (start - timedelta(days=1)).isoformat()}
@@ -385,7 +395,8 @@ def test_icd10_lookup_shows_description_and_group(client, world, reference_data)
     body = client.get(url, {"icd10_code": "m171"}, HTTP_HX_REQUEST="true").content.decode()
     assert "M17.1" in body and "Other primary gonarthrosis" in body and "Höft- och knäledsartros" in body
     assert "Ingen diagnosgrupp" in client.get(url, {"icd10_code": "K80.2"}).content.decode()
-    assert "finns inte som kategori" in client.get(url, {"icd10_code": "D99"}).content.decode()
+    unknown = client.get(url, {"icd10_code": "D99"}).content.decode()
+    assert texts(unknown, data_testid="icd10-error") == [shown(icd10.ERROR_UNKNOWN, category="D99")]
     assert client.get(url, {"icd10_code": ""}).content.decode().strip() == ""
     assert client.post(url).status_code == 405
 

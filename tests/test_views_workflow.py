@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from capacity.weeks import first_open_week
+from referrals.forms import ERROR_DESCRIBE_OBSTACLE
 from referrals.models import (
     EventKind,
     MedicalPriority,
@@ -16,7 +17,13 @@ from referrals.models import (
     Referral,
     ReferralStatus,
 )
+from referrals.services import (
+    ERROR_CARE_GIVEN_IN_FUTURE,
+    ERROR_PLANNED_DATE_OUTSIDE_WEEK,
+    ERROR_PROPOSAL_NEEDS_REASON,
+)
 from tests.factories import CapacityOfferFactory, DiagnosisGroupFactory, ReferralFactory
+from tests.i18n import shown, shown_html
 
 S = ReferralStatus
 QUEUE = reverse("work:queue")
@@ -166,7 +173,7 @@ def test_propose_a_unit_without_capacity_needs_a_reason(client, world):
     url = reverse("referrals:propose", args=[referral.pk])
     login(client, world.sot)
     response = client.post(url, {"unit": world.far_unit.pk})
-    assert "ange varför du ändå föreslår den" in " ".join(response.context["form"].errors["reason"])
+    assert response.context["form"].errors["reason"] == [shown(ERROR_PROPOSAL_NEEDS_REASON)]
     response = client.post(url, {"unit": world.far_unit.pk, "reason": "Har plats enligt telefonsamtal."})
     assert response.status_code == 302
     response = client.post(url, {"unit": world.home_unit.pk, "reason": "x"})
@@ -183,7 +190,7 @@ def test_accept_reserves_a_slot_and_withdrawal_releases_it(client, world):
     url = reverse("referrals:accept", args=[referral.pk])
     login(client, world.receiving_staff)
     response = client.post(url, {"offer": offer.pk, "planned_date": (week + timedelta(days=8)).isoformat()})
-    assert "måste ligga i veckan" in " ".join(response.context["form"].errors["planned_date"])
+    assert response.context["form"].errors["planned_date"] == [shown(ERROR_PLANNED_DATE_OUTSIDE_WEEK)]
     response = client.post(url, {"offer": offer.pk, "planned_date": (week + timedelta(days=2)).isoformat()})
     assert response.status_code == 302
     offer.refresh_from_db()
@@ -212,7 +219,7 @@ def test_decline_with_an_obstacle(client, world):
     login(client, world.receiving_staff)
     url = reverse("referrals:decline", args=[referral.pk])
     response = client.post(url, {"reason": "no_capacity", "obstacle_category": "economic"})
-    assert "Beskriv hindret." in " ".join(response.context["form"].errors["obstacle_text"])
+    assert response.context["form"].errors["obstacle_text"] == [shown(ERROR_DESCRIBE_OBSTACLE)]
     response = client.post(
         url, {"reason": "no_capacity", "obstacle_category": "economic", "obstacle_text": "Ersättningsnivån är oklar."}
     )
@@ -247,9 +254,8 @@ def test_close_with_an_obstacle_and_complete(client, world):
     login(client, world.receiving_staff)
     url = reverse("referrals:complete", args=[accepted.pk])
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
-    assert "framtiden" in " ".join(
-        client.post(url, {"care_given_date": future}).context["form"].errors["care_given_date"]
-    )
+    errors = client.post(url, {"care_given_date": future}).context["form"].errors
+    assert errors["care_given_date"] == [shown(ERROR_CARE_GIVEN_IN_FUTURE)]
     assert client.post(url, {"care_given_date": timezone.localdate().isoformat()}).status_code == 302
     accepted.refresh_from_db()
     assert accepted.status == S.COMPLETED
@@ -267,7 +273,7 @@ def test_contact_is_recorded(client, world):
     contact = referral.contacts.get()
     assert (contact.sending_person, contact.receiving_person, contact.contacted_at) == ("Dr Lind", "Dr Ek", when)
     body = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
-    assert "Dr Lind ↔ Dr Ek" in body and "Kontakt etablerad" in body
+    assert "Dr Lind ↔ Dr Ek" in body and shown_html(EventKind.CONTACT.label) in body
 
 
 # --- inbox -------------------------------------------------------------------------------------

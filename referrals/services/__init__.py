@@ -12,6 +12,7 @@ from referrals.services.coordination import contact_record, obstacle_record, ref
 from referrals.services.history import TransitionNotAllowed, referral_change
 from referrals.services.intake import (
     DRAFT_FIELDS,
+    ERROR_PAUSE_BEFORE_DECISION,
     MAX_PAUSE_DAYS,
     MISSING_FOR_SUBMISSION,
     PATIENT_DETAIL_FIELDS,
@@ -24,6 +25,9 @@ from referrals.services.intake import (
     wait_pause_add,
 )
 from referrals.services.workflow import (
+    ERROR_CARE_GIVEN_IN_FUTURE,
+    ERROR_PLANNED_DATE_OUTSIDE_WEEK,
+    ERROR_PROPOSAL_NEEDS_REASON,
     NoFreeSlot,
     referral_accept,
     referral_close,
@@ -37,6 +41,10 @@ from referrals.services.workflow import (
 
 __all__ = [
     "DRAFT_FIELDS",
+    "ERROR_CARE_GIVEN_IN_FUTURE",
+    "ERROR_PAUSE_BEFORE_DECISION",
+    "ERROR_PLANNED_DATE_OUTSIDE_WEEK",
+    "ERROR_PROPOSAL_NEEDS_REASON",
     "MAX_PAUSE_DAYS",
     "MISSING_FOR_SUBMISSION",
     "PATIENT_DETAIL_FIELDS",

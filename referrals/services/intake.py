@@ -45,6 +45,8 @@ DRAFT_FIELDS = (
 )
 PATIENT_DETAIL_FIELDS = ("patient_name", "patient_phone", "patient_home_region")
 MAX_PAUSE_DAYS = 365
+# Messages that tests check (by constant, not by their translated text).
+ERROR_PAUSE_BEFORE_DECISION = gettext_lazy("A pause cannot start before the decision date.")
 
 MISSING_FOR_SUBMISSION = {
     "icd10_code": gettext_lazy("Give the diagnosis as an ICD-10 code."),
@@ -210,7 +212,7 @@ def wait_pause_add(
 
     def apply(locked: Referral, when: datetime) -> Outcome:
         if locked.decision_date and start_date < locked.decision_date:
-            raise ValidationError({"start_date": _("A pause cannot start before the decision date.")})
+            raise ValidationError({"start_date": ERROR_PAUSE_BEFORE_DECISION})
         if (end_date - start_date).days > MAX_PAUSE_DAYS:
             raise ValidationError({"end_date": _("A pause can be at most a year; record a new one after that.")})
         pause = WaitPause(referral=locked, kind=kind, start_date=start_date, end_date=end_date, note=note)

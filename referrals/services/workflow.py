@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from capacity.models import CapacityOffer
@@ -23,6 +24,11 @@ from referrals.personal_numbers import ERROR_PERSONAL_NUMBER_IN_TEXT, contains_p
 from referrals.services.coordination import obstacle_create
 from referrals.services.history import FollowUp, Outcome, TransitionNotAllowed, referral_change
 from referrals.services.intake import referral_submission_errors
+
+# Messages that tests check (by constant, not by their translated text).
+ERROR_PROPOSAL_NEEDS_REASON = gettext_lazy("The unit has no matching free capacity: say why you propose it anyway.")
+ERROR_PLANNED_DATE_OUTSIDE_WEEK = gettext_lazy("The planned date must fall in the week of the chosen capacity.")
+ERROR_CARE_GIVEN_IN_FUTURE = gettext_lazy("The date care was given cannot be in the future.")
 
 
 class NoFreeSlot(TransitionNotAllowed):
@@ -58,9 +64,7 @@ def referral_propose(
     if not reason.strip():
         ranked = {p.unit_id for p in rank_receiving_units(referral).proposals}
         if unit.pk not in ranked:
-            raise ValidationError(
-                {"reason": _("The unit has no matching free capacity: say why you propose it anyway.")}
-            )
+            raise ValidationError({"reason": ERROR_PROPOSAL_NEEDS_REASON})
     text = "\n".join(part for part in (reason.strip(), note.strip()) if part)
     referral_change(
         referral=referral, action=Action.PROPOSE, by=by, at=at, note=text, values={"receiving_unit_id": unit.pk}
@@ -84,7 +88,7 @@ def referral_accept(
     and gets NoFreeSlot, and its whole transaction (the status change included) is rolled back.
     """
     if offer is not None and not offer.week_start <= planned_date <= offer.week_start + timedelta(days=6):
-        raise ValidationError({"planned_date": _("The planned date must fall in the week of the chosen capacity.")})
+        raise ValidationError({"planned_date": ERROR_PLANNED_DATE_OUTSIDE_WEEK})
 
     def claim(locked: Referral, when: datetime) -> None:
         if offer is not None:
@@ -192,7 +196,7 @@ def referral_decline(
 
 def referral_complete(*, referral: Referral, by: User, care_given_date: date, at: datetime | None = None) -> Referral:
     if care_given_date > timezone.localdate():
-        raise ValidationError({"care_given_date": _("The date care was given cannot be in the future.")})
+        raise ValidationError({"care_given_date": ERROR_CARE_GIVEN_IN_FUTURE})
     referral_change(
         referral=referral,
         action=Action.COMPLETE,

@@ -7,10 +7,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from referrals.demo import DEMO_PASSWORD, seed_demo_accounts, seed_reference_data
 from referrals.models import Referral, ReferralStatus
+from referrals.personal_numbers import ERROR_CHECKSUM
 from tests.browser.conftest import ARTIFACTS
+from tests.i18n import shown
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,9 +45,10 @@ def test_file_correct_and_submit_a_request(live_server, page):
     page.get_by_label("Samtycker till att uppgifter lämnas ut till annan region").check()
     page.get_by_role("button", name="Skicka till SOT").click()
 
-    error = page.locator("#error_1_id_personal_number")
-    error.wait_for()
-    assert "Kontrollsiffran stämmer inte" in error.inner_text()
+    # The field is marked invalid and described by its error, as a screen reader announces it.
+    personal_number = page.get_by_label("Personnummer eller samordningsnummer")
+    expect(personal_number).to_have_attribute("aria-invalid", "true")
+    expect(personal_number).to_have_accessible_description(re.compile(re.escape(shown(ERROR_CHECKSUM))))
     assert page.get_by_test_id("form-errors").is_visible()
     # Everything else the user typed is still there.
     assert page.get_by_label("Patientens namn").input_value() == "Tolvan Tolvansson"
