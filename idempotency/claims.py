@@ -59,7 +59,7 @@ def _insert(submission: Submission) -> Claim:
             key=submission.key,
             fingerprint=submission.fingerprint,
             method=submission.method,
-            path=submission.path[:2000],
+            path=submission.path,
         )
 
 

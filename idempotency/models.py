@@ -28,16 +28,16 @@ class Claim(models.Model):
     # submission; an API key once, and sent again with another request it is refused.
     fingerprint = models.CharField(max_length=64)
     method = models.CharField(max_length=10)
-    path = models.CharField(max_length=2000)
+    path = models.TextField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Set together when the first request has answered; until then it is still running.
     finished_at = models.DateTimeField(null=True, blank=True)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     # A page's answer: where it sent the browser and the messages it showed there.
-    location = models.CharField(max_length=2000, blank=True)
+    location = models.TextField(blank=True)
     messages = models.JSONField(default=list, blank=True)
     # An API answer as sent: its content type and body. Kept no longer than IDEMPOTENCY_TTL_HOURS.
-    content_type = models.CharField(max_length=200, blank=True)
+    content_type = models.TextField(blank=True)
     body = models.BinaryField(default=b"", blank=True)
 
     class Meta:
