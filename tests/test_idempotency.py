@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client
@@ -32,6 +33,15 @@ from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory, Refer
 
 RACERS = 20
 TOKEN = re.compile(rf'name="{FORM_FIELD}" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """The concurrent API tests send many calls; on SQLite a flushed database gives the next test's token the
+    same id, and so the same rate-limit bucket in the local-memory cache. Each test starts and ends with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def token_of(page) -> str:
