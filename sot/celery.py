@@ -18,6 +18,12 @@ app.conf.beat_schedule = {
         "task": "reports.build_last_month_everywhere",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
     },
+    # At minute 17 of every hour: forget form tokens and Idempotency-Keys older than
+    # IDEMPOTENCY_TTL_HOURS, with the API answers kept for them.
+    "purge-idempotency-claims": {
+        "task": "idempotency.purge_expired_claims",
+        "schedule": crontab(minute=17),
+    },
 }
 
 

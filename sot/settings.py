@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "api",
+    "idempotency",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After CSRF, the user and the messages: a form sent twice or an API call repeated with the same
+    # Idempotency-Key runs once; the repeat gets the first answer (idempotency/middleware.py).
+    "idempotency.middleware.IdempotencyMiddleware",
     # NUL bytes and absurd numbers in the query string are a 400 (after the user is known: the page says why).
     "sot.middleware.HostileQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -214,6 +218,12 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Safe to click twice: how long a form token or Idempotency-Key is remembered (API answers are kept
+# that long too), and how long a repeat waits for the first request to answer before a 409.
+IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24, minimum=1, maximum=24 * 7)
+IDEMPOTENCY_TTL = timedelta(hours=IDEMPOTENCY_TTL_HOURS)
+IDEMPOTENCY_WAIT_SECONDS = env.int("IDEMPOTENCY_WAIT_SECONDS", default=10, minimum=0, maximum=60)
+
 # REST API: personal tokens or the browser session; problem-detail errors; a rate limit per token.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -239,7 +249,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",  # assets from our own static files, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+        "idempotency.schema.add_idempotency_key",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ObstacleCategoryEnum": "referrals.models.ObstacleCategory",

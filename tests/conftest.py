@@ -78,3 +78,13 @@ def world(db) -> World:
         administrator=persona("administrator", is_staff=True, is_superuser=True),
         nobody=persona("nobody"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_cache(settings):
+    """Each test starts with an empty in-process cache (the API rate limit counts there): SQLite hands out the
+    same user ids again in every test, so one test's requests would otherwise count against the next."""
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        from django.core.cache import cache
+
+        cache.clear()
