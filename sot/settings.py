@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

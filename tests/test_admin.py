@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from referrals.demo import seed_reference_data
+from demo.referrals import seed_reference_data
 
 REGISTERED = [(m._meta.app_label, m._meta.model_name) for m in admin.site._registry]
 

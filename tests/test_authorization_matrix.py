@@ -131,7 +131,7 @@ def objects(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     from django.contrib.auth.models import Group
 
-    from referrals.demo import seed_reference_data
+    from demo.referrals import seed_reference_data
 
     seed_reference_data()  # every admin model has a row to open
     group = DiagnosisGroup.objects.get(code="artros-hoft-kna")

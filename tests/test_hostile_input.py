@@ -238,7 +238,7 @@ def _changelist_parameters(label: str, user) -> tuple[str, list[str]]:
 @pytest.fixture
 def admin_client(client, world):
     from audit.services import access_record
-    from referrals.demo import seed_reference_data
+    from demo.referrals import seed_reference_data
     from referrals.models import DiagnosisGroup
 
     seed_reference_data()  # every changelist has rows to filter

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from accounts.models import User
+from demo.accounts import DEMO_ACCOUNTS
 from organisations.models import HealthcareRegion, Hospital, Region, Unit
-from referrals.demo import DEMO_ACCOUNTS
 from referrals.models import Referral, ReferralEvent, ReferralStatus
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from api.services import token_create
-from referrals.demo import DEMO_PASSWORD, seed_demo_accounts, seed_reference_data
+from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+from demo.referrals import seed_reference_data
 from referrals.models import MedicalPriority
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

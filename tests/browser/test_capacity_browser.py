@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from capacity.weeks import format_week, monday_of
+from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+from demo.referrals import seed_reference_data
 from organisations.models import Unit
 from referrals import services
-from referrals.demo import DEMO_PASSWORD, seed_demo_accounts, seed_reference_data
 from referrals.models import MedicalPriority
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import PatientFactory

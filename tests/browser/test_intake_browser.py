@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from referrals.demo import DEMO_PASSWORD, seed_demo_accounts, seed_reference_data
+from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+from demo.referrals import seed_reference_data
 from referrals.models import Referral, ReferralStatus
 from tests.browser.conftest import ARTIFACTS
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from accounts.models import User
 from capacity.models import CapacityOffer
 from capacity.weeks import first_open_week
+from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+from demo.referrals import seed_reference_data
 from organisations.models import Unit
-from referrals.demo import DEMO_PASSWORD, seed_demo_accounts, seed_reference_data
 from referrals.models import DiagnosisGroup, Referral, ReferralStatus
 from tests.browser.conftest import ARTIFACTS
 

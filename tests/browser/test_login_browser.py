@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from referrals.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts, seed_reference_data
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
+from demo.referrals import seed_reference_data
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from referrals.demo import DEMO_PASSWORD, seed_demo_accounts, seed_reference_data
+from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+from demo.referrals import seed_reference_data
 from reports.services import last_month
 from tests.browser.conftest import ARTIFACTS
 

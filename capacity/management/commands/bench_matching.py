@@ -24,8 +24,8 @@ from accounts.models import User
 from capacity.matching import rank_receiving_units
 from capacity.models import CapacityOffer, CareType
 from capacity.weeks import monday_of
+from demo.referrals import seed_reference_data
 from organisations.models import Hospital, Region, Specialty, Unit
-from referrals.demo import seed_reference_data
 from referrals.models import DiagnosisGroup, MedicalPriority, Patient, Referral, ReferralStatus
 
 BATCH = 5000

@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from referrals.demo import seed_reference_data
+from demo.referrals import seed_reference_data
 from referrals.models import Referral
 from reports.figures import compute_figures, month_window
 from reports.scopes import Scope
