@@ -1,14 +1,11 @@
 """Demo request history: about 200 requests over the last six months, each moved through the real
 lifecycle service by the demo accounts, in every state. Created once and left alone afterwards.
-
-Also the reference data, which every installation needs: rows matched on their codes, updated in place.
 """
 
 from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,15 +13,13 @@ from stdnum import luhn
 
 from accounts.models import Membership, Role, User
 from demo.accounts import DEMO_ACCOUNTS
-from organisations import reference_data as geo
-from organisations.models import HealthcareRegion, Hospital, Region, Unit
+from organisations.models import Unit
 from referrals import reference_data as ref
 from referrals import services
 from referrals.models import (
     AsaClass,
     CloseReason,
     DeclineReason,
-    DiagnosisCodeRange,
     DiagnosisGroup,
     MedicalPriority,
     Referral,
@@ -35,42 +30,23 @@ from referrals.models import (
 DEMO_PROPOSAL_REASON = "Ledig plats bekräftad per telefon."
 
 
-def seed_reference_data() -> None:
-    healthcare_regions = {}
-    for code, name in geo.HEALTHCARE_REGIONS:
-        healthcare_regions[code], _ = HealthcareRegion.objects.update_or_create(code=code, defaults={"name": name})
-    regions = {}
-    for code, name, hr_code in geo.REGIONS:
-        regions[code], _ = Region.objects.update_or_create(
-            code=code, defaults={"name": name, "healthcare_region": healthcare_regions[hr_code]}
-        )
-    for code, name, region_code, lat, lon, specialties in geo.HOSPITALS:
-        hospital, _ = Hospital.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "region": regions[region_code],
-                "latitude": Decimal(lat),
-                "longitude": Decimal(lon),
-            },
-        )
-        for specialty in specialties:
-            Unit.objects.update_or_create(
-                code=f"{code}-{geo.UNIT_CODE_SUFFIX[specialty]}",
-                defaults={"name": geo.UNIT_NAMES[specialty], "hospital": hospital, "specialty": specialty},
-            )
-    for code, name, max_wait, order, main_focus in ref.PRIORITIES:
-        MedicalPriority.objects.update_or_create(
-            code=code,
-            defaults={"name": name, "max_wait_days": max_wait, "sort_order": order, "is_main_focus": main_focus},
-        )
-    for order, (code, name, specialty, ranges, _examples) in enumerate(ref.DIAGNOSIS_GROUPS, start=1):
-        group, _ = DiagnosisGroup.objects.update_or_create(
-            code=code, defaults={"name": name, "specialty": specialty, "sort_order": order}
-        )
-        for first, last in ranges:
-            DiagnosisCodeRange.objects.update_or_create(first=first, defaults={"group": group, "last": last})
-
+# Codes the demo files requests with, per diagnosis group (`DIAGNOSIS_GROUPS` in the reference data).
+ICD10_EXAMPLES = {
+    "artros-hoft-kna": ["M16.1", "M16.9", "M17.0", "M17.1"],
+    "ortopedi-ovrigt": ["M19.0", "M20.1", "M23.2", "M48.0", "M51.1", "M75.1"],
+    "brack": ["K40.9", "K42.9", "K43.9"],
+    "galla": ["K80.2", "K80.5", "K81.1"],
+    "kolorektal-cancer": ["C18.7", "C19.9", "C20.9"],
+    "brostcancer": ["C50.4", "C50.9", "D05.1"],
+    "prostata": ["N40.9", "N41.1"],
+    "urologisk-cancer": ["C61.9", "C64.9", "C67.9"],
+    "urinvagssten": ["N20.0", "N20.1"],
+    "gyn-benign": ["D25.9", "N81.2", "N83.2"],
+    "gyn-cancer": ["C53.9", "C54.1", "C56.9"],
+    "onh": ["J34.2", "J35.0", "J32.9", "H71.9"],
+    "hand": ["G56.0", "M18.1", "M72.0"],
+    "karl": ["I70.2", "I71.4", "I83.9"],
+}
 
 FIRST_NAMES = [
     "Anders",
@@ -182,8 +158,8 @@ def seed_demo_referrals(*, count: int = 200, today: date | None = None, seed: in
     priorities = {p.code: p for p in MedicalPriority.objects.all()}
     groups_by_specialty: dict[str, list[tuple[DiagnosisGroup, list[str]]]] = {}
     groups = {g.code: g for g in DiagnosisGroup.objects.all()}
-    for code, _name, specialty, _ranges, examples in ref.DIAGNOSIS_GROUPS:
-        groups_by_specialty.setdefault(specialty, []).append((groups[code], examples))
+    for code, _name, specialty, _ranges in ref.DIAGNOSIS_GROUPS:
+        groups_by_specialty.setdefault(specialty, []).append((groups[code], ICD10_EXAMPLES[code]))
     units = list(Unit.objects.select_related("hospital__region__healthcare_region").order_by("code"))
     sending_units = [u for u in units if u.specialty in groups_by_specialty]
     staff = {u.username.removeprefix("personal."): u for u in User.objects.filter(username__startswith="personal.")}

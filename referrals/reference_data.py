@@ -1,8 +1,23 @@
-"""Default medical priorities and diagnosis groups (both editable in the admin afterwards)."""
+"""The reference data every installation starts from, and its loader (`manage.py load_reference_data`).
+
+Geography (healthcare regions, regions, hospitals, units) is listed in `organisations/reference_data.py`;
+medical priorities and diagnosis groups with their ICD-10 ranges here. All of it is editable in the admin
+afterwards. Loading is idempotent: rows are matched on their codes (a code range on its first category),
+missing ones are created, differing ones are brought back to these values, and a second run changes
+nothing. No users, no requests: demo data is `seed_demo`'s.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from decimal import Decimal
+
+from django.db import models, transaction
+
+from organisations import reference_data as geo
+from organisations.models import HealthcareRegion, Hospital, Region, Unit
 from organisations.models import Specialty as S
+from referrals.models import DiagnosisCodeRange, DiagnosisGroup, MedicalPriority
 
 # (code, name, maximum wait in days, sort order, SOT main focus)
 PRIORITIES = [
@@ -12,56 +27,90 @@ PRIORITIES = [
     ("lag", "Låg", 180, 4, False),
 ]
 
-# (code, name, specialty, [(first, last) ICD-10 categories], example codes for the demo)
+# (code, name, specialty, [(first, last) ICD-10 categories]); the sort order is the position here.
 DIAGNOSIS_GROUPS = [
-    (
-        "artros-hoft-kna",
-        "Höft- och knäledsartros",
-        S.ORTHOPAEDICS,
-        [("M16", "M17")],
-        ["M16.1", "M16.9", "M17.0", "M17.1"],
-    ),
+    ("artros-hoft-kna", "Höft- och knäledsartros", S.ORTHOPAEDICS, [("M16", "M17")]),
     (
         "ortopedi-ovrigt",
         "Övrig ortopedi (axel, fot, rygg)",
         S.ORTHOPAEDICS,
         [("M19", "M25"), ("M43", "M54"), ("M75", "M77")],
-        ["M19.0", "M20.1", "M23.2", "M48.0", "M51.1", "M75.1"],
     ),
-    ("brack", "Bråck", S.GENERAL_SURGERY, [("K40", "K46")], ["K40.9", "K42.9", "K43.9"]),
-    ("galla", "Gallsten och gallvägssjukdom", S.GENERAL_SURGERY, [("K80", "K83")], ["K80.2", "K80.5", "K81.1"]),
-    (
-        "kolorektal-cancer",
-        "Tjock- och ändtarmscancer",
-        S.GENERAL_SURGERY,
-        [("C18", "C20")],
-        ["C18.7", "C19.9", "C20.9"],
-    ),
-    ("brostcancer", "Bröstcancer", S.BREAST_SURGERY, [("C50", "C50"), ("D05", "D05")], ["C50.4", "C50.9", "D05.1"]),
-    ("prostata", "Prostatasjukdom, godartad", S.UROLOGY, [("N40", "N42")], ["N40.9", "N41.1"]),
-    ("urologisk-cancer", "Urologisk cancer", S.UROLOGY, [("C61", "C68")], ["C61.9", "C64.9", "C67.9"]),
-    ("urinvagssten", "Urinvägssten", S.UROLOGY, [("N20", "N23")], ["N20.0", "N20.1"]),
-    (
-        "gyn-benign",
-        "Godartad gynekologisk sjukdom",
-        S.GYNAECOLOGY,
-        [("D25", "D28"), ("N80", "N83")],
-        ["D25.9", "N81.2", "N83.2"],
-    ),
-    ("gyn-cancer", "Gynekologisk cancer", S.GYNAECOLOGY, [("C53", "C56")], ["C53.9", "C54.1", "C56.9"]),
-    (
-        "onh",
-        "Öron-, näs- och halssjukdom",
-        S.ENT,
-        [("J32", "J35"), ("H65", "H74")],
-        ["J34.2", "J35.0", "J32.9", "H71.9"],
-    ),
-    (
-        "hand",
-        "Handkirurgi",
-        S.HAND_SURGERY,
-        [("G56", "G56"), ("M18", "M18"), ("M72", "M72")],
-        ["G56.0", "M18.1", "M72.0"],
-    ),
-    ("karl", "Kärlsjukdom", S.VASCULAR_SURGERY, [("I70", "I74"), ("I83", "I83")], ["I70.2", "I71.4", "I83.9"]),
+    ("brack", "Bråck", S.GENERAL_SURGERY, [("K40", "K46")]),
+    ("galla", "Gallsten och gallvägssjukdom", S.GENERAL_SURGERY, [("K80", "K83")]),
+    ("kolorektal-cancer", "Tjock- och ändtarmscancer", S.GENERAL_SURGERY, [("C18", "C20")]),
+    ("brostcancer", "Bröstcancer", S.BREAST_SURGERY, [("C50", "C50"), ("D05", "D05")]),
+    ("prostata", "Prostatasjukdom, godartad", S.UROLOGY, [("N40", "N42")]),
+    ("urologisk-cancer", "Urologisk cancer", S.UROLOGY, [("C61", "C68")]),
+    ("urinvagssten", "Urinvägssten", S.UROLOGY, [("N20", "N23")]),
+    ("gyn-benign", "Godartad gynekologisk sjukdom", S.GYNAECOLOGY, [("D25", "D28"), ("N80", "N83")]),
+    ("gyn-cancer", "Gynekologisk cancer", S.GYNAECOLOGY, [("C53", "C56")]),
+    ("onh", "Öron-, näs- och halssjukdom", S.ENT, [("J32", "J35"), ("H65", "H74")]),
+    ("hand", "Handkirurgi", S.HAND_SURGERY, [("G56", "G56"), ("M18", "M18"), ("M72", "M72")]),
+    ("karl", "Kärlsjukdom", S.VASCULAR_SURGERY, [("I70", "I74"), ("I83", "I83")]),
 ]
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+def load_reference_data() -> Counter[tuple[type[models.Model], str]]:
+    """Load the geography, priorities and diagnosis groups in one transaction; (model, outcome) → rows."""
+    counts: Counter[tuple[type[models.Model], str]] = Counter()
+    with transaction.atomic():
+        healthcare_regions = {
+            code: _put(counts, HealthcareRegion, {"code": code}, {"name": name})
+            for code, name in geo.HEALTHCARE_REGIONS
+        }
+        regions = {
+            code: _put(counts, Region, {"code": code}, {"name": name, "healthcare_region": healthcare_regions[hr]})
+            for code, name, hr in geo.REGIONS
+        }
+        for code, name, region_code, lat, lon, specialties in geo.HOSPITALS:
+            hospital = _put(
+                counts,
+                Hospital,
+                {"code": code},
+                {"name": name, "region": regions[region_code], "latitude": Decimal(lat), "longitude": Decimal(lon)},
+            )
+            for specialty in specialties:
+                _put(
+                    counts,
+                    Unit,
+                    {"code": f"{code}-{geo.UNIT_CODE_SUFFIX[specialty]}"},
+                    {"name": geo.UNIT_NAMES[specialty], "hospital": hospital, "specialty": specialty},
+                )
+        for code, name, max_wait, order, main_focus in PRIORITIES:
+            _put(
+                counts,
+                MedicalPriority,
+                {"code": code},
+                {"name": name, "max_wait_days": max_wait, "sort_order": order, "is_main_focus": main_focus},
+            )
+        for order, (code, name, specialty, ranges) in enumerate(DIAGNOSIS_GROUPS, start=1):
+            group = _put(
+                counts, DiagnosisGroup, {"code": code}, {"name": name, "specialty": specialty, "sort_order": order}
+            )
+            for first, last in ranges:
+                _put(counts, DiagnosisCodeRange, {"first": first}, {"group": group, "last": last})
+    return counts
+
+
+def _put(counts: Counter, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
+    """The row `lookup` finds, created or brought up to `values`; counts what happened."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        counts[model, CREATED] += 1
+        return model.objects.create(**lookup, **values)
+    changed = [name for name, value in values.items() if _differs(row, name, value)]
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed:
+        row.save(update_fields=changed)
+    counts[model, UPDATED if changed else UNCHANGED] += 1
+    return row
+
+
+def _differs(row: models.Model, name: str, value) -> bool:
+    if isinstance(value, models.Model):  # compare a foreign key by id, without loading the related row
+        return getattr(row, row._meta.get_field(name).attname) != value.pk
+    return getattr(row, name) != value

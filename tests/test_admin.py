@@ -6,14 +6,14 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from demo.referrals import seed_reference_data
+from referrals.reference_data import load_reference_data
 
 REGISTERED = [(m._meta.app_label, m._meta.model_name) for m in admin.site._registry]
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), REGISTERED)
 def test_changelist_and_add_pages_open(client, world, app_label, model_name):
-    seed_reference_data()
+    load_reference_data()
     client.force_login(world.administrator)
     model_admin = next(ma for m, ma in admin.site._registry.items() if m._meta.model_name == model_name)
     views = ["changelist"] + (["add"] if model_admin.has_add_permission(_request(world.administrator)) else [])
@@ -39,7 +39,7 @@ def test_patient_data_is_not_in_the_admin():
 
 
 def test_overlapping_code_ranges_are_refused(client, world):
-    seed_reference_data()
+    load_reference_data()
     client.force_login(world.administrator)
     data = {
         "code": "ny-grupp",

@@ -131,9 +131,9 @@ def objects(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     from django.contrib.auth.models import Group
 
-    from demo.referrals import seed_reference_data
+    from referrals.reference_data import load_reference_data
 
-    seed_reference_data()  # every admin model has a row to open
+    load_reference_data()  # every admin model has a row to open
     group = DiagnosisGroup.objects.get(code="artros-hoft-kna")
     Group.objects.create(name="SOT-gruppen")
     # The login-throttling admin pages need rows: one failed and one successful login make them.

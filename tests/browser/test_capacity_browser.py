@@ -10,10 +10,10 @@ from django.utils import timezone
 from accounts.models import User
 from capacity.weeks import format_week, monday_of
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
-from demo.referrals import seed_reference_data
 from organisations.models import Unit
 from referrals import services
 from referrals.models import MedicalPriority
+from referrals.reference_data import load_reference_data
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import PatientFactory
 
@@ -48,7 +48,7 @@ def _submitted_request():
 
 
 def test_published_capacity_is_proposed_to_the_sot_representative(live_server, page):
-    seed_reference_data()
+    load_reference_data()
     seed_demo_accounts()
     referral = _submitted_request()
     ARTIFACTS.mkdir(exist_ok=True)

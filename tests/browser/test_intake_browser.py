@@ -9,15 +9,15 @@ import pytest
 from django.utils import timezone
 
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
-from demo.referrals import seed_reference_data
 from referrals.models import Referral, ReferralStatus
+from referrals.reference_data import load_reference_data
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_file_correct_and_submit_a_request(live_server, page):
-    seed_reference_data()
+    load_reference_data()
     seed_demo_accounts()
     ARTIFACTS.mkdir(exist_ok=True)
     decision = timezone.localdate() - timedelta(days=12)

@@ -13,9 +13,9 @@ from accounts.models import User
 from capacity.models import CapacityOffer
 from capacity.weeks import first_open_week
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
-from demo.referrals import seed_reference_data
 from organisations.models import Unit
 from referrals.models import DiagnosisGroup, Referral, ReferralStatus
+from referrals.reference_data import load_reference_data
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ def _logout(page) -> None:
 
 
 def test_submit_take_propose_accept_and_see_the_planned_date(live_server, page):
-    seed_reference_data()
+    load_reference_data()
     seed_demo_accounts()
     base = live_server.url
     week = first_open_week(timezone.localdate()) + timedelta(weeks=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
-from demo.referrals import seed_reference_data
+from referrals.reference_data import load_reference_data
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,7 @@ EXPECTED_PANEL = {
 
 
 def test_every_demo_role_logs_in_and_sees_its_start_page(live_server, page):
-    seed_reference_data()
+    load_reference_data()
     seed_demo_accounts()
     ARTIFACTS.mkdir(exist_ok=True)
     seen_roles = set()
@@ -48,7 +48,7 @@ def test_every_demo_role_logs_in_and_sees_its_start_page(live_server, page):
 
 
 def test_wrong_password_is_told_in_swedish(live_server, page):
-    seed_reference_data()
+    load_reference_data()
     seed_demo_accounts()
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Användarnamn").fill("sot.skane")

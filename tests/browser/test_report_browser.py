@@ -6,7 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
-from demo.referrals import seed_reference_data
+from referrals.reference_data import load_reference_data
 from reports.services import last_month
 from tests.browser.conftest import ARTIFACTS
 
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_director_builds_and_downloads_the_pdf(live_server, page, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    seed_reference_data()
+    load_reference_data()
     seed_demo_accounts()
     ARTIFACTS.mkdir(exist_ok=True)
     month = f"{last_month():%Y-%m}"

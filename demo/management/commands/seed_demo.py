@@ -4,23 +4,22 @@ from django.db import transaction
 
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from demo.capacity import seed_demo_capacity
-from demo.referrals import seed_demo_referrals, seed_reference_data
+from demo.referrals import seed_demo_referrals
 from demo.reports import seed_demo_reports
+from referrals.reference_data import load_reference_data
 
 
 class Command(BaseCommand):
     help = (
-        "Create the reference data (healthcare regions, regions, hospitals, units, priorities, diagnosis "
-        "groups). With DEBUG on, also the demo accounts, about 200 demo requests and 12 weeks of demo capacity. "
-        "Safe to run again."
+        "Load the reference data (what load_reference_data loads). With DEBUG on, also the demo accounts, "
+        "about 200 demo requests, last month's reports and 12 weeks of demo capacity. Safe to run again."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--referrals", type=int, default=200, help="How many demo requests (default 200).")
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            seed_reference_data()
+        load_reference_data()
         self.stdout.write("Reference data is in place.")
         if not settings.DEBUG:
             self.stdout.write("DEBUG is off: no demo accounts or demo requests were created.")
