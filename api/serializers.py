@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from capacity.models import CapacityOffer, CareType
+from catalog.models import AsaClass
 from referrals.models import (
-    AsaClass,
     CloseReason,
     DeclineReason,
     Obstacle,

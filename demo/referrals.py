@@ -12,19 +12,12 @@ from django.utils import timezone
 from stdnum import luhn
 
 from accounts.models import Membership, Role, User
+from catalog import reference_data as ref
+from catalog.models import AsaClass, DiagnosisGroup, MedicalPriority
 from demo.accounts import DEMO_ACCOUNTS
 from organisations.models import Unit
-from referrals import reference_data as ref
 from referrals import services
-from referrals.models import (
-    AsaClass,
-    CloseReason,
-    DeclineReason,
-    DiagnosisGroup,
-    MedicalPriority,
-    Referral,
-    WithdrawReason,
-)
+from referrals.models import CloseReason, DeclineReason, Referral, WithdrawReason
 
 # Demo history predates the demo capacity, so proposals carry the reason a coordinator would write.
 DEMO_PROPOSAL_REASON = "Ledig plats bekräftad per telefon."

@@ -10,18 +10,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from catalog.icd10 import Icd10Code, lookup_icd10
+from catalog.models import DiagnosisGroup, MedicalPriority
 from organisations.models import Region, Unit
-from referrals.icd10 import Icd10Code, lookup_icd10
-from referrals.models import (
-    CloseReason,
-    DeclineReason,
-    DiagnosisGroup,
-    MedicalPriority,
-    ObstacleCategory,
-    Referral,
-    WaitPause,
-    WithdrawReason,
-)
+from referrals.models import CloseReason, DeclineReason, ObstacleCategory, Referral, WaitPause, WithdrawReason
 from referrals.personal_numbers import format_personal_number, normalize_personal_number
 from referrals.services import DRAFT_FIELDS
 from sot.forms import add_service_errors

@@ -15,13 +15,7 @@ from django.http import Http404
 from accounts.models import Role
 from accounts.selectors import user_scopes
 from referrals import clock
-from referrals.models import (
-    STATUSES_WITH_RECEIVING_UNIT,
-    DiagnosisCodeRange,
-    DiagnosisGroup,
-    Referral,
-    ReferralStatus,
-)
+from referrals.models import STATUSES_WITH_RECEIVING_UNIT, Referral, ReferralStatus
 
 
 def _visibility_filter(user) -> Q | None:
@@ -89,13 +83,6 @@ def status_counts(referrals: QuerySet[Referral]) -> dict[str, int]:
     for row in referrals.order_by().values("status").annotate(n=Count("id")):
         counts[row["status"]] = row["n"]
     return counts
-
-
-def diagnosis_group_for_code(icd10_code: str) -> DiagnosisGroup | None:
-    """The group whose code range covers the code's category (the first three characters)."""
-    category = icd10_code.strip().upper()[:3]
-    code_range = DiagnosisCodeRange.objects.covering(category).select_related("group").first()
-    return code_range.group if code_range else None
 
 
 def unit_referrals(user) -> QuerySet[Referral]:

@@ -24,6 +24,8 @@ from accounts.selectors import user_scopes
 from audit.models import AccessAction
 from audit.services import access_record
 from capacity.models import CapacityOffer
+from catalog.models import DiagnosisGroup
+from catalog.selectors import diagnosis_group_for_code
 from organisations.models import Region, Unit
 from referrals import clock
 from referrals.lifecycle import TRANSITIONS, Action, is_allowed
@@ -31,7 +33,6 @@ from referrals.models import (
     CloseReason,
     ContactRecord,
     DeclineReason,
-    DiagnosisGroup,
     EventKind,
     Obstacle,
     ObstacleCategory,
@@ -50,7 +51,7 @@ from referrals.personal_numbers import (
     contains_personal_number,
     normalize_personal_number,
 )
-from referrals.selectors import diagnosis_group_for_code, referral_roles
+from referrals.selectors import referral_roles
 
 
 class TransitionNotAllowed(Exception):

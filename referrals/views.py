@@ -16,16 +16,16 @@ from accounts.models import Role
 from accounts.selectors import user_scopes
 from audit.services import access_record, access_record_many
 from capacity.matching import rank_receiving_units
+from catalog.icd10 import lookup_icd10
+from catalog.selectors import diagnosis_group_for_code
 from organisations.models import Unit
 from referrals import services
 from referrals.filters import UnitReferralFilter
 from referrals.forms import PatientDetailsForm, ReferralForm, WaitPauseForm, WithdrawForm
-from referrals.icd10 import lookup_icd10
 from referrals.lifecycle import Action, allowed_actions
 from referrals.models import Referral, ReferralStatus
 from referrals.personal_numbers import format_personal_number
 from referrals.selectors import (
-    diagnosis_group_for_code,
     referral_get_for,
     referral_roles,
     referral_timeline,

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "organisations",
+    "catalog",
     "accounts",
     "referrals",
     "capacity",
@@ -244,7 +245,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ObstacleCategoryEnum": "referrals.models.ObstacleCategory",
-        "AsaClassEnum": "referrals.models.AsaClass",
+        "AsaClassEnum": "catalog.models.AsaClass",
         "ReferralStatusEnum": "referrals.models.ReferralStatus",
     },
 }

@@ -13,7 +13,8 @@ from rest_framework.test import APIClient
 from api.models import ApiToken
 from api.services import token_create
 from audit.models import AccessLogEntry
-from referrals.models import DiagnosisGroup, Referral
+from catalog.models import DiagnosisGroup
+from referrals.models import Referral
 from referrals.models import ReferralStatus as S
 from referrals.selectors import sot_queue
 from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory, ReferralFactory

@@ -238,8 +238,8 @@ def _changelist_parameters(label: str, user) -> tuple[str, list[str]]:
 @pytest.fixture
 def admin_client(client, world):
     from audit.services import access_record
-    from referrals.models import DiagnosisGroup
-    from referrals.reference_data import load_reference_data
+    from catalog.models import DiagnosisGroup
+    from catalog.reference_data import load_reference_data
 
     load_reference_data()  # every changelist has rows to filter
     group = DiagnosisGroup.objects.get(code="artros-hoft-kna")

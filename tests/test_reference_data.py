@@ -12,8 +12,9 @@ from django.test import override_settings
 
 from accounts.models import Membership, User
 from capacity.models import CapacityOffer
+from catalog.models import DiagnosisCodeRange, DiagnosisGroup, MedicalPriority
 from organisations.models import HealthcareRegion, Hospital, Region, Unit
-from referrals.models import DiagnosisCodeRange, DiagnosisGroup, MedicalPriority, Obstacle, Patient, Referral
+from referrals.models import Obstacle, Patient, Referral
 from reports.models import MonthlyReport
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +44,9 @@ def test_running_it_twice_gives_the_same_counts_and_rows():
         "organisations.Region": 7,
         "organisations.Hospital": 25,
         "organisations.Unit": 107,
-        "referrals.MedicalPriority": 4,
-        "referrals.DiagnosisGroup": 14,
-        "referrals.DiagnosisCodeRange": 22,
+        "catalog.MedicalPriority": 4,
+        "catalog.DiagnosisGroup": 14,
+        "catalog.DiagnosisCodeRange": 22,
     }
     assert "Region: 7 created, 0 updated, 0 unchanged" in first_out
     second_out = _load()

@@ -16,7 +16,7 @@ from referrals.models import Referral, ReferralEvent, ReferralStatus
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("organisations", "accounts", "referrals")
+PROJECT_APPS = ("organisations", "catalog", "accounts", "referrals")
 
 
 def _snapshot() -> dict[str, list[tuple]]:

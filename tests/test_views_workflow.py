@@ -9,13 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from capacity.weeks import first_open_week
-from referrals.models import (
-    EventKind,
-    MedicalPriority,
-    Obstacle,
-    Referral,
-    ReferralStatus,
-)
+from catalog.models import MedicalPriority
+from referrals.models import EventKind, Obstacle, Referral, ReferralStatus
 from tests.factories import CapacityOfferFactory, DiagnosisGroupFactory, ReferralFactory
 
 S = ReferralStatus

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from api.services import token_create
+from catalog.models import MedicalPriority
+from catalog.reference_data import load_reference_data
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
-from referrals.models import MedicalPriority
-from referrals.reference_data import load_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

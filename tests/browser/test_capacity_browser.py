@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from capacity.weeks import format_week, monday_of
+from catalog.models import MedicalPriority
+from catalog.reference_data import load_reference_data
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from organisations.models import Unit
 from referrals import services
-from referrals.models import MedicalPriority
-from referrals.reference_data import load_reference_data
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import PatientFactory
 

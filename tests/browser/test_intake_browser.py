@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from catalog.reference_data import load_reference_data
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from referrals.models import Referral, ReferralStatus
-from referrals.reference_data import load_reference_data
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

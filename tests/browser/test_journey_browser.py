@@ -12,10 +12,11 @@ from django.utils import timezone
 from accounts.models import User
 from capacity.models import CapacityOffer
 from capacity.weeks import first_open_week
+from catalog.models import DiagnosisGroup
+from catalog.reference_data import load_reference_data
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from organisations.models import Unit
-from referrals.models import DiagnosisGroup, Referral, ReferralStatus
-from referrals.reference_data import load_reference_data
+from referrals.models import Referral, ReferralStatus
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

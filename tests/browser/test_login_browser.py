@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from catalog.reference_data import load_reference_data
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
-from referrals.reference_data import load_reference_data
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

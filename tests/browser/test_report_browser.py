@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
+from catalog.reference_data import load_reference_data
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
-from referrals.reference_data import load_reference_data
 from reports.services import last_month
 from tests.browser.conftest import ARTIFACTS
 

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from catalog.reference_data import load_reference_data
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from demo.capacity import seed_demo_capacity
 from demo.referrals import seed_demo_referrals
 from demo.reports import seed_demo_reports
-from referrals.reference_data import load_reference_data
 
 
 class Command(BaseCommand):

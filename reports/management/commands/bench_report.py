@@ -17,8 +17,8 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
+from catalog.reference_data import load_reference_data
 from referrals.models import Referral
-from referrals.reference_data import load_reference_data
 from reports.figures import compute_figures, month_window
 from reports.scopes import Scope
 

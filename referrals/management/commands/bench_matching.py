@@ -24,9 +24,10 @@ from accounts.models import User
 from capacity.matching import rank_receiving_units
 from capacity.models import CapacityOffer, CareType
 from capacity.weeks import monday_of
+from catalog.models import DiagnosisGroup, MedicalPriority
+from catalog.reference_data import load_reference_data
 from organisations.models import Hospital, Region, Specialty, Unit
-from referrals.models import DiagnosisGroup, MedicalPriority, Patient, Referral, ReferralStatus
-from referrals.reference_data import load_reference_data
+from referrals.models import Patient, Referral, ReferralStatus
 
 BATCH = 5000
 

@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from django.db import models, transaction
 
+from catalog.models import DiagnosisCodeRange, DiagnosisGroup, MedicalPriority
 from organisations import reference_data as geo
 from organisations.models import HealthcareRegion, Hospital, Region, Unit
 from organisations.models import Specialty as S
-from referrals.models import DiagnosisCodeRange, DiagnosisGroup, MedicalPriority
 
 # (code, name, maximum wait in days, sort order, SOT main focus)
 PRIORITIES = [

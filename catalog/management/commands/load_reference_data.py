@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from referrals.reference_data import CREATED, UNCHANGED, UPDATED, load_reference_data
+from catalog.reference_data import CREATED, UNCHANGED, UPDATED, load_reference_data
 
 
 class Command(BaseCommand):
