@@ -17,9 +17,9 @@ from referrals.models import (
     ReferralStatus,
     WithdrawReason,
 )
-from referrals.personal_numbers import format_personal_number, mask_personal_number
 from referrals.selectors import wait_status_of
 from reports.models import MonthlyReport
+from sot.personal_numbers import format_personal_number, mask_personal_number
 
 
 class PatientSerializer(serializers.Serializer):

@@ -14,9 +14,9 @@ from catalog.icd10 import Icd10Code, lookup_icd10
 from catalog.models import DiagnosisGroup, MedicalPriority
 from organisations.models import Region, Unit
 from referrals.models import CloseReason, DeclineReason, ObstacleCategory, Referral, WaitPause, WithdrawReason
-from referrals.personal_numbers import format_personal_number, normalize_personal_number
 from referrals.services import DRAFT_FIELDS
 from sot.forms import add_service_errors
+from sot.personal_numbers import format_personal_number, normalize_personal_number
 
 ERROR_DECISION_IN_FUTURE = _("The decision date cannot be in the future.")
 ERROR_TARGET_BEFORE_DECISION = _("The medical target date cannot be before the decision date.")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import ASA_ROMAN, ICD10_CODE_REGEX, MAIN_FOCUS_MIN_ASA, AsaClass, DiagnosisGroup, MedicalPriority
 from organisations.models import Region, Unit
-from referrals.personal_numbers import mask_personal_number
+from sot.personal_numbers import mask_personal_number
 
 
 class Patient(models.Model):

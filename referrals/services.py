@@ -46,12 +46,12 @@ from referrals.models import (
     WithdrawReason,
 )
 from referrals.notifications import queue_notification
-from referrals.personal_numbers import (
+from referrals.selectors import referral_roles
+from sot.personal_numbers import (
     ERROR_PERSONAL_NUMBER_IN_TEXT,
     contains_personal_number,
     normalize_personal_number,
 )
-from referrals.selectors import referral_roles
 
 
 class TransitionNotAllowed(Exception):

@@ -24,7 +24,6 @@ from referrals.filters import UnitReferralFilter
 from referrals.forms import PatientDetailsForm, ReferralForm, WaitPauseForm, WithdrawForm
 from referrals.lifecycle import Action, allowed_actions
 from referrals.models import Referral, ReferralStatus
-from referrals.personal_numbers import format_personal_number
 from referrals.selectors import (
     referral_get_for,
     referral_roles,
@@ -33,6 +32,7 @@ from referrals.selectors import (
     wait_status_of,
 )
 from sot.forms import add_service_errors
+from sot.personal_numbers import format_personal_number
 
 PAGE_SIZE = 25
 SUBMITTED_MESSAGE = gettext_lazy("%(ref)s was submitted to the region's SOT representatives.")

@@ -14,7 +14,7 @@ from django.urls import reverse
 from api.services import token_create
 from referrals import services
 from referrals.models import Obstacle, ReferralStatus
-from referrals.personal_numbers import contains_personal_number
+from sot.personal_numbers import contains_personal_number
 from tests.factories import DiagnosisGroupFactory, ReferralFactory
 
 S = ReferralStatus
