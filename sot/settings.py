@@ -267,7 +267,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Logs carry ids and reference numbers, never personal data (see DESIGN.md §7).
+# Logs carry ids and reference numbers, never personal data (README, "Layout and why": no personal data in logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

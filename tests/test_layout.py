@@ -33,6 +33,16 @@ def test_no_import_cycle_and_no_two_apps_import_each_other():
     assert [(a, b) for a, b in IMPORTS if (b, a) in IMPORTS] == []
 
 
+# README, "Layout and why": each app imports only apps before it here.
+LAYERS = ["organisations", "catalog", "accounts", "audit", "capacity", "referrals", "reports", "api", "demo"]
+
+
+def test_each_app_imports_only_the_layers_below_it():
+    assert sorted(APPS) == sorted(LAYERS)
+    upward = [(a, b) for a, b in IMPORTS if LAYERS.index(b) > LAYERS.index(a)]
+    assert upward == [], {pair: IMPORTS[pair] for pair in upward}
+
+
 def test_the_layers():
     assert _imports_of("organisations") == set()
     assert _imports_of("catalog") == {"organisations"}
