@@ -63,5 +63,22 @@ def user_scopes(user) -> Scopes:
     return scopes
 
 
+def roles_on_request(
+    user, *, sending_unit_id: int, sending_region_id: int, receiving_unit_id: int | None
+) -> frozenset[str]:
+    """The roles the user holds on a request sent by one unit (of one region) and perhaps proposed to
+    another: staff of the sending unit, SOT representative of the sending region, staff of the receiving
+    unit. Given as ids, so that the access log can ask too without knowing the request model."""
+    scopes = user_scopes(user)
+    roles = set()
+    if sending_unit_id in scopes.unit_staff_units:
+        roles.add(Role.UNIT_STAFF)
+    if sending_region_id in scopes.sot_regions:
+        roles.add(Role.SOT_REPRESENTATIVE)
+    if receiving_unit_id is not None and receiving_unit_id in scopes.receiving_units:
+        roles.add(Role.RECEIVING_STAFF)
+    return frozenset(roles)
+
+
 def memberships_of(user):
     return Membership.objects.for_user(user).order_by("role", "id")

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from capacity.models import CapacityOffer, CareType
+from catalog.models import AsaClass
 from referrals.models import (
-    AsaClass,
     CloseReason,
     DeclineReason,
     Obstacle,
@@ -17,9 +17,9 @@ from referrals.models import (
     ReferralStatus,
     WithdrawReason,
 )
-from referrals.personal_numbers import format_personal_number, mask_personal_number
 from referrals.selectors import wait_status_of
 from reports.models import MonthlyReport
+from sot.personal_numbers import format_personal_number, mask_personal_number
 
 
 class PatientSerializer(serializers.Serializer):

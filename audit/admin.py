@@ -24,7 +24,7 @@ from accounts.models import Role
 from audit.forms import PatientSearchForm
 from audit.labels import ADMIN_BROWSE, ADMIN_ENTRY, ADMIN_PATIENT_SEARCH, ADMINISTRATOR, role_label, what_label
 from audit.models import AccessAction, AccessLogEntry
-from referrals.personal_numbers import contains_personal_number, mask_personal_number
+from sot.personal_numbers import contains_personal_number, mask_personal_number
 from sot.tabular import csv_writer
 
 SESSION_KEY = "audit_patient_searches"
@@ -185,11 +185,10 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
 
     def _log_shown(self, request, entries, numbers: list[str] | None) -> None:
         """One READ entry per patient and request shown on the page (and per patient searched for)."""
-        from referrals.models import Patient
-
+        patient_model = AccessLogEntry._meta.get_field("patient").related_model  # referrals.Patient, by the relation
         shown = {(e.patient_id, e.referral_id) for e in entries}
         if numbers is not None:
-            found = Patient.objects.filter(personal_number__in=numbers).values_list("pk", flat=True)
+            found = patient_model.objects.filter(personal_number__in=numbers).values_list("pk", flat=True)
             shown |= {(pk, None) for pk in found if pk not in {patient for patient, _r in shown}}
         what = ADMIN_PATIENT_SEARCH if numbers is not None else ADMIN_BROWSE
         _log_admin_reads(request.user, sorted(shown, key=lambda pair: (pair[0], pair[1] or 0)), what)

@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from referrals.personal_numbers import normalize_personal_number
+from sot.personal_numbers import normalize_personal_number
 
 
 class PatientSearchForm(forms.Form):

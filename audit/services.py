@@ -6,13 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from accounts.models import Role
+from accounts.selectors import roles_on_request
 from audit.models import AccessAction, AccessLogEntry
 
 
 def _describe(user, referral) -> tuple[str, str]:
-    from referrals.selectors import referral_roles
-
-    roles = sorted(referral_roles(user, referral))
+    roles = sorted(
+        roles_on_request(
+            user,
+            sending_unit_id=referral.sending_unit_id,
+            sending_region_id=referral.sending_unit.hospital.region_id,
+            receiving_unit_id=referral.receiving_unit_id,
+        )
+    )
     places = []
     for role in roles:
         if role == Role.UNIT_STAFF:

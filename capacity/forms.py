@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from capacity.models import CareType
 from capacity.weeks import format_week, monday_of, parse_week
-from referrals.models import AsaClass, DiagnosisGroup
+from catalog.models import AsaClass, DiagnosisGroup
 
 
 class WeekField(forms.CharField):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
@@ -32,8 +33,21 @@ from django.utils.translation import ngettext
 
 from capacity.models import CapacityOffer
 from capacity.weeks import first_open_week, format_week
-from organisations.models import great_circle_km
-from referrals.models import ASA_ROMAN, Referral
+from catalog.models import ASA_ROMAN, DiagnosisGroup
+from organisations.models import Unit, great_circle_km
+
+
+class MatchRequest(Protocol):
+    """What matching reads of a coordination request (`referrals.models.Referral` is one). Capacity sits
+    below referrals and never imports it: requests come in, offers go out."""
+
+    diagnosis_group_id: int | None
+    diagnosis_group: DiagnosisGroup | None
+    asa_class: int | None
+    asa_display: str
+    sending_unit: Unit
+    medical_target_date: date | None
+    care_guarantee_deadline: date | None
 
 
 class Timeliness(enum.IntEnum):
@@ -118,7 +132,7 @@ class MatchResult:
     exclusions: list[Exclusion] = field(default_factory=list)
 
 
-def rank_receiving_units(referral: Referral, *, today: date | None = None) -> MatchResult:
+def rank_receiving_units(referral: MatchRequest, *, today: date | None = None) -> MatchResult:
     """Ranked proposals for one request, and why every other offering unit is left out.
 
     The request must come with `sending_unit__hospital__region` loaded (the selectors do that);
@@ -178,7 +192,7 @@ def rank_receiving_units(referral: Referral, *, today: date | None = None) -> Ma
     )
 
 
-def _proposal(row: dict, referral: Referral, sending_hospital, sending_healthcare_region_id: int) -> Proposal:
+def _proposal(row: dict, referral: MatchRequest, sending_hospital, sending_healthcare_region_id: int) -> Proposal:
     week: date = row["first_free_week"]
     target, deadline = referral.medical_target_date, referral.care_guarantee_deadline
     if target is not None and week <= target:

@@ -8,8 +8,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from capacity.weeks import format_week
+from catalog.models import ASA_ROMAN, AsaClass, DiagnosisGroup
 from organisations.models import Unit
-from referrals.models import ASA_ROMAN, AsaClass, DiagnosisGroup
 
 
 class CareType(models.TextChoices):

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from accounts.selectors import user_scopes
 from capacity.models import CapacityOffer
 from capacity.weeks import format_week, monday_of
+from catalog.models import DiagnosisGroup
 from organisations.models import Unit
-from referrals.models import DiagnosisGroup
 
 MAX_WEEKS_PER_PUBLICATION = 52
 

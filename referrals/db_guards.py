@@ -5,7 +5,8 @@ test database flushing, is not a row operation). On SQLite, the development data
 refuses UPDATE; DELETE stays possible there because SQLite's test flush deletes row by row.
 
 The triggers are (re)created after every `migrate`: SQLite rebuilds a table, and drops its
-triggers, whenever a migration alters it, so a one-off migration would not keep them.
+triggers, whenever a migration alters it, so a one-off migration would not keep them. The access
+log's own guard is audit's (audit/db_guards.py).
 """
 
 from __future__ import annotations
@@ -29,31 +30,13 @@ BEGIN
 END;
 """
 
-# The access log gets the same guard.
-POSTGRESQL_ACCESS_LOG = """
-DROP TRIGGER IF EXISTS access_log_append_only ON audit_accesslogentry;
-CREATE TRIGGER access_log_append_only
-    BEFORE UPDATE OR DELETE ON audit_accesslogentry
-    FOR EACH ROW EXECUTE FUNCTION referral_event_append_only();
-"""
-SQLITE_ACCESS_LOG = """
-CREATE TRIGGER IF NOT EXISTS access_log_append_only BEFORE UPDATE ON audit_accesslogentry
-BEGIN
-    SELECT RAISE(ABORT, 'the access log is append-only (UPDATE refused)');
-END;
-"""
-
 
 def ensure_append_only_triggers(*, using: str = "default", **kwargs) -> None:
     from django.db import connections
 
     connection = connections[using]
-    tables = connection.introspection.table_names()
-    statements = []
-    if "referrals_referralevent" in tables:
-        statements.append({"postgresql": POSTGRESQL, "sqlite": SQLITE}.get(connection.vendor))
-    if "audit_accesslogentry" in tables:
-        statements.append({"postgresql": POSTGRESQL_ACCESS_LOG, "sqlite": SQLITE_ACCESS_LOG}.get(connection.vendor))
+    sql = {"postgresql": POSTGRESQL, "sqlite": SQLITE}.get(connection.vendor)
+    if sql is None or "referrals_referralevent" not in connection.introspection.table_names():
+        return
     with connection.cursor() as cursor:
-        for sql in filter(None, statements):
-            cursor.execute(sql)
+        cursor.execute(sql)

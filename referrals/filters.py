@@ -2,8 +2,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog.models import MAIN_FOCUS_MIN_ASA, DiagnosisGroup, MedicalPriority
 from organisations.models import Hospital, Unit
-from referrals.models import MAIN_FOCUS_MIN_ASA, DiagnosisGroup, MedicalPriority, Referral, ReferralStatus
+from referrals.models import Referral, ReferralStatus
 from referrals.selectors import QUEUE_STATUSES
 
 

@@ -10,27 +10,26 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from catalog.icd10 import Icd10Code, lookup_icd10
+from catalog.models import DiagnosisGroup, MedicalPriority
 from organisations.models import Region, Unit
-from referrals.icd10 import Icd10Code, lookup_icd10
 from referrals.models import (
     CloseReason,
     DeclineReason,
-    DiagnosisGroup,
-    MedicalPriority,
     ObstacleCategory,
     Referral,
     WaitPause,
     WithdrawReason,
 )
-from referrals.personal_numbers import (
+from referrals.services import DRAFT_FIELDS
+from sot.forms import add_service_errors
+from sot.personal_numbers import (
     ERROR_PERSONAL_NUMBER_IN_TEXT,
     contains_personal_number,
     format_personal_number,
     normalize_personal_number,
     validate_no_personal_number,
 )
-from referrals.services import DRAFT_FIELDS
-from sot.forms import add_service_errors
 
 ERROR_DECISION_IN_FUTURE = _("The decision date cannot be in the future.")
 ERROR_TARGET_BEFORE_DECISION = _("The medical target date cannot be before the decision date.")

@@ -12,16 +12,9 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Role
-from accounts.selectors import user_scopes
+from accounts.selectors import roles_on_request, user_scopes
 from referrals import clock
-from referrals.models import (
-    STATUSES_WITH_RECEIVING_UNIT,
-    DiagnosisCodeRange,
-    DiagnosisGroup,
-    Referral,
-    ReferralStatus,
-)
+from referrals.models import STATUSES_WITH_RECEIVING_UNIT, Referral, ReferralStatus
 
 
 def _visibility_filter(user) -> Q | None:
@@ -72,15 +65,12 @@ def referral_get_for(user, *, pk: int) -> Referral:
 
 def referral_roles(user, referral: Referral) -> frozenset[str]:
     """The roles the user holds *on this request*, for the lifecycle table."""
-    scopes = user_scopes(user)
-    roles = set()
-    if referral.sending_unit_id in scopes.unit_staff_units:
-        roles.add(Role.UNIT_STAFF)
-    if referral.sending_unit.hospital.region_id in scopes.sot_regions:
-        roles.add(Role.SOT_REPRESENTATIVE)
-    if referral.receiving_unit_id is not None and referral.receiving_unit_id in scopes.receiving_units:
-        roles.add(Role.RECEIVING_STAFF)
-    return frozenset(roles)
+    return roles_on_request(
+        user,
+        sending_unit_id=referral.sending_unit_id,
+        sending_region_id=referral.sending_unit.hospital.region_id,
+        receiving_unit_id=referral.receiving_unit_id,
+    )
 
 
 def status_counts(referrals: QuerySet[Referral]) -> dict[str, int]:
@@ -89,13 +79,6 @@ def status_counts(referrals: QuerySet[Referral]) -> dict[str, int]:
     for row in referrals.order_by().values("status").annotate(n=Count("id")):
         counts[row["status"]] = row["n"]
     return counts
-
-
-def diagnosis_group_for_code(icd10_code: str) -> DiagnosisGroup | None:
-    """The group whose code range covers the code's category (the first three characters)."""
-    category = icd10_code.strip().upper()[:3]
-    code_range = DiagnosisCodeRange.objects.covering(category).select_related("group").first()
-    return code_range.group if code_range else None
 
 
 def unit_referrals(user) -> QuerySet[Referral]:

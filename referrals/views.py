@@ -15,22 +15,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.selectors import user_scopes
 from audit.services import access_record_many
 from capacity.matching import rank_receiving_units
+from catalog.icd10 import lookup_icd10
+from catalog.selectors import diagnosis_group_for_code
 from organisations.models import Unit
 from referrals import services
 from referrals.access import not_now, referral_for
 from referrals.filters import UnitReferralFilter
 from referrals.forms import PatientDetailsForm, ReferralForm, WaitPauseForm, WithdrawForm
-from referrals.icd10 import lookup_icd10
 from referrals.lifecycle import Action
 from referrals.models import Referral, ReferralStatus
-from referrals.personal_numbers import format_personal_number
 from referrals.selectors import (
-    diagnosis_group_for_code,
     referral_timeline,
     unit_referrals,
     wait_status_of,
 )
 from sot.forms import add_service_errors
+from sot.personal_numbers import format_personal_number
 
 PAGE_SIZE = 25
 SUBMITTED_MESSAGE = gettext_lazy("%(ref)s was submitted to the region's SOT representatives.")

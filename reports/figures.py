@@ -1,6 +1,6 @@
 """The monthly report's figures, computed in the database. Aggregates only: never a patient.
 
-Definitions (DESIGN.md §6):
+Definitions (README, "The monthly report"):
 - A patient counts in month M when a receiving unit in another region accepted the request in M
   (the acceptance event's time, Europe/Stockholm). The count stays when the request is withdrawn
   later: coordination happened; such requests are also shown as "withdrawn after acceptance".

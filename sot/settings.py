@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "organisations",
+    "catalog",
     "accounts",
     "referrals",
     "capacity",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "audit",
     "api",
     "idempotency",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -257,7 +259,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ObstacleCategoryEnum": "referrals.models.ObstacleCategory",
-        "AsaClassEnum": "referrals.models.AsaClass",
+        "AsaClassEnum": "catalog.models.AsaClass",
         "ReferralStatusEnum": "referrals.models.ReferralStatus",
     },
 }
@@ -279,7 +281,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Logs carry ids and reference numbers, never personal data (see DESIGN.md §7).
+# Logs carry ids and reference numbers, never personal data (README, "Layout and why": no personal data in logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -3,12 +3,14 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from api import token_views
+from referrals import start_page
 
 admin.site.site_header = _("SOT administration")
 admin.site.site_title = _("SOT")
 admin.site.index_title = _("Reference data, users and memberships")
 
 urlpatterns = [
+    path("", start_page.home, name="home"),
     path("", include("accounts.urls")),
     path("requests/", include("referrals.urls")),
     path("capacity/", include("capacity.urls")),

@@ -10,16 +10,9 @@ from django.utils import timezone
 from stdnum import luhn
 
 from accounts.models import Membership, User
+from catalog.models import AsaClass, DiagnosisCodeRange, DiagnosisGroup, MedicalPriority
 from organisations.models import HealthcareRegion, Hospital, Region, Specialty, Unit
-from referrals.models import (
-    AsaClass,
-    DiagnosisCodeRange,
-    DiagnosisGroup,
-    MedicalPriority,
-    Patient,
-    Referral,
-    ReferralStatus,
-)
+from referrals.models import Patient, Referral, ReferralStatus
 
 
 def valid_personal_number(n: int) -> str:

@@ -14,7 +14,7 @@ from audit.models import AccessAction, AccessLogEntry
 from capacity.weeks import first_open_week
 from referrals import services
 from referrals.models import ReferralStatus as S
-from referrals.personal_numbers import ERROR_CHECKSUM
+from sot.personal_numbers import ERROR_CHECKSUM
 from tests.factories import CapacityOfferFactory, DiagnosisGroupFactory, ReferralFactory
 from tests.i18n import shown_html
 

@@ -13,11 +13,11 @@ from rest_framework.test import APIClient
 from api.models import ApiToken
 from api.services import token_create
 from audit.models import AccessLogEntry
-from referrals import icd10
+from catalog import icd10
 from referrals.models import DiagnosisGroup, Referral
 from referrals.models import ReferralStatus as S
-from referrals.personal_numbers import ERROR_CHECKSUM
 from referrals.selectors import sot_queue
+from sot.personal_numbers import ERROR_CHECKSUM
 from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory, ReferralFactory
 from tests.i18n import shown
 

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from capacity.weeks import first_open_week
-from referrals.models import DiagnosisGroup
+from catalog.models import DiagnosisGroup
 from referrals.models import ReferralStatus as S
 from reports.scopes import Scope
 from reports.services import report_build
@@ -249,9 +249,9 @@ def objects(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     from django.contrib.auth.models import Group
 
-    from referrals.demo import seed_reference_data
+    from catalog.reference_data import load_reference_data
 
-    seed_reference_data()  # every admin model has a row to open
+    load_reference_data()  # every admin model has a row to open
     group = DiagnosisGroup.objects.get(code="artros-hoft-kna")
     Group.objects.create(name="SOT-gruppen")
     # The login-throttling admin pages need rows: one failed and one successful login make them.
@@ -295,7 +295,7 @@ def _admin_url(name: str, pattern: URLPattern, world) -> str:
     if not keys:
         return reverse(name)
     if keys == {"app_label"}:
-        return reverse(name, kwargs={"app_label": "referrals"})
+        return reverse(name, kwargs={"app_label": "catalog"})
     if keys == {"content_type_id", "object_id"}:
         return reverse(name, kwargs={"content_type_id": 1, "object_id": "1"})
     model_admin = getattr(pattern.callback, "model_admin", None)

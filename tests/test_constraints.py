@@ -8,7 +8,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from accounts.models import Membership, Role
-from referrals.models import DiagnosisCodeRange, Referral, ReferralEvent, ReferralStatus
+from catalog.models import DiagnosisCodeRange
+from referrals.models import Referral, ReferralEvent, ReferralStatus
 from tests.factories import DiagnosisGroupFactory, PatientFactory, ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

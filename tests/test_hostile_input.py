@@ -331,10 +331,10 @@ def _changelist_parameters(label: str, user) -> tuple[str, list[str]]:
 @pytest.fixture
 def admin_client(client, world):
     from audit.services import access_record
-    from referrals.demo import seed_reference_data
-    from referrals.models import DiagnosisGroup
+    from catalog.models import DiagnosisGroup
+    from catalog.reference_data import load_reference_data
 
-    seed_reference_data()  # every changelist has rows to filter
+    load_reference_data()  # every changelist has rows to filter
     group = DiagnosisGroup.objects.get(code="artros-hoft-kna")
     referral = ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED, diagnosis_group=group)
     access_record(user=world.sot, referral=referral, what="referrals:detail")  # the access log has a row

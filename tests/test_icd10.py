@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from referrals.icd10 import lookup_icd10
+from catalog.icd10 import lookup_icd10
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from referrals.models import AsaClass, MedicalPriority, Referral
+from catalog.models import AsaClass, MedicalPriority
+from referrals.models import Referral
 
 
 @pytest.mark.parametrize(

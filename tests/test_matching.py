@@ -11,7 +11,8 @@ from django.utils import translation
 from capacity.matching import ExclusionKind, Timeliness, rank_receiving_units
 from capacity.models import CapacityOffer
 from capacity.weeks import monday_of
-from referrals.models import AsaClass, Referral, ReferralStatus
+from catalog.models import AsaClass
+from referrals.models import Referral, ReferralStatus
 from tests.factories import (
     CapacityOfferFactory,
     DiagnosisGroupFactory,

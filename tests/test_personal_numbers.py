@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from referrals.personal_numbers import mask_personal_number, normalize_personal_number
+from sot.personal_numbers import mask_personal_number, normalize_personal_number
 
 
 @pytest.mark.parametrize(

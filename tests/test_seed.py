@@ -10,13 +10,13 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from accounts.models import User
+from demo.accounts import DEMO_ACCOUNTS
 from organisations.models import HealthcareRegion, Hospital, Region, Unit
-from referrals.demo import DEMO_ACCOUNTS
 from referrals.models import Referral, ReferralEvent, ReferralStatus
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("organisations", "accounts", "referrals")
+PROJECT_APPS = ("organisations", "catalog", "accounts", "referrals")
 
 
 def _snapshot() -> dict[str, list[tuple]]:

@@ -11,7 +11,7 @@ from stdnum import luhn
 
 from referrals import services
 from referrals.clock import Period, care_guarantee_deadline, paused_days, wait_status
-from referrals.personal_numbers import normalize_personal_number
+from sot.personal_numbers import normalize_personal_number
 from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory, ReferralFactory
 
 DECISION = date(2026, 1, 10)

@@ -122,7 +122,7 @@ def test_admin_is_in_swedish_and_for_administrators_only(client, world):
     client.force_login(world.sot)
     assert client.get("/admin/").status_code == 302  # to the admin login
     client.force_login(world.administrator)
-    body = client.get("/admin/referrals/diagnosisgroup/").content.decode()
+    body = client.get("/admin/catalog/diagnosisgroup/").content.decode()
     assert "diagnosgrupp" in body.lower()
 
 

@@ -11,18 +11,18 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import user_scopes
+from catalog.models import DiagnosisGroup
 from organisations.models import Region, Unit
 from referrals.lifecycle import Action
 from referrals.models import (
     ContactRecord,
-    DiagnosisGroup,
     Obstacle,
     ObstacleCategory,
     ObstacleSource,
     Referral,
 )
-from referrals.personal_numbers import ERROR_PERSONAL_NUMBER_IN_TEXT, contains_personal_number
 from referrals.services.history import Outcome, TransitionNotAllowed, now, referral_change
+from sot.personal_numbers import ERROR_PERSONAL_NUMBER_IN_TEXT, contains_personal_number
 
 
 def contact_record(

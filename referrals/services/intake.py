@@ -16,13 +16,13 @@ from accounts.models import User
 from accounts.selectors import user_scopes
 from audit.models import AccessAction
 from audit.services import access_record
+from catalog.selectors import diagnosis_group_for_code
 from organisations.models import Region, Unit
 from referrals import clock
 from referrals.lifecycle import Action
 from referrals.models import EventKind, Patient, ReferenceSequence, Referral, WaitPause
-from referrals.personal_numbers import normalize_personal_number
-from referrals.selectors import diagnosis_group_for_code
 from referrals.services.history import Outcome, event_append, now, referral_change
+from sot.personal_numbers import normalize_personal_number
 
 DRAFT_FIELDS = (
     "icd10_code",

@@ -20,10 +20,10 @@ from capacity.models import CapacityOffer
 from organisations.models import Unit
 from referrals.lifecycle import Action
 from referrals.models import CloseReason, DeclineReason, EventKind, ObstacleSource, Referral, WithdrawReason
-from referrals.personal_numbers import ERROR_PERSONAL_NUMBER_IN_TEXT, contains_personal_number
 from referrals.services.coordination import obstacle_create
 from referrals.services.history import FollowUp, Outcome, TransitionNotAllowed, referral_change
 from referrals.services.intake import referral_submission_errors
+from sot.personal_numbers import ERROR_PERSONAL_NUMBER_IN_TEXT, contains_personal_number
 
 # Messages that tests check (by constant, not by their translated text).
 ERROR_PROPOSAL_NEEDS_REASON = gettext_lazy("The unit has no matching free capacity: say why you propose it anyway.")

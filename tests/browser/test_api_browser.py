@@ -11,14 +11,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from api.services import token_create
-from referrals.demo import DEMO_PASSWORD, seed_demo_accounts, seed_reference_data
-from referrals.models import MedicalPriority
+from catalog.models import MedicalPriority
+from catalog.reference_data import load_reference_data
+from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_filed_through_the_api_shows_in_the_queue(live_server, page):
-    seed_reference_data()
+    load_reference_data()
     seed_demo_accounts()
     _token, raw = token_create(user=User.objects.get(username="vardpersonal.skane"), name="journalsystem", days=1)
     payload = {

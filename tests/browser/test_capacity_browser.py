@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from capacity.weeks import format_week, monday_of
+from catalog.models import MedicalPriority
+from catalog.reference_data import load_reference_data
+from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from organisations.models import Unit
 from referrals import services
-from referrals.demo import DEMO_PASSWORD, seed_demo_accounts, seed_reference_data
-from referrals.models import MedicalPriority
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import PatientFactory
 
@@ -47,7 +48,7 @@ def _submitted_request():
 
 
 def test_published_capacity_is_proposed_to_the_sot_representative(live_server, page):
-    seed_reference_data()
+    load_reference_data()
     seed_demo_accounts()
     referral = _submitted_request()
     ARTIFACTS.mkdir(exist_ok=True)

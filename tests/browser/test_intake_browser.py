@@ -9,9 +9,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from referrals.demo import DEMO_PASSWORD, seed_demo_accounts, seed_reference_data
+from catalog.reference_data import load_reference_data
+from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from referrals.models import Referral, ReferralStatus
-from referrals.personal_numbers import ERROR_CHECKSUM
+from sot.personal_numbers import ERROR_CHECKSUM
 from tests.browser.conftest import ARTIFACTS
 from tests.i18n import shown
 
@@ -19,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_file_correct_and_submit_a_request(live_server, page):
-    seed_reference_data()
+    load_reference_data()
     seed_demo_accounts()
     ARTIFACTS.mkdir(exist_ok=True)
     decision = timezone.localdate() - timedelta(days=12)

@@ -12,9 +12,11 @@ from django.utils import timezone
 from accounts.models import User
 from capacity.models import CapacityOffer
 from capacity.weeks import first_open_week
+from catalog.models import DiagnosisGroup
+from catalog.reference_data import load_reference_data
+from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from organisations.models import Unit
-from referrals.demo import DEMO_PASSWORD, seed_demo_accounts, seed_reference_data
-from referrals.models import DiagnosisGroup, Referral, ReferralStatus
+from referrals.models import Referral, ReferralStatus
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +36,7 @@ def _logout(page) -> None:
 
 
 def test_submit_take_propose_accept_and_see_the_planned_date(live_server, page):
-    seed_reference_data()
+    load_reference_data()
     seed_demo_accounts()
     base = live_server.url
     week = first_open_week(timezone.localdate()) + timedelta(weeks=1)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from referrals.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts, seed_reference_data
+from catalog.reference_data import load_reference_data
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +20,7 @@ EXPECTED_PANEL = {
 
 
 def test_every_demo_role_logs_in_and_sees_its_start_page(live_server, page):
-    seed_reference_data()
+    load_reference_data()
     seed_demo_accounts()
     ARTIFACTS.mkdir(exist_ok=True)
     seen_roles = set()
@@ -47,7 +48,7 @@ def test_every_demo_role_logs_in_and_sees_its_start_page(live_server, page):
 
 
 def test_wrong_password_is_told_in_swedish(live_server, page):
-    seed_reference_data()
+    load_reference_data()
     seed_demo_accounts()
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Användarnamn").fill("sot.skane")

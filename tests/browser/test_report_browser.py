@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from referrals.demo import DEMO_PASSWORD, seed_demo_accounts, seed_reference_data
+from catalog.reference_data import load_reference_data
+from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from reports.services import last_month
 from tests.browser.conftest import ARTIFACTS
 
@@ -14,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_director_builds_and_downloads_the_pdf(live_server, page, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    seed_reference_data()
+    load_reference_data()
     seed_demo_accounts()
     ARTIFACTS.mkdir(exist_ok=True)
     month = f"{last_month():%Y-%m}"

@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from referrals.demo import seed_reference_data
+from catalog.reference_data import load_reference_data
 from referrals.models import Referral
 from reports.figures import compute_figures, month_window
 from reports.scopes import Scope
@@ -147,7 +147,7 @@ class Command(BaseCommand):
         if not options["keep"] or not Referral.objects.exists():
             started = time.perf_counter()
             call_command("flush", interactive=False, verbosity=0)
-            seed_reference_data()
+            load_reference_data()
             user = User.objects.create(username="bench")
             with connection.cursor() as cursor:
                 params = {"n": options["referrals"], "start": first.isoformat(), "user": user.pk}

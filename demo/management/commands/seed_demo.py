@@ -2,31 +2,31 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from capacity.demo import seed_demo_capacity
-from referrals import demo
-from reports.demo import seed_demo_reports
+from catalog.reference_data import load_reference_data
+from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+from demo.capacity import seed_demo_capacity
+from demo.referrals import seed_demo_referrals
+from demo.reports import seed_demo_reports
 
 
 class Command(BaseCommand):
     help = (
-        "Create the reference data (healthcare regions, regions, hospitals, units, priorities, diagnosis "
-        "groups). With DEBUG on, also the demo accounts, about 200 demo requests and 12 weeks of demo capacity. "
-        "Safe to run again."
+        "Load the reference data (what load_reference_data loads). With DEBUG on, also the demo accounts, "
+        "about 200 demo requests, last month's reports and 12 weeks of demo capacity. Safe to run again."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--referrals", type=int, default=200, help="How many demo requests (default 200).")
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            demo.seed_reference_data()
+        load_reference_data()
         self.stdout.write("Reference data is in place.")
         if not settings.DEBUG:
             self.stdout.write("DEBUG is off: no demo accounts or demo requests were created.")
             return
         with transaction.atomic():
-            demo.seed_demo_accounts()
-        created = demo.seed_demo_referrals(count=options["referrals"])
+            seed_demo_accounts()
+        created = seed_demo_referrals(count=options["referrals"])
         if created:
             self.stdout.write(f"Created {created} demo requests.")
         else:
@@ -37,4 +37,4 @@ class Command(BaseCommand):
         offers = seed_demo_capacity()
         if offers:
             self.stdout.write(f"Published {offers} demo capacity offers.")
-        self.stdout.write(f"Demo accounts share the password {demo.DEMO_PASSWORD!r}.")
+        self.stdout.write(f"Demo accounts share the password {DEMO_PASSWORD!r}.")

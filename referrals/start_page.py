@@ -1,9 +1,18 @@
-"""What each role's start page shows: read-only figures from the selectors, one panel per role held."""
+"""The start page: one panel for each role the user holds, with read-only figures from the selectors.
+
+Here rather than in accounts, which knows users and roles but nothing of requests (accounts sits below
+referrals). The URL is the project's root, named `home` (sot/urls.py).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from accounts.models import Role
 from accounts.selectors import user_scopes
@@ -23,6 +32,19 @@ class Panel:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+
+@require_GET
+@login_required
+def home(request):
+    """The start page: one panel for each role the user holds, saying what that role can do."""
+    scopes = user_scopes(request.user)
+    panels = start_panels(request.user, today=timezone.localdate())
+    return render(
+        request,
+        "referrals/home.html",
+        {"panels": panels, "is_administrator": scopes.is_administrator},
+    )
 
 
 def start_panels(user, *, today: date) -> list[Panel]:

@@ -24,9 +24,10 @@ from accounts.models import User
 from capacity.matching import rank_receiving_units
 from capacity.models import CapacityOffer, CareType
 from capacity.weeks import monday_of
+from catalog.models import DiagnosisGroup, MedicalPriority
+from catalog.reference_data import load_reference_data
 from organisations.models import Hospital, Region, Specialty, Unit
-from referrals.demo import seed_reference_data
-from referrals.models import DiagnosisGroup, MedicalPriority, Patient, Referral, ReferralStatus
+from referrals.models import Patient, Referral, ReferralStatus
 
 BATCH = 5000
 
@@ -59,7 +60,7 @@ class Command(BaseCommand):
         self._time(rng, options["calls"])
 
     def _fill(self, rng: random.Random, n_units: int, n_weeks: int, n_referrals: int) -> None:
-        seed_reference_data()
+        load_reference_data()
         user = User.objects.create(username="bench")
         regions = list(Region.objects.select_related("healthcare_region"))
         real = list(Hospital.objects.all())

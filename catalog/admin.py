@@ -1,4 +1,4 @@
-"""Admin for the reference data of requests. Patient data is not browsable here (inner secrecy)."""
+"""Admin for the catalogue: diagnosis groups with their ICD-10 ranges (never overlapping), medical priorities."""
 
 from itertools import pairwise
 
@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from referrals.models import DiagnosisCodeRange, DiagnosisGroup, MedicalPriority
+from catalog.models import DiagnosisCodeRange, DiagnosisGroup, MedicalPriority
 
 
 class CodeRangeFormSet(BaseInlineFormSet):

@@ -1,152 +1,45 @@
-"""Reference data for every installation, and demo accounts and requests for development.
-
-Everything here is idempotent: reference rows are matched on their codes and updated in
-place; demo accounts and requests are created once and left alone afterwards.
+"""Demo request history: about 200 requests over the last six months, each moved through the real
+lifecycle service by the demo accounts, in every state. Created once and left alone afterwards.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 
 from accounts.models import Membership, Role, User
-from organisations import reference_data as geo
-from organisations.models import HealthcareRegion, Hospital, Region, Unit
-from referrals import reference_data as ref
+from catalog import reference_data as ref
+from catalog.models import AsaClass, DiagnosisGroup, MedicalPriority
+from demo.accounts import DEMO_ACCOUNTS
+from organisations.models import Unit
 from referrals import services
-from referrals.models import (
-    AsaClass,
-    CloseReason,
-    DeclineReason,
-    DiagnosisCodeRange,
-    DiagnosisGroup,
-    MedicalPriority,
-    Referral,
-    WithdrawReason,
-)
+from referrals.models import CloseReason, DeclineReason, Referral, WithdrawReason
 
-DEMO_PASSWORD = "sot-demo-2026"  # noqa: S105  (demo accounts exist only with DEBUG on)
 # Demo history predates the demo capacity, so proposals carry the reason a coordinator would write.
 DEMO_PROPOSAL_REASON = "Ledig plats bekräftad per telefon."
 
 
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    first_name: str
-    last_name: str
-    role: str | None  # None: administrator
-    scope: str  # unit code, region code or healthcare region code
-
-
-# One named account per role, in several regions. The README lists them.
-DEMO_ACCOUNTS = [
-    DemoAccount("vardpersonal.skane", "Sara", "Lindqvist", Role.UNIT_STAFF, "sus-lund-ortopedi"),
-    DemoAccount("vardpersonal.ostergotland", "Johan", "Ek", Role.UNIT_STAFF, "linkoping-kirurgi"),
-    DemoAccount("sot.skane", "Maria", "Holm", Role.SOT_REPRESENTATIVE, "skane"),
-    DemoAccount("sot.blekinge", "Per", "Nyström", Role.SOT_REPRESENTATIVE, "blekinge"),
-    DemoAccount("sot.kronoberg", "Anna", "Sjöberg", Role.SOT_REPRESENTATIVE, "kronoberg"),
-    DemoAccount("sot.halland", "Erik", "Wallin", Role.SOT_REPRESENTATIVE, "halland"),
-    DemoAccount("sot.ostergotland", "Karin", "Berg", Role.SOT_REPRESENTATIVE, "ostergotland"),
-    DemoAccount("sot.jonkoping", "Lars", "Åberg", Role.SOT_REPRESENTATIVE, "jonkoping"),
-    DemoAccount("sot.kalmar", "Eva", "Strand", Role.SOT_REPRESENTATIVE, "kalmar"),
-    DemoAccount("mottagning.kalmar", "Nils", "Forsberg", Role.RECEIVING_STAFF, "kalmar-ortopedi"),
-    DemoAccount("mottagning.halland", "Ida", "Lund", Role.RECEIVING_STAFF, "halmstad-ortopedi"),
-    DemoAccount("direktor.skane", "Birgitta", "Ahl", Role.HEALTH_DIRECTOR, "skane"),
-    DemoAccount("direktor.sodra", "Gustav", "Palm", Role.HEALTH_DIRECTOR, "sodra"),
-    DemoAccount("admin", "Alva", "Admin", None, ""),
-]
-
-
-def seed_reference_data() -> None:
-    healthcare_regions = {}
-    for code, name in geo.HEALTHCARE_REGIONS:
-        healthcare_regions[code], _ = HealthcareRegion.objects.update_or_create(code=code, defaults={"name": name})
-    regions = {}
-    for code, name, hr_code in geo.REGIONS:
-        regions[code], _ = Region.objects.update_or_create(
-            code=code, defaults={"name": name, "healthcare_region": healthcare_regions[hr_code]}
-        )
-    for code, name, region_code, lat, lon, specialties in geo.HOSPITALS:
-        hospital, _ = Hospital.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "region": regions[region_code],
-                "latitude": Decimal(lat),
-                "longitude": Decimal(lon),
-            },
-        )
-        for specialty in specialties:
-            Unit.objects.update_or_create(
-                code=f"{code}-{geo.UNIT_CODE_SUFFIX[specialty]}",
-                defaults={"name": geo.UNIT_NAMES[specialty], "hospital": hospital, "specialty": specialty},
-            )
-    for code, name, max_wait, order, main_focus in ref.PRIORITIES:
-        MedicalPriority.objects.update_or_create(
-            code=code,
-            defaults={"name": name, "max_wait_days": max_wait, "sort_order": order, "is_main_focus": main_focus},
-        )
-    for order, (code, name, specialty, ranges, _examples) in enumerate(ref.DIAGNOSIS_GROUPS, start=1):
-        group, _ = DiagnosisGroup.objects.update_or_create(
-            code=code, defaults={"name": name, "specialty": specialty, "sort_order": order}
-        )
-        for first, last in ranges:
-            DiagnosisCodeRange.objects.update_or_create(first=first, defaults={"group": group, "last": last})
-
-
-def seed_demo_accounts() -> dict[str, User]:
-    """The named demo accounts, plus one staff account per unit to act in the demo history."""
-    users = {}
-    # Hashing is slow by design; hash the shared demo password once, not once per account.
-    password_hash = make_password(DEMO_PASSWORD)
-    for account in DEMO_ACCOUNTS:
-        user, created = User.objects.get_or_create(
-            username=account.username,
-            defaults={
-                "first_name": account.first_name,
-                "last_name": account.last_name,
-                "email": f"{account.username}@example.org",
-                "is_staff": account.role is None,
-                "is_superuser": account.role is None,
-            },
-        )
-        if created:
-            user.password = password_hash
-            user.save(update_fields=["password"])
-        if account.role is not None:
-            _ensure_membership(user, account.role, account.scope)
-        users[account.username] = user
-    for unit in Unit.objects.all():
-        user, created = User.objects.get_or_create(
-            username=f"personal.{unit.code}",
-            defaults={"first_name": "Koordinator", "last_name": unit.name, "email": f"{unit.code}@example.org"},
-        )
-        if created:
-            user.password = password_hash
-            user.save(update_fields=["password"])
-        _ensure_membership(user, Role.UNIT_STAFF, unit.code)
-        _ensure_membership(user, Role.RECEIVING_STAFF, unit.code)
-    return users
-
-
-def _ensure_membership(user: User, role: str, scope: str) -> None:
-    if role in (Role.UNIT_STAFF, Role.RECEIVING_STAFF):
-        Membership.objects.get_or_create(user=user, role=role, unit=Unit.objects.get(code=scope))
-    elif role == Role.SOT_REPRESENTATIVE or Region.objects.filter(code=scope).exists():
-        Membership.objects.get_or_create(user=user, role=role, region=Region.objects.get(code=scope))
-    else:
-        Membership.objects.get_or_create(
-            user=user, role=role, healthcare_region=HealthcareRegion.objects.get(code=scope)
-        )
-
+# Codes the demo files requests with, per diagnosis group (`DIAGNOSIS_GROUPS` in the reference data).
+ICD10_EXAMPLES = {
+    "artros-hoft-kna": ["M16.1", "M16.9", "M17.0", "M17.1"],
+    "ortopedi-ovrigt": ["M19.0", "M20.1", "M23.2", "M48.0", "M51.1", "M75.1"],
+    "brack": ["K40.9", "K42.9", "K43.9"],
+    "galla": ["K80.2", "K80.5", "K81.1"],
+    "kolorektal-cancer": ["C18.7", "C19.9", "C20.9"],
+    "brostcancer": ["C50.4", "C50.9", "D05.1"],
+    "prostata": ["N40.9", "N41.1"],
+    "urologisk-cancer": ["C61.9", "C64.9", "C67.9"],
+    "urinvagssten": ["N20.0", "N20.1"],
+    "gyn-benign": ["D25.9", "N81.2", "N83.2"],
+    "gyn-cancer": ["C53.9", "C54.1", "C56.9"],
+    "onh": ["J34.2", "J35.0", "J32.9", "H71.9"],
+    "hand": ["G56.0", "M18.1", "M72.0"],
+    "karl": ["I70.2", "I71.4", "I83.9"],
+}
 
 FIRST_NAMES = [
     "Anders",
@@ -258,8 +151,8 @@ def seed_demo_referrals(*, count: int = 200, today: date | None = None, seed: in
     priorities = {p.code: p for p in MedicalPriority.objects.all()}
     groups_by_specialty: dict[str, list[tuple[DiagnosisGroup, list[str]]]] = {}
     groups = {g.code: g for g in DiagnosisGroup.objects.all()}
-    for code, _name, specialty, _ranges, examples in ref.DIAGNOSIS_GROUPS:
-        groups_by_specialty.setdefault(specialty, []).append((groups[code], examples))
+    for code, _name, specialty, _ranges in ref.DIAGNOSIS_GROUPS:
+        groups_by_specialty.setdefault(specialty, []).append((groups[code], ICD10_EXAMPLES[code]))
     units = list(Unit.objects.select_related("hospital__region__healthcare_region").order_by("code"))
     sending_units = [u for u in units if u.specialty in groups_by_specialty]
     staff = {u.username.removeprefix("personal."): u for u in User.objects.filter(username__startswith="personal.")}

@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts.models import User
 from capacity.models import CapacityOffer, CareType
 from capacity.weeks import monday_of
+from catalog.models import AsaClass, DiagnosisGroup
 from organisations.models import Specialty, Unit
-from referrals.models import AsaClass, DiagnosisGroup
 
 WEEKS = 12
 NOT_OFFERED = {"gyn-cancer"}

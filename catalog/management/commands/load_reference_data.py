@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from catalog.reference_data import CREATED, UNCHANGED, UPDATED, load_reference_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the reference data: healthcare regions, regions, hospitals, units, medical priorities, diagnosis "
+        "groups and their ICD-10 ranges. Idempotent, and never creates users or requests: the release step runs it."
+    )
+
+    def handle(self, *args, **options):
+        counts = load_reference_data()
+        models = list(dict.fromkeys(model for model, _outcome in counts))
+        for model in models:
+            self.stdout.write(
+                f"{model._meta.label}: {counts[model, CREATED]} created, "
+                f"{counts[model, UPDATED]} updated, {counts[model, UNCHANGED]} unchanged"
+            )
+        changed = sum(n for (_model, outcome), n in counts.items() if outcome != UNCHANGED)
+        self.stdout.write("Reference data is in place." if changed else "Reference data is in place; nothing changed.")

@@ -1,0 +1,116 @@
+"""The reference data every installation starts from, and its loader (`manage.py load_reference_data`).
+
+Geography (healthcare regions, regions, hospitals, units) is listed in `organisations/reference_data.py`;
+medical priorities and diagnosis groups with their ICD-10 ranges here. All of it is editable in the admin
+afterwards. Loading is idempotent: rows are matched on their codes (a code range on its first category),
+missing ones are created, differing ones are brought back to these values, and a second run changes
+nothing. No users, no requests: demo data is `seed_demo`'s.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from django.db import models, transaction
+
+from catalog.models import DiagnosisCodeRange, DiagnosisGroup, MedicalPriority
+from organisations import reference_data as geo
+from organisations.models import HealthcareRegion, Hospital, Region, Unit
+from organisations.models import Specialty as S
+
+# (code, name, maximum wait in days, sort order, SOT main focus)
+PRIORITIES = [
+    ("hog", "Hög", 14, 1, True),
+    ("medelhog", "Medelhög", 30, 2, True),
+    ("medel", "Medel", 90, 3, False),
+    ("lag", "Låg", 180, 4, False),
+]
+
+# (code, name, specialty, [(first, last) ICD-10 categories]); the sort order is the position here.
+DIAGNOSIS_GROUPS = [
+    ("artros-hoft-kna", "Höft- och knäledsartros", S.ORTHOPAEDICS, [("M16", "M17")]),
+    (
+        "ortopedi-ovrigt",
+        "Övrig ortopedi (axel, fot, rygg)",
+        S.ORTHOPAEDICS,
+        [("M19", "M25"), ("M43", "M54"), ("M75", "M77")],
+    ),
+    ("brack", "Bråck", S.GENERAL_SURGERY, [("K40", "K46")]),
+    ("galla", "Gallsten och gallvägssjukdom", S.GENERAL_SURGERY, [("K80", "K83")]),
+    ("kolorektal-cancer", "Tjock- och ändtarmscancer", S.GENERAL_SURGERY, [("C18", "C20")]),
+    ("brostcancer", "Bröstcancer", S.BREAST_SURGERY, [("C50", "C50"), ("D05", "D05")]),
+    ("prostata", "Prostatasjukdom, godartad", S.UROLOGY, [("N40", "N42")]),
+    ("urologisk-cancer", "Urologisk cancer", S.UROLOGY, [("C61", "C68")]),
+    ("urinvagssten", "Urinvägssten", S.UROLOGY, [("N20", "N23")]),
+    ("gyn-benign", "Godartad gynekologisk sjukdom", S.GYNAECOLOGY, [("D25", "D28"), ("N80", "N83")]),
+    ("gyn-cancer", "Gynekologisk cancer", S.GYNAECOLOGY, [("C53", "C56")]),
+    ("onh", "Öron-, näs- och halssjukdom", S.ENT, [("J32", "J35"), ("H65", "H74")]),
+    ("hand", "Handkirurgi", S.HAND_SURGERY, [("G56", "G56"), ("M18", "M18"), ("M72", "M72")]),
+    ("karl", "Kärlsjukdom", S.VASCULAR_SURGERY, [("I70", "I74"), ("I83", "I83")]),
+]
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+def load_reference_data() -> Counter[tuple[type[models.Model], str]]:
+    """Load the geography, priorities and diagnosis groups in one transaction; (model, outcome) → rows."""
+    counts: Counter[tuple[type[models.Model], str]] = Counter()
+    with transaction.atomic():
+        healthcare_regions = {
+            code: _put(counts, HealthcareRegion, {"code": code}, {"name": name})
+            for code, name in geo.HEALTHCARE_REGIONS
+        }
+        regions = {
+            code: _put(counts, Region, {"code": code}, {"name": name, "healthcare_region": healthcare_regions[hr]})
+            for code, name, hr in geo.REGIONS
+        }
+        for code, name, region_code, lat, lon, specialties in geo.HOSPITALS:
+            hospital = _put(
+                counts,
+                Hospital,
+                {"code": code},
+                {"name": name, "region": regions[region_code], "latitude": Decimal(lat), "longitude": Decimal(lon)},
+            )
+            for specialty in specialties:
+                _put(
+                    counts,
+                    Unit,
+                    {"code": f"{code}-{geo.UNIT_CODE_SUFFIX[specialty]}"},
+                    {"name": geo.UNIT_NAMES[specialty], "hospital": hospital, "specialty": specialty},
+                )
+        for code, name, max_wait, order, main_focus in PRIORITIES:
+            _put(
+                counts,
+                MedicalPriority,
+                {"code": code},
+                {"name": name, "max_wait_days": max_wait, "sort_order": order, "is_main_focus": main_focus},
+            )
+        for order, (code, name, specialty, ranges) in enumerate(DIAGNOSIS_GROUPS, start=1):
+            group = _put(
+                counts, DiagnosisGroup, {"code": code}, {"name": name, "specialty": specialty, "sort_order": order}
+            )
+            for first, last in ranges:
+                _put(counts, DiagnosisCodeRange, {"first": first}, {"group": group, "last": last})
+    return counts
+
+
+def _put(counts: Counter, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
+    """The row `lookup` finds, created or brought up to `values`; counts what happened."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        counts[model, CREATED] += 1
+        return model.objects.create(**lookup, **values)
+    changed = [name for name, value in values.items() if _differs(row, name, value)]
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed:
+        row.save(update_fields=changed)
+    counts[model, UPDATED if changed else UNCHANGED] += 1
+    return row
+
+
+def _differs(row: models.Model, name: str, value) -> bool:
+    if isinstance(value, models.Model):  # compare a foreign key by id, without loading the related row
+        return getattr(row, row._meta.get_field(name).attname) != value.pk
+    return getattr(row, name) != value

@@ -1,0 +1,89 @@
+"""Demo accounts: one named account per role in several regions, and a staff account per unit.
+
+Created once and left alone afterwards (a changed password stays changed). Only with DEBUG on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+
+from accounts.models import Membership, Role, User
+from organisations.models import HealthcareRegion, Region, Unit
+
+DEMO_PASSWORD = "sot-demo-2026"  # noqa: S105  (demo accounts exist only with DEBUG on)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    first_name: str
+    last_name: str
+    role: str | None  # None: administrator
+    scope: str  # unit code, region code or healthcare region code
+
+
+# One named account per role, in several regions. The README lists them.
+DEMO_ACCOUNTS = [
+    DemoAccount("vardpersonal.skane", "Sara", "Lindqvist", Role.UNIT_STAFF, "sus-lund-ortopedi"),
+    DemoAccount("vardpersonal.ostergotland", "Johan", "Ek", Role.UNIT_STAFF, "linkoping-kirurgi"),
+    DemoAccount("sot.skane", "Maria", "Holm", Role.SOT_REPRESENTATIVE, "skane"),
+    DemoAccount("sot.blekinge", "Per", "Nyström", Role.SOT_REPRESENTATIVE, "blekinge"),
+    DemoAccount("sot.kronoberg", "Anna", "Sjöberg", Role.SOT_REPRESENTATIVE, "kronoberg"),
+    DemoAccount("sot.halland", "Erik", "Wallin", Role.SOT_REPRESENTATIVE, "halland"),
+    DemoAccount("sot.ostergotland", "Karin", "Berg", Role.SOT_REPRESENTATIVE, "ostergotland"),
+    DemoAccount("sot.jonkoping", "Lars", "Åberg", Role.SOT_REPRESENTATIVE, "jonkoping"),
+    DemoAccount("sot.kalmar", "Eva", "Strand", Role.SOT_REPRESENTATIVE, "kalmar"),
+    DemoAccount("mottagning.kalmar", "Nils", "Forsberg", Role.RECEIVING_STAFF, "kalmar-ortopedi"),
+    DemoAccount("mottagning.halland", "Ida", "Lund", Role.RECEIVING_STAFF, "halmstad-ortopedi"),
+    DemoAccount("direktor.skane", "Birgitta", "Ahl", Role.HEALTH_DIRECTOR, "skane"),
+    DemoAccount("direktor.sodra", "Gustav", "Palm", Role.HEALTH_DIRECTOR, "sodra"),
+    DemoAccount("admin", "Alva", "Admin", None, ""),
+]
+
+
+def seed_demo_accounts() -> dict[str, User]:
+    """The named demo accounts, plus one staff account per unit to act in the demo history."""
+    users = {}
+    # Hashing is slow by design; hash the shared demo password once, not once per account.
+    password_hash = make_password(DEMO_PASSWORD)
+    for account in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=account.username,
+            defaults={
+                "first_name": account.first_name,
+                "last_name": account.last_name,
+                "email": f"{account.username}@example.org",
+                "is_staff": account.role is None,
+                "is_superuser": account.role is None,
+            },
+        )
+        if created:
+            user.password = password_hash
+            user.save(update_fields=["password"])
+        if account.role is not None:
+            _ensure_membership(user, account.role, account.scope)
+        users[account.username] = user
+    for unit in Unit.objects.all():
+        user, created = User.objects.get_or_create(
+            username=f"personal.{unit.code}",
+            defaults={"first_name": "Koordinator", "last_name": unit.name, "email": f"{unit.code}@example.org"},
+        )
+        if created:
+            user.password = password_hash
+            user.save(update_fields=["password"])
+        _ensure_membership(user, Role.UNIT_STAFF, unit.code)
+        _ensure_membership(user, Role.RECEIVING_STAFF, unit.code)
+    return users
+
+
+def _ensure_membership(user: User, role: str, scope: str) -> None:
+    if role in (Role.UNIT_STAFF, Role.RECEIVING_STAFF):
+        Membership.objects.get_or_create(user=user, role=role, unit=Unit.objects.get(code=scope))
+    elif role == Role.SOT_REPRESENTATIVE or Region.objects.filter(code=scope).exists():
+        Membership.objects.get_or_create(user=user, role=role, region=Region.objects.get(code=scope))
+    else:
+        Membership.objects.get_or_create(
+            user=user, role=role, healthcare_region=HealthcareRegion.objects.get(code=scope)
+        )
