@@ -34,7 +34,18 @@ def test_no_import_cycle_and_no_two_apps_import_each_other():
 
 
 # README, "Layout and why": each app imports only apps before it here.
-LAYERS = ["organisations", "catalog", "accounts", "audit", "capacity", "referrals", "reports", "api", "demo"]
+LAYERS = [
+    "idempotency",
+    "organisations",
+    "catalog",
+    "accounts",
+    "audit",
+    "capacity",
+    "referrals",
+    "reports",
+    "api",
+    "demo",
+]
 
 
 def test_each_app_imports_only_the_layers_below_it():

@@ -10,10 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals import icd10, personal_numbers
+from catalog import icd10
 from referrals.forms import ERROR_DECISION_IN_FUTURE, ERROR_TARGET_BEFORE_DECISION
 from referrals.models import EventKind, Referral, ReferralStatus, WaitPause
 from referrals.services import ERROR_PAUSE_BEFORE_DECISION, MISSING_FOR_SUBMISSION
+from sot import personal_numbers
 from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory, ReferralFactory
 from tests.i18n import shown, shown_html
 from tests.pages import field_error, texts
