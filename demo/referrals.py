@@ -176,10 +176,48 @@ def seed_demo_referrals(*, count: int = 200, today: date | None = None, seed: in
     return created
 
 
-def _seed_one(rng, unit, units, created_on, final, age, today, priorities, groups_by_specialty, staff, sot):
+class _Clock:
+    """A demo request's clock: each event some days after the last, never dated before it nor after today."""
+
+    def __init__(self, rng: random.Random, day: date, today: date) -> None:
+        self.rng, self.day, self.today = rng, day, today
+        self.last_at = _after(day, None, rng)  # the creation
+
+    def step(self, max_days: int) -> datetime | None:
+        """The time of the next event (None: it lies ahead of today)."""
+        self.day = self.day + timedelta(days=self.rng.randrange(0, max_days + 1))
+        if self.day >= self.today:
+            return None
+        self.last_at = _after(self.day, self.last_at, self.rng)
+        return self.last_at
+
+
+def _seed_one(rng, unit, units, created_on, final, age, today, priorities, groups_by_specialty, staff, sot) -> None:
+    """One demo request, moved through the real lifecycle services up to its final state."""
     sender = staff[unit.code]
-    region = unit.hospital.region
-    sot_user = sot[region.code]
+    sot_user = sot[unit.hospital.region.code]
+    referral, clock = _file(rng, unit, created_on, final, today, priorities, groups_by_specialty, sender)
+    if final == "draft" or (final == "withdrawn" and rng.random() < 0.2):
+        if final == "withdrawn":
+            services.referral_withdraw(
+                referral=referral, by=sender, reason=WithdrawReason.FILED_BY_MISTAKE, at=clock.step(3)
+            )
+        return
+    # Not every request can have come far in a few days: cap the final state by age.
+    reachable = STEPS[: 2 + min(age // 4, 4)]
+    target = final if final in reachable or final in ("withdrawn", "closed") else reachable[-1]
+    if not _submit_and_take(referral, sender, sot_user, target, clock):
+        return
+    if target == "closed":
+        _close(rng, referral, sot_user, clock)
+    if target in ("closed", "in_review"):
+        return
+    receiver = _propose(rng, referral, unit, units, staff, sender, sot_user, target, clock)
+    if receiver is not None:
+        _accept_and_complete(rng, referral, staff[receiver.code], target, clock)
+
+
+def _file(rng, unit, created_on, final, today, priorities, groups_by_specialty, sender) -> tuple[Referral, _Clock]:
     _group, examples = rng.choice(groups_by_specialty[unit.specialty])
     priority = priorities[rng.choices(["hog", "medelhog", "medel", "lag"], weights=[35, 40, 15, 10])[0]]
     asa = rng.choices([AsaClass.II, AsaClass.III, AsaClass.IV], weights=[15, 60, 25])[0]
@@ -187,28 +225,17 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
     patient = services.patient_identify(personal_number=_personal_number(rng))
     details = {
         "patient_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-        "patient_home_region": region,
+        "patient_home_region": unit.hospital.region,
         "patient_phone": f"07{rng.randrange(0, 10)}-{rng.randrange(100, 1000)} {rng.randrange(10, 100)} "
         f"{rng.randrange(10, 100)}",
     }
-    clock_at = created_on
-    last_at = _after(created_on, None, rng)  # the creation
-
-    def step(max_days: int) -> datetime | None:
-        """The time of the next event, some days after the last one (None: it lies ahead of today)."""
-        nonlocal clock_at, last_at
-        clock_at = clock_at + timedelta(days=rng.randrange(0, max_days + 1))
-        if clock_at >= today:
-            return None
-        last_at = _after(clock_at, last_at, rng)
-        return last_at
-
+    clock = _Clock(rng, created_on, today)
     referral = services.referral_create(
         by=sender,
         sending_unit=unit,
         patient=patient,
         **details,
-        at=last_at,
+        at=clock.last_at,
         icd10_code=rng.choice(examples),
         procedure_text="",
         priority=priority,
@@ -224,37 +251,39 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
         contact_name=f"{sender.first_name} {sender.last_name}",
         contact_phone=f"0{rng.randrange(10, 99)}-{rng.randrange(100000, 999999)}",
     )
-    if final == "draft" or (final == "withdrawn" and rng.random() < 0.2):
-        if final == "withdrawn":
-            services.referral_withdraw(referral=referral, by=sender, reason=WithdrawReason.FILED_BY_MISTAKE, at=step(3))
-        return
-    # Not every request can have come far in a few days: cap the final state by age.
-    reachable = STEPS[: 2 + min(age // 4, 4)]
-    target = final if final in reachable or final in ("withdrawn", "closed") else reachable[-1]
+    return referral, clock
 
-    if (at := step(1)) is None:
-        return
+
+def _submit_and_take(referral: Referral, sender: User, sot_user: User, target: str, clock: _Clock) -> bool:
+    """Submitted, and taken into review unless it stops there; False if the request goes no further."""
+    if (at := clock.step(1)) is None:
+        return False
     services.referral_submit(referral=referral, by=sender, at=at)
-    if target == "submitted" or (at := step(3)) is None:
-        return
+    if target == "submitted" or (at := clock.step(3)) is None:
+        return False
     services.referral_take(referral=referral, by=sot_user, at=at)
-    if target == "closed":
-        if (at := step(10)) is not None:
-            reason = rng.choice(CloseReason.values)
-            category, text = rng.choice(OBSTACLES) if rng.random() < 0.5 else ("", "")
-            services.referral_close(
-                referral=referral, by=sot_user, reason=reason, at=at, obstacle_category=category, obstacle_text=text
-            )
-        return
-    if target == "in_review":
-        return
+    return True
+
+
+def _close(rng: random.Random, referral: Referral, sot_user: User, clock: _Clock) -> None:
+    if (at := clock.step(10)) is not None:
+        reason = rng.choice(CloseReason.values)
+        category, text = rng.choice(OBSTACLES) if rng.random() < 0.5 else ("", "")
+        services.referral_close(
+            referral=referral, by=sot_user, reason=reason, at=at, obstacle_category=category, obstacle_text=text
+        )
+
+
+def _propose(rng, referral, unit, units, staff, sender, sot_user, target, clock) -> Unit | None:
+    """Proposed to a receiving unit (sometimes after a first unit declined); None if it goes no further."""
+    region = unit.hospital.region
     candidates = [u for u in units if u.specialty == unit.specialty and u.hospital.region_id != region.pk]
     same_hr = [u for u in candidates if u.hospital.region.healthcare_region_id == region.healthcare_region_id]
-    if rng.random() < 0.2 and (at := step(5)) is not None:  # a first proposal that is declined
+    if rng.random() < 0.2 and (at := clock.step(5)) is not None:  # a first proposal that is declined
         first = rng.choice(same_hr or candidates)
         services.referral_propose(referral=referral, by=sot_user, unit=first, reason=DEMO_PROPOSAL_REASON, at=at)
-        if (at := step(3)) is None:
-            return
+        if (at := clock.step(3)) is None:
+            return None
         category, text = rng.choice(OBSTACLES) if rng.random() < 0.4 else ("", "")
         services.referral_decline(
             referral=referral,
@@ -271,20 +300,24 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
         receiver = rng.choice(featured)
     else:
         receiver = rng.choice(same_hr if same_hr and rng.random() < 0.7 else candidates)
-    if (at := step(5)) is None:
-        return
+    if (at := clock.step(5)) is None:
+        return None
     services.referral_propose(referral=referral, by=sot_user, unit=receiver, reason=DEMO_PROPOSAL_REASON, at=at)
     if target == "withdrawn":
-        if (at := step(5)) is not None:
+        if (at := clock.step(5)) is not None:
             services.referral_withdraw(referral=referral, by=sender, reason=rng.choice(WithdrawReason.values), at=at)
+        return None
+    return None if target == "proposed" else receiver
+
+
+def _accept_and_complete(rng: random.Random, referral: Referral, receiver: User, target: str, clock: _Clock) -> None:
+    if (at := clock.step(4)) is None:
         return
-    if target == "proposed" or (at := step(4)) is None:
-        return
-    planned = clock_at + timedelta(days=rng.randrange(7, 35))
-    if target != "completed" and planned < today:  # accepted and still waiting: care lies ahead
-        planned = today + timedelta(days=rng.randrange(3, 30))
-    services.referral_accept(referral=referral, by=staff[receiver.code], planned_date=planned, at=at)
-    if target == "completed" and planned < today:
+    planned = clock.day + timedelta(days=rng.randrange(7, 35))
+    if target != "completed" and planned < clock.today:  # accepted and still waiting: care lies ahead
+        planned = clock.today + timedelta(days=rng.randrange(3, 30))
+    services.referral_accept(referral=referral, by=receiver, planned_date=planned, at=at)
+    if target == "completed" and planned < clock.today:
         services.referral_complete(
-            referral=referral, by=staff[receiver.code], care_given_date=planned, at=_after(planned, last_at, rng)
+            referral=referral, by=receiver, care_given_date=planned, at=_after(planned, clock.last_at, rng)
         )

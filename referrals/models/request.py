@@ -1,7 +1,7 @@
-"""Patients, coordination requests (referrals) and their append-only history.
+"""The patient and the coordination request (referral), with its paused waiting.
 
 The status of a referral is never written here or in a form: `referrals.lifecycle` holds the
-table of allowed transitions and `referrals.services` is the only code that applies them.
+table of allowed changes and `referrals.services.history` is the only code that applies them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import ASA_ROMAN, ICD10_CODE_REGEX, MAIN_FOCUS_MIN_ASA, AsaClass, DiagnosisGroup, MedicalPriority
 from organisations.models import Region, Unit
+from referrals.models.choices import OPEN_STATUSES, STATUSES_WITH_RECEIVING_UNIT, ReferralStatus, WaitPauseKind
 from sot.personal_numbers import mask_personal_number
 
 
@@ -48,52 +49,6 @@ class Patient(models.Model):
     @property
     def masked_personal_number(self) -> str:
         return mask_personal_number(self.personal_number)
-
-
-class ReferralStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    IN_REVIEW = "in_review", _("In review")
-    PROPOSED = "proposed", _("Proposed")
-    ACCEPTED = "accepted", _("Accepted")
-    COMPLETED = "completed", _("Completed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CLOSED = "closed_without_coordination", _("Closed without coordination")
-
-
-OPEN_STATUSES = (
-    ReferralStatus.DRAFT,
-    ReferralStatus.SUBMITTED,
-    ReferralStatus.IN_REVIEW,
-    ReferralStatus.PROPOSED,
-    ReferralStatus.ACCEPTED,
-)
-STATUSES_WITH_RECEIVING_UNIT = (ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED)
-
-
-class DeclineReason(models.TextChoices):
-    NO_CAPACITY = "no_capacity", _("No capacity in time")
-    ASA_TOO_HIGH = "asa_too_high", _("Medical risk too high for the unit (ASA)")
-    COMPETENCE = "competence", _("The unit lacks the competence or equipment")
-    INCOMPLETE = "incomplete", _("Information missing in the request")
-    OTHER = "other", _("Other reason")
-
-
-class CloseReason(models.TextChoices):
-    NO_RECEIVER = "no_receiver", _("No receiving unit found")
-    PATIENT_DECLINED = "patient_declined", _("The patient declined care in another region")
-    TREATED_AT_HOME = "treated_at_home", _("Care was arranged in the own region")
-    NOT_MAIN_FOCUS = "not_main_focus", _("Outside SOT's main focus")
-    LEGAL_OR_ECONOMIC = "legal_or_economic", _("Legal or economic obstacle")
-    OTHER = "other", _("Other reason")
-
-
-class WithdrawReason(models.TextChoices):
-    TREATED_AT_HOME = "treated_at_home", _("Care was arranged in the own region")
-    PATIENT_DECLINED = "patient_declined", _("The patient no longer wants to be referred")
-    CONDITION_CHANGED = "condition_changed", _("The patient's condition has changed")
-    FILED_BY_MISTAKE = "filed_by_mistake", _("Filed by mistake")
-    OTHER = "other", _("Other reason")
 
 
 def _required_after_submission() -> Q:
@@ -297,11 +252,6 @@ class Referral(models.Model):
         )
 
 
-class WaitPauseKind(models.TextChoices):
-    PATIENT_CHOSEN = "pvv", _("Patient-chosen wait (PvV)")
-    MEDICAL = "mov", _("Medically caused wait (MoV)")
-
-
 class WaitPause(models.Model):
     """A period during which the care-guarantee clock stands still."""
 
@@ -324,80 +274,6 @@ class WaitPause(models.Model):
         return f"{self.get_kind_display()} {self.start_date}–{self.end_date}"
 
 
-class EventKind(models.TextChoices):
-    CREATED = "created", _("Created")
-    UPDATED = "updated", _("Updated")
-    PAUSED = "paused", _("Waiting paused")
-    SUBMITTED = "submitted", _("Submitted")
-    TAKEN = "taken", _("Taken into review")
-    PROPOSED = "proposed", _("Proposed to a receiving unit")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    COMPLETED = "completed", _("Care given")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CLOSED = "closed", _("Closed without coordination")
-    CONTACT = "contact", _("Contact established")
-    OBSTACLE = "obstacle", _("Obstacle to cooperation recorded")
-    GROUP_CORRECTED = "group_corrected", _("Diagnosis group corrected")
-    PATIENT_DETAILS = "patient_details", _("Patient details changed")
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Referral events are append-only.")
-
-    def delete(self):
-        raise TypeError("Referral events are append-only.")
-
-
-class ReferralEvent(models.Model):
-    """One entry of a referral's history. Never changed, never deleted (a trigger guards PostgreSQL)."""
-
-    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events", verbose_name=_("request"))
-    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
-    from_status = models.CharField(_("from"), max_length=32, choices=ReferralStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=32, choices=ReferralStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referral_events", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    reason = models.CharField(_("reason"), max_length=40, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    receiving_unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("receiving unit")
-    )
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = _("request event")
-        verbose_name_plural = _("request events")
-        constraints = [
-            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="referral_event_kind_valid"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.referral_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Referral events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Referral events are append-only.")
-
-    @property
-    def reason_display(self) -> str:
-        reasons = {
-            EventKind.DECLINED: DeclineReason,
-            EventKind.CLOSED: CloseReason,
-            EventKind.WITHDRAWN: WithdrawReason,
-        }.get(self.kind)
-        return str(dict(reasons.choices).get(self.reason, self.reason)) if reasons else self.reason
-
-
 class ReferenceSequence(models.Model):
     """The last reference number handed out per year (SOT-2026-000123)."""
 
@@ -409,78 +285,3 @@ class ReferenceSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
-
-
-class ContactRecord(models.Model):
-    """The SOT representative's record that the sending and receiving units have spoken."""
-
-    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("request"))
-    sending_person = models.CharField(_("at the sending unit"), max_length=120)
-    receiving_person = models.CharField(_("at the receiving unit"), max_length=120)
-    contacted_at = models.DateTimeField(_("when"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
-    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
-
-    class Meta:
-        ordering = ["contacted_at", "id"]
-        verbose_name = _("contact between units")
-        verbose_name_plural = _("contacts between units")
-
-    def __str__(self) -> str:
-        return f"{self.referral_id} {self.contacted_at:%Y-%m-%d %H:%M}"
-
-
-class ObstacleCategory(models.TextChoices):
-    LEGAL = "legal", _("Legal")
-    IT = "it", _("IT")
-    ECONOMIC = "economic", _("Economic")
-    CAPACITY = "capacity", _("Capacity")
-    TRANSPORT = "transport", _("Transport")
-    PATIENT_DECLINED = "patient_declined", _("Patient declined")
-    OTHER = "other", _("Other")
-
-
-class ObstacleSource(models.TextChoices):
-    DECLINE = "decline", _("Raised from a decline")
-    CLOSE = "close", _("Raised from a closing")
-    STANDALONE = "standalone", _("Recorded on its own")
-
-
-class Obstacle(models.Model):
-    """An obstacle to cooperation (hinder för samverkan); reported monthly to the health directors."""
-
-    category = models.CharField(_("category"), max_length=20, choices=ObstacleCategory.choices)
-    text = models.TextField(_("description"), help_text=_("No personal data: this text goes into the monthly report."))
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="obstacles", verbose_name=_("region"))
-    referral = models.ForeignKey(
-        Referral,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="obstacles",
-        verbose_name=_("request"),
-    )
-    source = models.CharField(_("source"), max_length=12, choices=ObstacleSource.choices)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
-    created_at = models.DateTimeField(_("recorded"), default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("obstacle to cooperation")
-        verbose_name_plural = _("obstacles to cooperation")
-        constraints = [
-            models.CheckConstraint(condition=Q(category__in=ObstacleCategory.values), name="obstacle_category_valid"),
-            models.CheckConstraint(condition=Q(source__in=ObstacleSource.values), name="obstacle_source_valid"),
-            models.CheckConstraint(
-                condition=Q(source=ObstacleSource.STANDALONE) | Q(referral__isnull=False),
-                name="obstacle_from_a_request_has_it",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_category_display()} {self.created_at:%Y-%m-%d}"

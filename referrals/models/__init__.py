@@ -1,0 +1,46 @@
+"""Patients, coordination requests (referrals) and their append-only history, by concept:
+`choices` (statuses, reasons, kinds), `request` (patient, request, paused waiting) and `history`
+(events, contact between units, obstacles to cooperation)."""
+
+from catalog.models import ASA_ROMAN, ICD10_CODE_REGEX, MAIN_FOCUS_MIN_ASA, AsaClass, DiagnosisGroup, MedicalPriority
+from referrals.models.choices import (
+    OPEN_STATUSES,
+    STATUSES_WITH_RECEIVING_UNIT,
+    CloseReason,
+    DeclineReason,
+    EventKind,
+    ObstacleCategory,
+    ObstacleSource,
+    ReferralStatus,
+    WaitPauseKind,
+    WithdrawReason,
+)
+from referrals.models.history import AppendOnlyQuerySet, ContactRecord, Obstacle, ReferralEvent
+from referrals.models.request import Patient, ReferenceSequence, Referral, WaitPause
+
+__all__ = [
+    "ASA_ROMAN",
+    "ICD10_CODE_REGEX",
+    "MAIN_FOCUS_MIN_ASA",
+    "OPEN_STATUSES",
+    "STATUSES_WITH_RECEIVING_UNIT",
+    "AppendOnlyQuerySet",
+    "AsaClass",
+    "CloseReason",
+    "ContactRecord",
+    "DeclineReason",
+    "DiagnosisGroup",
+    "EventKind",
+    "MedicalPriority",
+    "Obstacle",
+    "ObstacleCategory",
+    "ObstacleSource",
+    "Patient",
+    "ReferenceSequence",
+    "Referral",
+    "ReferralEvent",
+    "ReferralStatus",
+    "WaitPause",
+    "WaitPauseKind",
+    "WithdrawReason",
+]
