@@ -279,27 +279,10 @@ def _propose(rng, referral, unit, units, staff, sender, sot_user, target, clock)
     region = unit.hospital.region
     candidates = [u for u in units if u.specialty == unit.specialty and u.hospital.region_id != region.pk]
     same_hr = [u for u in candidates if u.hospital.region.healthcare_region_id == region.healthcare_region_id]
-    if rng.random() < 0.2 and (at := clock.step(5)) is not None:  # a first proposal that is declined
-        first = rng.choice(same_hr or candidates)
-        services.referral_propose(referral=referral, by=sot_user, unit=first, reason=DEMO_PROPOSAL_REASON, at=at)
-        if (at := clock.step(3)) is None:
-            return None
-        category, text = rng.choice(OBSTACLES) if rng.random() < 0.4 else ("", "")
-        services.referral_decline(
-            referral=referral,
-            by=staff[first.code],
-            reason=rng.choice(DeclineReason.values),
-            obstacle_category=category,
-            obstacle_text=text,
-            at=at,
-        )
-    featured = [u for u in candidates if u.code in FEATURED_RECEIVING_UNITS]
-    # Requests left waiting for an answer go mostly to the demo receiving accounts' units, so that
-    # their inbox has patients to accept or decline.
-    if featured and rng.random() < (0.9 if target == "proposed" else 0.5):
-        receiver = rng.choice(featured)
-    else:
-        receiver = rng.choice(same_hr if same_hr and rng.random() < 0.7 else candidates)
+    declines = rng.random() < 0.2 and (at := clock.step(5)) is not None  # a first proposal, declined
+    if declines and not _declined_first(rng, referral, same_hr or candidates, staff, sot_user, at, clock):
+        return None
+    receiver = _receiver(rng, candidates, same_hr, target)
     if (at := clock.step(5)) is None:
         return None
     services.referral_propose(referral=referral, by=sot_user, unit=receiver, reason=DEMO_PROPOSAL_REASON, at=at)
@@ -308,6 +291,33 @@ def _propose(rng, referral, unit, units, staff, sender, sot_user, target, clock)
             services.referral_withdraw(referral=referral, by=sender, reason=rng.choice(WithdrawReason.values), at=at)
         return None
     return None if target == "proposed" else receiver
+
+
+def _declined_first(rng, referral, options, staff, sot_user, at, clock) -> bool:
+    """A first proposal that its unit declines; False if the decline lies ahead of today."""
+    first = rng.choice(options)
+    services.referral_propose(referral=referral, by=sot_user, unit=first, reason=DEMO_PROPOSAL_REASON, at=at)
+    if (at := clock.step(3)) is None:
+        return False
+    category, text = rng.choice(OBSTACLES) if rng.random() < 0.4 else ("", "")
+    services.referral_decline(
+        referral=referral,
+        by=staff[first.code],
+        reason=rng.choice(DeclineReason.values),
+        obstacle_category=category,
+        obstacle_text=text,
+        at=at,
+    )
+    return True
+
+
+def _receiver(rng: random.Random, candidates: list[Unit], same_hr: list[Unit], target: str) -> Unit:
+    featured = [u for u in candidates if u.code in FEATURED_RECEIVING_UNITS]
+    # Requests left waiting for an answer go mostly to the demo receiving accounts' units, so that
+    # their inbox has patients to accept or decline.
+    if featured and rng.random() < (0.9 if target == "proposed" else 0.5):
+        return rng.choice(featured)
+    return rng.choice(same_hr if same_hr and rng.random() < 0.7 else candidates)
 
 
 def _accept_and_complete(rng: random.Random, referral: Referral, receiver: User, target: str, clock: _Clock) -> None:
