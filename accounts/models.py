@@ -31,7 +31,7 @@ REGION_ROLES = (Role.SOT_REPRESENTATIVE,)
 
 
 class MembershipQuerySet(models.QuerySet):
-    def for_user(self, user) -> MembershipQuerySet:
+    def for_user(self, user: User) -> MembershipQuerySet:
         return self.filter(user=user).select_related(
             "unit__hospital__region__healthcare_region", "region__healthcare_region", "healthcare_region"
         )

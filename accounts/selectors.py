@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, MembershipQuerySet, Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class Scopes:
         return frozenset(held)
 
 
-def user_scopes(user) -> Scopes:
+def user_scopes(user: User) -> Scopes:
     """Read once per request and cached on the user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scopes()
@@ -64,7 +68,7 @@ def user_scopes(user) -> Scopes:
 
 
 def roles_on_request(
-    user, *, sending_unit_id: int, sending_region_id: int, receiving_unit_id: int | None
+    user: User, *, sending_unit_id: int, sending_region_id: int, receiving_unit_id: int | None
 ) -> frozenset[str]:
     """The roles the user holds on a request sent by one unit (of one region) and perhaps proposed to
     another: staff of the sending unit, SOT representative of the sending region, staff of the receiving
@@ -80,5 +84,5 @@ def roles_on_request(
     return frozenset(roles)
 
 
-def memberships_of(user):
+def memberships_of(user: User) -> MembershipQuerySet:
     return Membership.objects.for_user(user).order_by("role", "id")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, serializers
@@ -46,7 +48,7 @@ def problem(status: int, title: str, detail: str = "", errors: dict | None = Non
     return Response(body, status=status, content_type="application/problem+json")
 
 
-def handler(exc, context):
+def handler(exc: Exception, context: dict[str, Any]) -> Any:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -70,6 +72,6 @@ def handler(exc, context):
     return result
 
 
-def _title(exc) -> str:
+def _title(exc: Exception) -> str:
     default = getattr(exc, "default_detail", "")
     return str(default) if default else exc.__class__.__name__

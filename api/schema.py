@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from rest_framework.request import Request
+
 PROBLEM = {
     "type": "object",
     "properties": {
@@ -26,7 +30,7 @@ ERRORS = {
 }
 
 
-def add_problem_responses(result, generator, request, public):
+def add_problem_responses(result: dict[str, Any], generator: Any, request: Request, public: bool) -> Any:
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -21,6 +23,9 @@ from referrals.selectors import wait_status_of
 from reports.models import MonthlyReport
 from sot.personal_numbers import format_personal_number, mask_personal_number
 
+if TYPE_CHECKING:
+    from referrals.models import Referral
+
 
 class PatientSerializer(serializers.Serializer):
     """The sending care provider's record of the patient, as the request holds it."""
@@ -30,7 +35,7 @@ class PatientSerializer(serializers.Serializer):
     home_region = serializers.CharField(source="patient_home_region.name")
     phone = serializers.CharField(source="patient_phone")
 
-    def get_personal_number(self, referral) -> str:
+    def get_personal_number(self, referral: Referral) -> str:
         return format_personal_number(referral.patient.personal_number)
 
 
@@ -61,25 +66,25 @@ class ReferralSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    def get_receiving_unit(self, referral) -> str | None:
+    def get_receiving_unit(self, referral: Referral) -> str | None:
         return str(referral.receiving_unit) if referral.receiving_unit_id else None
 
-    def get_diagnosis_group(self, referral) -> str | None:
+    def get_diagnosis_group(self, referral: Referral) -> str | None:
         return referral.diagnosis_group.name if referral.diagnosis_group_id else None
 
-    def get_priority(self, referral) -> str | None:
+    def get_priority(self, referral: Referral) -> str | None:
         return referral.priority.name if referral.priority_id else None
 
-    def _wait(self, referral):
+    def _wait(self, referral: Referral) -> Any:
         return wait_status_of(referral, today=timezone.localdate())
 
-    def get_days_waited(self, referral) -> int:
+    def get_days_waited(self, referral: Referral) -> int:
         return self._wait(referral).days_waited
 
-    def get_days_to_deadline(self, referral) -> int | None:
+    def get_days_to_deadline(self, referral: Referral) -> int | None:
         return self._wait(referral).days_to_deadline
 
-    def get_days_to_target(self, referral) -> int | None:
+    def get_days_to_target(self, referral: Referral) -> int | None:
         return self._wait(referral).days_to_target
 
 
@@ -104,7 +109,7 @@ class MaskedPatientSerializer(serializers.Serializer):
     )
     home_region = serializers.CharField(source="patient_home_region.name")
 
-    def get_personal_number(self, referral) -> str:
+    def get_personal_number(self, referral: Referral) -> str:
         return mask_personal_number(referral.patient.personal_number)
 
 
@@ -265,10 +270,10 @@ class ReportSerializer(serializers.ModelSerializer):
         fields = ["id", "month", "scope_key", "scope_label", "status", "built_at", "figures", "files"]
         read_only_fields = fields
 
-    def get_month(self, report) -> str:
+    def get_month(self, report: MonthlyReport) -> str:
         return f"{report.month:%Y-%m}"
 
-    def get_files(self, report) -> dict[str, str]:
+    def get_files(self, report: MonthlyReport) -> dict[str, str]:
         if report.status != "ready":
             return {}
         return {fmt: f"/api/v1/reports/{report.pk}/{fmt}/" for fmt in ("csv", "xlsx", "pdf")}

@@ -2,16 +2,20 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from api.models import ApiToken, hash_token
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 MAX_DAYS = 365
 
 
-def token_create(*, user, name: str, days: int) -> tuple[ApiToken, str]:
+def token_create(*, user: User, name: str, days: int) -> tuple[ApiToken, str]:
     """A new token; the raw value is returned once and never stored."""
     raw = "sot_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -24,7 +28,7 @@ def token_create(*, user, name: str, days: int) -> tuple[ApiToken, str]:
     return token, raw
 
 
-def token_revoke(*, token: ApiToken, by) -> None:
+def token_revoke(*, token: ApiToken, by: User) -> None:
     if token.user_id != by.pk:
         raise PermissionDenied
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -1,3 +1,6 @@
+from typing import Any
+
+from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -6,7 +9,7 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     scope = "token"
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
         if request.auth is not None and hasattr(request.auth, "pk"):
             ident = f"token-{request.auth.pk}"
         elif request.user and request.user.is_authenticated:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, generics, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
+from accounts.requests import signed_in
 from accounts.selectors import user_scopes
 from api.problems import Conflict
 from api.serializers import (
@@ -54,17 +59,20 @@ from referrals.forms import (
     WithdrawForm,
 )
 from referrals.lifecycle import TRANSITIONS, Action
-from referrals.models import ReferralStatus
+from referrals.models import Referral, ReferralStatus
 from referrals.selectors import obstacles_visible_to, referral_get_for, referral_roles, referrals_visible_to
 from reports.selectors import reports_visible_to
 from reports.views import report_download
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CHECKBOXES = (
     "asa_emergency", "consent_referral", "consent_disclosure", "needs_interpreter", "needs_transport", "needs_escort",
 )  # fmt: skip
 
 
-def _detail_queryset(user):
+def _detail_queryset(user: User) -> QuerySet[Referral]:
     return (
         referrals_visible_to(user)
         .select_related(
@@ -84,8 +92,8 @@ class ReferralListCreate(generics.ListCreateAPIView):
 
     serializer_class = ReferralListItemSerializer
 
-    def get_queryset(self):
-        queryset = _detail_queryset(self.request.user).order_by("-created_at", "-id")
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset = _detail_queryset(signed_in(self.request.user)).order_by("-created_at", "-id")
         status_value = self.request.query_params.get("status")
         if status_value is not None:
             if status_value not in ReferralStatus.values:
@@ -103,18 +111,18 @@ class ReferralListCreate(generics.ListCreateAPIView):
             OpenApiParameter("reference", str, description="SOT-2026-000123, or its number"),
         ]
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def paginate_queryset(self, queryset):
+    def paginate_queryset(self, queryset: QuerySet[Any]) -> Any:
         page = super().paginate_queryset(queryset)
         if page is not None:
-            access_record_many(user=self.request.user, referrals=page, what="api:referrals")
+            access_record_many(user=signed_in(self.request.user), referrals=page, what="api:referrals")
         return page
 
     @extend_schema(request=ReferralInputSerializer, responses={201: ReferralSerializer})
-    def post(self, request, *args, **kwargs):
-        unit_ids = user_scopes(request.user).unit_staff_units
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        unit_ids = user_scopes(signed_in(request.user)).unit_staff_units
         if not unit_ids:
             raise exceptions.PermissionDenied
         _check_json_types(request.data, ReferralInputSerializer)
@@ -123,17 +131,22 @@ class ReferralListCreate(generics.ListCreateAPIView):
         if len(units) == 1:
             data.setdefault("sending_unit", units[0].pk)
         data.setdefault("home_region", units[0].hospital.region_id)
-        form = ReferralForm(data, units=units, user=request.user)
+        form = ReferralForm(data, units=units, user=signed_in(request.user))
         if not form.is_valid():
             raise exceptions.ValidationError(_messages(form))
         try:
             referral = services.referral_save(
-                by=request.user, referral=None, submit=request.data.get("submit") is True, **form.service_kwargs()
+                by=signed_in(request.user),
+                referral=None,
+                submit=request.data.get("submit") is True,
+                **form.service_kwargs(),
             )
         except DjangoValidationError as exc:
             form.add_service_errors(exc)
             raise exceptions.ValidationError(_messages(form)) from None
-        return Response(ReferralSerializer(_detail_queryset(request.user).get(pk=referral.pk)).data, status=201)
+        return Response(
+            ReferralSerializer(_detail_queryset(signed_in(request.user)).get(pk=referral.pk)).data, status=201
+        )
 
 
 JSON_TYPES = {
@@ -144,7 +157,7 @@ JSON_TYPES = {
 }
 
 
-def _check_json_types(payload, body) -> dict:
+def _check_json_types(payload: Any, body: Any) -> dict:
     """The JSON types the schema promises, checked before the forms judge the values: a number where
     text belongs, an object where a number belongs, is refused here rather than coerced."""
     if not isinstance(payload, dict):
@@ -181,56 +194,58 @@ def _form_data(payload: dict) -> dict:
     return data
 
 
-def _messages(form) -> dict:
+def _messages(form: Any) -> dict:
     return {field: [str(e) for e in errors] for field, errors in form.errors.items()}
 
 
 class ReferralDetail(generics.RetrieveAPIView):
     serializer_class = ReferralSerializer
 
-    def get_object(self):
-        referral_get_for(self.request.user, pk=self.kwargs["pk"])  # 404 outside the caller's scope
-        referral = _detail_queryset(self.request.user).get(pk=self.kwargs["pk"])
-        access_record(user=self.request.user, referral=referral, what="api:referral")
+    def get_object(self) -> Any:
+        referral_get_for(signed_in(self.request.user), pk=self.kwargs["pk"])  # 404 outside the caller's scope
+        referral = _detail_queryset(signed_in(self.request.user)).get(pk=self.kwargs["pk"])
+        access_record(user=signed_in(self.request.user), referral=referral, what="api:referral")
         return referral
 
 
 class ReferralSubmit(APIView):
     @extend_schema(request=None, responses={200: ReferralSerializer})
-    def post(self, request, pk: int):
-        referral = referral_get_for(request.user, pk=pk)
-        if Role.UNIT_STAFF not in referral_roles(request.user, referral):
+    def post(self, request: Request, pk: int) -> Response:
+        referral = referral_get_for(signed_in(request.user), pk=pk)
+        if Role.UNIT_STAFF not in referral_roles(signed_in(request.user), referral):
             raise exceptions.PermissionDenied
         try:
-            services.referral_submit(referral=referral, by=request.user)
+            services.referral_submit(referral=referral, by=signed_in(request.user))
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict) from None
         except services.TransitionNotAllowed as exc:
             raise Conflict(exc.message) from None
-        return Response(ReferralSerializer(_detail_queryset(request.user).get(pk=pk)).data, status=status.HTTP_200_OK)
+        return Response(
+            ReferralSerializer(_detail_queryset(signed_in(request.user)).get(pk=pk)).data, status=status.HTTP_200_OK
+        )
 
 
 class ReferralProposals(APIView):
     @extend_schema(responses={200: MatchSerializer})
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         """Ranked receiving units, with reasons, and why other units are left out (SOT representatives)."""
-        referral = referral_get_for(request.user, pk=pk)
-        if Role.SOT_REPRESENTATIVE not in referral_roles(request.user, referral):
+        referral = referral_get_for(signed_in(request.user), pk=pk)
+        if Role.SOT_REPRESENTATIVE not in referral_roles(signed_in(request.user), referral):
             raise exceptions.PermissionDenied
-        access_record(user=request.user, referral=referral, what="api:proposals")
+        access_record(user=signed_in(request.user), referral=referral, what="api:proposals")
         result = rank_receiving_units(referral)
         proposals = [{**p.__dict__, "timeliness": int(p.timeliness), "reasons": p.reasons} for p in result.proposals]
         exclusions = [{"kind": str(e.kind), "units": e.units, "message": e.message} for e in result.exclusions]
         return Response({"proposals": proposals, "exclusions": exclusions})
 
 
-def _form_or_400(form):
+def _form_or_400(form: Any) -> Any:
     if not form.is_valid():
         raise exceptions.ValidationError(_messages(form))
     return form.cleaned_data
 
 
-def _service_or_problem(call):
+def _service_or_problem(call: Callable[[], Any]) -> Any:
     """Run a service: its ValidationError is a 400 with field messages, a refused step a 409."""
     try:
         return call()
@@ -292,20 +307,20 @@ REQUEST_OR_OUTCOME = PolymorphicProxySerializer(
 )
 
 
-def step_view(action: str):
+def step_view(action: str) -> Any:
     body, form_for, perform = STEPS[action]
     answer = ReferralOutcomeSerializer if action in OUTCOME_ONLY else REQUEST_OR_OUTCOME
 
     class StepView(APIView):
         @extend_schema(request=body, responses={200: answer}, operation_id=f"referrals_{action}")
-        def post(self, request, pk: int):
-            referral = referral_get_for(request.user, pk=pk)
-            roles = referral_roles(request.user, referral)
+        def post(self, request: Request, pk: int) -> Response:
+            referral = referral_get_for(signed_in(request.user), pk=pk)
+            roles = referral_roles(signed_in(request.user), referral)
             if not roles & TRANSITIONS[action].roles:
                 raise exceptions.PermissionDenied
             data = _form_or_400(form_for(_form_data(_check_json_types(request.data, body)), referral))
-            changed = _service_or_problem(lambda: perform(referral, request.user, data))
-            shown = None if action in OUTCOME_ONLY else _detail_queryset(request.user).filter(pk=pk).first()
+            changed = _service_or_problem(lambda: perform(referral, signed_in(request.user), data))
+            shown = None if action in OUTCOME_ONLY else _detail_queryset(signed_in(request.user)).filter(pk=pk).first()
             if shown is None:
                 return Response(ReferralOutcomeSerializer(changed).data)
             return Response(ReferralSerializer(shown).data)
@@ -320,41 +335,43 @@ class CapacityOfferListCreate(generics.ListAPIView):
 
     serializer_class = CapacityOfferSerializer
 
-    def get_queryset(self):
-        return offers_of_units(self.request.user, today=timezone.localdate())
+    def get_queryset(self) -> QuerySet[Any]:
+        return offers_of_units(signed_in(self.request.user), today=timezone.localdate())
 
     @extend_schema(request=CapacityOfferInput, responses={201: CapacityOfferSerializer(many=True)})
-    def post(self, request):
-        units = receiving_units_of(request.user)
+    def post(self, request: Request) -> Response:
+        units = receiving_units_of(signed_in(request.user))
         if not units:
             raise exceptions.PermissionDenied
         data = _form_data(_check_json_types(request.data, CapacityOfferInput))
         if len(units) == 1:
             data.setdefault("unit", units[0].pk)
         cleaned = _form_or_400(CapacityOfferForm(data, units=units, today=timezone.localdate()))
-        offers = _service_or_problem(lambda: capacity_services.capacity_publish(by=request.user, **cleaned))
+        offers = _service_or_problem(lambda: capacity_services.capacity_publish(by=signed_in(request.user), **cleaned))
         return Response(CapacityOfferSerializer(offers, many=True).data, status=201)
 
 
 class CapacityOfferDetail(APIView):
     @extend_schema(request=SlotsInput, responses={200: CapacityOfferSerializer})
-    def patch(self, request, pk: int):
+    def patch(self, request: Request, pk: int) -> Response:
         """Change the number of slots (never below what is reserved)."""
-        offer = offer_get_for(request.user, pk=pk)
+        offer = offer_get_for(signed_in(request.user), pk=pk)
         data = _form_data(_check_json_types(request.data, SlotsInput))
         cleaned = _form_or_400(SlotsForm(data))
         offer = _service_or_problem(
-            lambda: capacity_services.capacity_change_slots(by=request.user, offer=offer, slots=cleaned["slots"])
+            lambda: capacity_services.capacity_change_slots(
+                by=signed_in(request.user), offer=offer, slots=cleaned["slots"]
+            )
         )
         return Response(CapacityOfferSerializer(offer).data)
 
 
 class CapacityOfferWithdraw(APIView):
     @extend_schema(request=None, responses={204: None})
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         """Withdraw an offer nobody has reserved from."""
-        offer = offer_get_for(request.user, pk=pk)
-        _service_or_problem(lambda: capacity_services.capacity_withdraw(by=request.user, offer=offer))
+        offer = offer_get_for(signed_in(request.user), pk=pk)
+        _service_or_problem(lambda: capacity_services.capacity_withdraw(by=signed_in(request.user), offer=offer))
         return Response(status=204)
 
 
@@ -363,19 +380,19 @@ class ObstacleListCreate(generics.ListAPIView):
 
     serializer_class = ObstacleSerializer
 
-    def get_queryset(self):
-        return obstacles_visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[Any]:
+        return obstacles_visible_to(signed_in(self.request.user))
 
     @extend_schema(request=ObstacleInput, responses={201: ObstacleSerializer})
-    def post(self, request):
-        regions = Region.objects.filter(pk__in=user_scopes(request.user).sot_regions).order_by("name")
+    def post(self, request: Request) -> Response:
+        regions = Region.objects.filter(pk__in=user_scopes(signed_in(request.user)).sot_regions).order_by("name")
         if not regions:
             raise exceptions.PermissionDenied
         data = _form_data(_check_json_types(request.data, ObstacleInput))
         if len(regions) == 1:
             data.setdefault("region", regions[0].pk)
         cleaned = _form_or_400(ObstacleForm(data, regions=regions))
-        obstacle = _service_or_problem(lambda: services.obstacle_record(by=request.user, **cleaned))
+        obstacle = _service_or_problem(lambda: services.obstacle_record(by=signed_in(request.user), **cleaned))
         return Response(ObstacleSerializer(obstacle).data, status=201)
 
 
@@ -384,8 +401,8 @@ class ReportList(generics.ListAPIView):
 
     serializer_class = ReportSerializer
 
-    def get_queryset(self):
-        return reports_visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[Any]:
+        return reports_visible_to(signed_in(self.request.user))
 
 
 class ReportDownload(APIView):
@@ -393,6 +410,6 @@ class ReportDownload(APIView):
         parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["csv", "xlsx", "pdf"])],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
-    def get(self, request, pk: int, fmt: str):
+    def get(self, request: Request, pk: int, fmt: str) -> Response:
         """The report file (aggregates only, no personal data)."""
         return report_download(request._request, pk=pk, fmt=fmt)

@@ -8,12 +8,13 @@ history or a server log line. Browsing and searching the log is itself logged.
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,23 +22,27 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from accounts.requests import signed_in
 from audit.forms import PatientSearchForm
 from audit.labels import ADMIN_BROWSE, ADMIN_ENTRY, ADMIN_PATIENT_SEARCH, ADMINISTRATOR, role_label, what_label
 from audit.models import AccessAction, AccessLogEntry
 from sot.personal_numbers import contains_personal_number, mask_personal_number
 from sot.tabular import csv_writer
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 SESSION_KEY = "audit_patient_searches"
 PATIENT_PARAM = "patient"
 KEPT_SEARCHES = 10
 
 
-def _searches(request) -> dict[str, list[str]]:
+def _searches(request: HttpRequest) -> dict[str, list[str]]:
     """The patient searches of this session: random key → the 12-digit numbers searched for."""
     return dict(request.session.get(SESSION_KEY, {}))
 
 
-def _remember_search(request, numbers: list[str]) -> str:
+def _remember_search(request: HttpRequest, numbers: list[str]) -> str:
     searches = _searches(request)
     key = next((k for k, n in searches.items() if n == numbers), None) or secrets.token_urlsafe(12)
     searches.pop(key, None)
@@ -50,7 +55,7 @@ def _masked(numbers: list[str]) -> str:
     return " / ".join(mask_personal_number(number) for number in numbers)
 
 
-def _without(request, name: str) -> str:
+def _without(request: HttpRequest, name: str) -> str:
     query = request.GET.copy()
     query.pop(name, None)
     return f"{request.path}?{query.urlencode()}" if query else request.path
@@ -62,10 +67,10 @@ class PatientSearchFilter(admin.SimpleListFilter):
     title = _("patient search")
     parameter_name = PATIENT_PARAM
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [(key, _masked(numbers)) for key, numbers in _searches(request).items()]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() is None:
             return queryset
         numbers = _searches(request).get(self.value())
@@ -80,10 +85,10 @@ class RoleFilter(admin.SimpleListFilter):
     title = _("as")
     parameter_name = "role"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [(value, role_label(value)) for value in (*Role.values, ADMINISTRATOR)]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
         if value is None:
             return queryset
@@ -111,28 +116,28 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
     actions = ["export_csv"]
     list_per_page = 100
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any | None = None) -> bool:
         return False
 
     @admin.display(description=_("when"), ordering="at")
-    def when(self, entry) -> str:
+    def when(self, entry: AccessLogEntry) -> str:
         return f"{timezone.localtime(entry.at):%Y-%m-%d %H:%M:%S}"
 
     @admin.display(description=_("as"), ordering="role")
-    def roles(self, entry) -> str:
+    def roles(self, entry: AccessLogEntry) -> str:
         return role_label(entry.role)
 
     @admin.display(description=_("what"), ordering="what")
-    def page(self, entry) -> str:
+    def page(self, entry: AccessLogEntry) -> str:
         return what_label(entry.what)
 
-    def get_urls(self):
+    def get_urls(self) -> list[Any]:
         search = path(
             "patient-search/",
             self.admin_site.admin_view(self.patient_search_view),
@@ -140,7 +145,7 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
         )
         return [search, *super().get_urls()]
 
-    def patient_search_view(self, request):
+    def patient_search_view(self, request: HttpRequest) -> HttpResponse:
         """POST only: remember the number in the session and show the list under the search's key."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -155,7 +160,7 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
         key = _remember_search(request, form.cleaned_data["personal_number"])
         return HttpResponseRedirect(f"{changelist}?{PATIENT_PARAM}={key}")
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         numbers = None
         if request.method == "GET":
             if contains_personal_number(request.GET.get("q", "")):
@@ -183,7 +188,7 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
             self._log_shown(request, response.context_data["cl"].result_list, numbers)
         return response
 
-    def _log_shown(self, request, entries, numbers: list[str] | None) -> None:
+    def _log_shown(self, request: HttpRequest, entries: Any, numbers: list[str] | None) -> None:
         """One READ entry per patient and request shown on the page (and per patient searched for)."""
         patient_model = AccessLogEntry._meta.get_field("patient").related_model  # referrals.Patient, by the relation
         shown = {(e.patient_id, e.referral_id) for e in entries}
@@ -191,18 +196,20 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
             found = patient_model.objects.filter(personal_number__in=numbers).values_list("pk", flat=True)
             shown |= {(pk, None) for pk in found if pk not in {patient for patient, _r in shown}}
         what = ADMIN_PATIENT_SEARCH if numbers is not None else ADMIN_BROWSE
-        _log_admin_reads(request.user, sorted(shown, key=lambda pair: (pair[0], pair[1] or 0)), what)
+        _log_admin_reads(signed_in(request.user), sorted(shown, key=lambda pair: (pair[0], pair[1] or 0)), what)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and response.status_code == 200:
             entry = (getattr(response, "context_data", None) or {}).get("original")
             if entry is not None:
-                _log_admin_reads(request.user, [(entry.patient_id, entry.referral_id)], ADMIN_ENTRY)
+                _log_admin_reads(signed_in(request.user), [(entry.patient_id, entry.referral_id)], ADMIN_ENTRY)
         return response
 
     @admin.action(description=_("Export the selected entries (CSV)"))
-    def export_csv(self, request, queryset):
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="sot-atkomstlogg-{timezone.localdate():%Y-%m-%d}.csv"'
         response.write("\ufeff")
@@ -226,7 +233,7 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
         # Exporting the log shows patient identities: that is itself logged.
         AccessLogEntry.objects.bulk_create(
             AccessLogEntry(
-                user=request.user,
+                user=signed_in(request.user),
                 role="administrator",
                 place="",
                 patient_id=patient_id,
@@ -238,7 +245,7 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
         return response
 
 
-def _log_admin_reads(user, shown, what: str) -> None:
+def _log_admin_reads(user: User, shown: Any, what: str) -> None:
     AccessLogEntry.objects.bulk_create(
         AccessLogEntry(
             user=user,

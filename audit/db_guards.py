@@ -12,6 +12,8 @@ created in one transaction; on SQLite the trigger is created only where it is mi
 
 from __future__ import annotations
 
+from typing import Any
+
 TABLE = "audit_accesslogentry"
 
 POSTGRESQL = """
@@ -34,7 +36,7 @@ END;
 """
 
 
-def ensure_access_log_trigger(*, using: str = "default", **kwargs) -> None:
+def ensure_access_log_trigger(*, using: str = "default", **kwargs: Any) -> None:
     """Install the guard if the table is there; a post_migrate receiver (AuditConfig.ready)."""
     from django.db import connections, transaction
 

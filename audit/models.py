@@ -9,6 +9,8 @@ UPDATE (and DELETE on PostgreSQL).
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -24,10 +26,10 @@ class AccessAction(models.TextChoices):
 
 
 class AccessLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         raise TypeError("The access log is append-only.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise TypeError("The access log is append-only.")
 
 
@@ -70,10 +72,10 @@ class AccessLogEntry(models.Model):
         when = timezone.localtime(self.at)
         return f"{when:%Y-%m-%d %H:%M} {self.get_action_display()} {self.user_id} {self.patient_id}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise TypeError("The access log is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("The access log is append-only.")

@@ -4,13 +4,17 @@ a change and its log entry commit or roll back together."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any  # a referral is Any here: referrals sit above audit
 
 from accounts.models import Role
 from accounts.selectors import roles_on_request
 from audit.models import AccessAction, AccessLogEntry
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def _describe(user, referral) -> tuple[str, str]:
+
+def _describe(user: User, referral: Any) -> tuple[str, str]:
     roles = sorted(
         roles_on_request(
             user,
@@ -32,7 +36,7 @@ def _describe(user, referral) -> tuple[str, str]:
     return ",".join(roles), "; ".join(dict.fromkeys(places))[:200]
 
 
-def access_record(*, user, referral, action: str = AccessAction.READ, what: str = "") -> AccessLogEntry:
+def access_record(*, user: User, referral: Any, action: str = AccessAction.READ, what: str = "") -> AccessLogEntry:
     role, place = _describe(user, referral)
     return AccessLogEntry.objects.create(
         user=user,
@@ -45,7 +49,7 @@ def access_record(*, user, referral, action: str = AccessAction.READ, what: str 
     )
 
 
-def access_record_many(*, user, referrals: Iterable, what: str) -> None:
+def access_record_many(*, user: User, referrals: Iterable, what: str) -> None:
     """One READ entry per request shown on a list page, in one INSERT."""
     entries = []
     for referral in referrals:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
@@ -13,15 +16,15 @@ from catalog.models import AsaClass, DiagnosisGroup
 class WeekField(forms.CharField):
     """An ISO week typed as 2026-W48 (or 2026-V48, 2026 48); cleaned to its Monday."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "2026-W48", "autocomplete": "off"}))
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         value = super().to_python(value)
         return parse_week(value) if value else None
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         return format_week(value) if hasattr(value, "isocalendar") else value
 
 
@@ -45,7 +48,7 @@ class CapacityOfferForm(forms.Form):
     care_type = forms.ChoiceField(label=_("Care type"), choices=CareType.choices, initial=CareType.INPATIENT)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, units, today, **kwargs):
+    def __init__(self, *args: Any, units: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         if len(units) == 1:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
@@ -44,7 +44,10 @@ class MatchRequest(Protocol):
     diagnosis_group_id: int | None
     diagnosis_group: DiagnosisGroup | None
     asa_class: int | None
-    asa_display: str
+
+    @property
+    def asa_display(self) -> str: ...
+
     sending_unit: Unit
     medical_target_date: date | None
     care_guarantee_deadline: date | None
@@ -192,7 +195,7 @@ def rank_receiving_units(referral: MatchRequest, *, today: date | None = None) -
     )
 
 
-def _proposal(row: dict, referral: MatchRequest, sending_hospital, sending_healthcare_region_id: int) -> Proposal:
+def _proposal(row: dict, referral: MatchRequest, sending_hospital: Any, sending_healthcare_region_id: int) -> Proposal:
     week: date = row["first_free_week"]
     target, deadline = referral.medical_target_date, referral.care_guarantee_deadline
     if target is not None and week <= target:
@@ -222,7 +225,9 @@ def _proposal(row: dict, referral: MatchRequest, sending_hospital, sending_healt
     )
 
 
-def _exclusions(referral, this_week, own_region, too_low, full, *, offered_elsewhere: bool) -> list[Exclusion]:
+def _exclusions(
+    referral: MatchRequest, this_week: date, own_region: Any, too_low: Any, full: Any, *, offered_elsewhere: bool
+) -> list[Exclusion]:
     group = referral.diagnosis_group
     exclusions = []
     if not offered_elsewhere and not too_low and not full:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any  # a referral is Any here: referrals sit above capacity
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -10,12 +11,15 @@ from capacity.models import CapacityOffer
 from capacity.weeks import monday_of
 from organisations.models import Unit
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def receiving_units_of(user) -> QuerySet[Unit]:
+
+def receiving_units_of(user: User) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=user_scopes(user).receiving_units).select_related("hospital").order_by("name")
 
 
-def offers_of_units(user, *, today: date, include_past: bool = False) -> QuerySet[CapacityOffer]:
+def offers_of_units(user: User, *, today: date, include_past: bool = False) -> QuerySet[CapacityOffer]:
     offers = (
         CapacityOffer.objects.active()
         .filter(unit_id__in=user_scopes(user).receiving_units)
@@ -27,7 +31,7 @@ def offers_of_units(user, *, today: date, include_past: bool = False) -> QuerySe
     return offers
 
 
-def offer_get_for(user, *, pk: int) -> CapacityOffer:
+def offer_get_for(user: User, *, pk: int) -> CapacityOffer:
     """An offer of one of the user's receiving units, else 404."""
     offer = (
         CapacityOffer.objects.active()
@@ -40,7 +44,7 @@ def offer_get_for(user, *, pk: int) -> CapacityOffer:
     return offer
 
 
-def offers_to_accept(referral) -> QuerySet[CapacityOffer]:
+def offers_to_accept(referral: Any) -> QuerySet[CapacityOffer]:
     """The receiving unit's offers a request can be accepted into: its group, its ASA class, a free slot,
     a week not over."""
     from django.db.models import F

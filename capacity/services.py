@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +17,9 @@ from capacity.weeks import format_week, monday_of
 from catalog.models import DiagnosisGroup
 from organisations.models import Unit
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 MAX_WEEKS_PER_PUBLICATION = 52
 
 # Messages that tests check (by constant, not by their translated text).
@@ -28,7 +32,7 @@ ERROR_WEEK_ALREADY_OFFERED = gettext_lazy(
 ERROR_SLOTS_BELOW_RESERVED = gettext_lazy("%(n)s slots are already reserved; the offer cannot have fewer.")
 
 
-def _require_receiving_staff(by, unit: Unit) -> None:
+def _require_receiving_staff(by: User, unit: Unit) -> None:
     if unit.pk not in user_scopes(by).receiving_units:
         raise PermissionDenied
 
@@ -36,7 +40,7 @@ def _require_receiving_staff(by, unit: Unit) -> None:
 @transaction.atomic
 def capacity_publish(
     *,
-    by,
+    by: User,
     unit: Unit,
     diagnosis_group: DiagnosisGroup,
     first_week: date,
@@ -89,7 +93,7 @@ def capacity_publish(
         raise ValidationError({"first_week": _("The week was published by someone else just now.")}) from None
 
 
-def capacity_change_slots(*, by, offer: CapacityOffer, slots: int) -> CapacityOffer:
+def capacity_change_slots(*, by: User, offer: CapacityOffer, slots: int) -> CapacityOffer:
     """Change the number of slots; never below what is already reserved (checked in the database too)."""
     _require_receiving_staff(by, offer.unit)
     if slots < 1:
@@ -101,7 +105,7 @@ def capacity_change_slots(*, by, offer: CapacityOffer, slots: int) -> CapacityOf
     return offer
 
 
-def capacity_withdraw(*, by, offer: CapacityOffer) -> None:
+def capacity_withdraw(*, by: User, offer: CapacityOffer) -> None:
     """Withdraw an offer nobody has reserved from. Kept in the database with its withdrawal time."""
     _require_receiving_staff(by, offer.unit)
     updated = CapacityOffer.objects.active().filter(pk=offer.pk, reserved_slots=0).update(withdrawn_at=timezone.now())

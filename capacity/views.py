@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.requests import AuthenticatedHttpRequest
 from capacity import services
 from capacity.forms import CapacityOfferForm, SlotsForm
 from capacity.selectors import offer_get_for, offers_of_units, receiving_units_of
 from sot.forms import add_service_errors
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def _units(user):
+    from accounts.models import User
+    from organisations.models import Unit
+
+
+def _units(user: User) -> QuerySet[Unit]:
     units = receiving_units_of(user)
     if not units:
         raise PermissionDenied
@@ -26,7 +36,7 @@ def _units(user):
 
 @require_GET
 @login_required
-def offer_list(request):
+def offer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = _units(request.user)
     offers = offers_of_units(request.user, today=timezone.localdate())
     return render(request, "capacity/list.html", {"offers": offers, "units": units})
@@ -34,7 +44,7 @@ def offer_list(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def offer_create(request):
+def offer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = _units(request.user)
     form = CapacityOfferForm(request.POST or None, units=units, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
@@ -53,7 +63,7 @@ def offer_create(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def offer_change(request, pk: int):
+def offer_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offer = offer_get_for(request.user, pk=pk)
     form = SlotsForm(request.POST or None, initial={"slots": offer.slots})
     if request.method == "POST" and form.is_valid():
@@ -69,7 +79,7 @@ def offer_change(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def offer_withdraw(request, pk: int):
+def offer_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offer = offer_get_for(request.user, pk=pk)
     if request.method == "POST":
         try:

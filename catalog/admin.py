@@ -1,17 +1,20 @@
 """Admin for the catalogue: diagnosis groups with their ICD-10 ranges (never overlapping), medical priorities."""
 
 from itertools import pairwise
+from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import DiagnosisCodeRange, DiagnosisGroup, MedicalPriority
 
 
 class CodeRangeFormSet(BaseInlineFormSet):
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         ranges = []
         for form in self.forms:
@@ -50,11 +53,11 @@ class DiagnosisGroupAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     inlines = [DiagnosisCodeRangeInline]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).prefetch_related("code_ranges")
 
     @admin.display(description=_("ICD-10 code ranges"))
-    def code_ranges_display(self, obj):
+    def code_ranges_display(self, obj: Any) -> Any:
         return ", ".join(str(r) for r in obj.code_ranges.all())
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from typing import Any
 
 from django.db import models, transaction
 
@@ -110,7 +111,7 @@ def _put(counts: Counter, model: type[models.Model], lookup: dict, values: dict)
     return row
 
 
-def _differs(row: models.Model, name: str, value) -> bool:
+def _differs(row: models.Model, name: str, value: Any) -> bool:
     if isinstance(value, models.Model):  # compare a foreign key by id, without loading the related row
         return getattr(row, row._meta.get_field(name).attname) != value.pk
     return getattr(row, name) != value

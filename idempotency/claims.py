@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from idempotency.models import Channel, Claim, expiry_cutoff
@@ -43,7 +46,7 @@ def fingerprint(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
-def _same_claim(submission: Submission):
+def _same_claim(submission: Submission) -> QuerySet[Claim]:
     claims = Claim.objects.filter(channel=submission.channel, user_id=submission.user_id, key=submission.key)
     if submission.channel == Channel.FORM:
         # A form token is claimed once per distinct content: a changed form is a new submission.
@@ -94,7 +97,7 @@ def claim_or_wait(submission: Submission, *, wait: float | None = None) -> tuple
         pause = min(pause * 2, MAX_POLL_SECONDS)
 
 
-def claim_finish(claim: Claim, *, status_code: int, **answer) -> None:
+def claim_finish(claim: Claim, *, status_code: int, **answer: Any) -> None:
     """Record the first request's answer; later identical requests give it too."""
     Claim.objects.filter(pk=claim.pk).update(finished_at=timezone.now(), status_code=status_code, **answer)
 
@@ -104,7 +107,7 @@ def claim_release(claim: Claim) -> None:
     Claim.objects.filter(pk=claim.pk).delete()
 
 
-def claims_purge(*, before=None) -> int:
+def claims_purge(*, before: datetime | None = None) -> int:
     """Delete expired claims (with the API answers they hold); returns how many."""
     deleted, _by_model = Claim.objects.filter(created_at__lt=before or expiry_cutoff()).delete()
     return deleted

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import APIException, ValidationError
@@ -49,10 +51,10 @@ def valid_key(value: str) -> bool:
 
 
 class IdempotencyMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             response = self.get_response(request)
         except BaseException:
@@ -61,7 +63,13 @@ class IdempotencyMiddleware:
         self._settle(request, response)
         return response
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
         # After CsrfViewMiddleware's process_view: a request refused for CSRF never claims anything.
         if request.method not in UNSAFE_METHODS or request.resolver_match is None:
             return None
@@ -74,7 +82,7 @@ class IdempotencyMiddleware:
 
     # Pages
 
-    def _form(self, request):
+    def _form(self, request: HttpRequest) -> Any:
         if not request.user.is_authenticated:
             return None
         token = request.POST.get(FORM_FIELD, "")
@@ -103,7 +111,7 @@ class IdempotencyMiddleware:
 
     # API
 
-    def _api(self, request):
+    def _api(self, request: HttpRequest) -> Any:
         key = request.headers.get(HEADER)
         if key is None:
             return None
@@ -154,7 +162,7 @@ class IdempotencyMiddleware:
 
     # Both
 
-    def _settle(self, request, response) -> None:
+    def _settle(self, request: HttpRequest, response: HttpResponse | None) -> None:
         """Record the first answer, or release the claim when the request changed nothing."""
         claim: Claim | None = getattr(request, "_idempotency_claim", None)
         if claim is None:
@@ -177,7 +185,7 @@ class IdempotencyMiddleware:
             claim_release(claim)
 
 
-def _api_caller(request):
+def _api_caller(request: HttpRequest) -> Any:
     """The API's own authentication (token or session), as the view will run it; None if it fails."""
     drf_request = Request(request, authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES])
     try:
@@ -187,7 +195,7 @@ def _api_caller(request):
     return user if user is not None and user.is_authenticated else None
 
 
-def _body(request) -> bytes:
+def _body(request: HttpRequest) -> bytes:
     """The body as it is meant: JSON with its keys in order and no spacing, so that the same object sent by
     another client library is the same request; anything else byte for byte."""
     if request.content_type == "application/json":
@@ -198,7 +206,7 @@ def _body(request) -> bytes:
     return request.body
 
 
-def _queued(request) -> list:
+def _queued(request: HttpRequest) -> list:
     """The messages the first answer queued for the page it redirects to (texts with references only).
 
     Django keeps them in the storage's `_queued_messages` until MessageMiddleware, which sits before this

@@ -8,6 +8,8 @@ error) is deleted again, so the same token or key can be used once the input is 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -65,6 +67,6 @@ class Claim(models.Model):
         return self.created_at < expiry_cutoff()
 
 
-def expiry_cutoff():
+def expiry_cutoff() -> datetime:
     """Claims created before this have expired: their token or key counts as never used."""
     return timezone.now() - settings.IDEMPOTENCY_TTL

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 
 from idempotency.middleware import API_METHODS, HEADER, MAX_KEY_LENGTH, REPLAYED_HEADER
 
@@ -29,7 +32,7 @@ PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas
 IN_PROGRESS = " or a request with the same Idempotency-Key is still being processed (retry after Retry-After)"
 
 
-def add_idempotency_key(result, generator, request, public):
+def add_idempotency_key(result: dict[str, Any], generator: Any, request: HttpRequest, public: bool) -> Any:
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             if method.upper() not in API_METHODS:

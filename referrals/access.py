@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from accounts.requests import AuthenticatedHttpRequest
 from audit.services import access_record
 from referrals.lifecycle import ACTIONS, actions_offered
 from referrals.models import Referral
 from referrals.selectors import referral_get_for, referral_roles
 
 
-def referral_for(request: HttpRequest, pk: int, *, action: str | None = None) -> tuple[Referral, frozenset[str]]:
+def referral_for(
+    request: AuthenticatedHttpRequest, pk: int, *, action: str | None = None
+) -> tuple[Referral, frozenset[str]]:
     """The request and the actions the user may take on it now; 404 outside the user's scope.
 
     With `action`, a user whose roles on the request may never take it gets 403. A GET is logged.
@@ -32,7 +35,7 @@ def referral_for(request: HttpRequest, pk: int, *, action: str | None = None) ->
     return referral, actions_offered(status=referral.status, roles=roles)
 
 
-def not_now(request: HttpRequest, referral: Referral, action: str, message: str = "") -> HttpResponse:
+def not_now(request: AuthenticatedHttpRequest, referral: Referral, action: str, message: str = "") -> HttpResponse:
     """Back to the request with what stands in the way: its state (the table's words) or a refusal."""
     refused = (
         message

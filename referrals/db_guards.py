@@ -11,6 +11,8 @@ log's own guard is audit's (audit/db_guards.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 POSTGRESQL = """
 CREATE OR REPLACE FUNCTION referral_event_append_only() RETURNS trigger AS $$
 BEGIN
@@ -31,7 +33,7 @@ END;
 """
 
 
-def ensure_append_only_triggers(*, using: str = "default", **kwargs) -> None:
+def ensure_append_only_triggers(*, using: str = "default", **kwargs: Any) -> None:
     from django.db import connections
 
     connection = connections[using]

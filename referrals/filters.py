@@ -1,5 +1,9 @@
+from datetime import date
+from typing import Any
+
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MAIN_FOCUS_MIN_ASA, DiagnosisGroup, MedicalPriority
@@ -24,7 +28,7 @@ class UnitReferralFilter(django_filters.FilterSet):
         model = Referral
         fields = ["status"]
 
-    def filter_reference(self, queryset, name, value):
+    def filter_reference(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         value = value.strip().upper()
         if value.isdigit():  # "123" finds SOT-2026-000123
             return queryset.filter(reference__endswith=value.zfill(6))
@@ -70,7 +74,7 @@ class QueueFilter(django_filters.FilterSet):
         model = Referral
         fields = ["status", "diagnosis_group", "priority"]
 
-    def __init__(self, *args, regions, today, **kwargs):
+    def __init__(self, *args: Any, regions: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         for name, field in self.form.fields.items():
@@ -84,13 +88,13 @@ class QueueFilter(django_filters.FilterSet):
             .order_by("hospital__name", "name")
         )
 
-    def filter_reference(self, queryset, name, value):
+    def filter_reference(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         return UnitReferralFilter.filter_reference(self, queryset, name, value)
 
-    def filter_overdue(self, queryset, name, value):
+    def filter_overdue(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         return queryset.filter(care_guarantee_deadline__lt=self.today) if value else queryset
 
-    def filter_main_focus(self, queryset, name, value):
+    def filter_main_focus(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         if not value:
             return queryset
         return queryset.filter(priority__is_main_focus=True, asa_class__gte=MAIN_FOCUS_MIN_ASA)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
@@ -30,6 +32,11 @@ from sot.personal_numbers import (
     normalize_personal_number,
     validate_no_personal_number,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from capacity.models import CapacityOffer
+    from referrals.models import Referral
 
 ERROR_DECISION_IN_FUTURE = _("The decision date cannot be in the future.")
 ERROR_TARGET_BEFORE_DECISION = _("The medical target date cannot be before the decision date.")
@@ -87,7 +94,7 @@ class ReferralForm(forms.ModelForm):
             "decision_date": _("The decision to treat: the care-guarantee clock starts here."),
         }
 
-    def __init__(self, *args, units, user=None, **kwargs):
+    def __init__(self, *args: Any, units: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.icd10: Icd10Code | None = None
         self.fields["sending_unit"].queryset = units
@@ -170,13 +177,13 @@ class ReferralForm(forms.ModelForm):
         self.icd10 = lookup_icd10(value)
         return self.icd10.code
 
-    def clean_decision_date(self):
+    def clean_decision_date(self) -> Any:
         value = self.cleaned_data.get("decision_date")
         if value and value > timezone.localdate():
             raise forms.ValidationError(ERROR_DECISION_IN_FUTURE, code="future")
         return value
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         decision, target = cleaned.get("decision_date"), cleaned.get("medical_target_date")
         if decision and target and target < decision:
@@ -185,7 +192,7 @@ class ReferralForm(forms.ModelForm):
             self.add_error("interpreter_language", forms.ValidationError(ERROR_INTERPRETER_LANGUAGE, code="required"))
         return cleaned
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         # The service validates the model once the patient and derived fields are in place.
         pass
 
@@ -200,7 +207,7 @@ class ReferralForm(forms.ModelForm):
             **{name: data.get(name) for name in DRAFT_FIELDS},
         }
 
-    def add_service_errors(self, error) -> None:
+    def add_service_errors(self, error: Exception) -> None:
         """Put the service's field errors next to their fields (the diagnosis group belongs to the code)."""
         add_service_errors(self, error, aliases={"diagnosis_group": "icd10_code", "patient": "personal_number"})
 
@@ -244,14 +251,14 @@ class WaitPauseForm(forms.ModelForm):
         fields = ["kind", "start_date", "end_date", "note"]
         widgets = {"start_date": _date_input(), "end_date": _date_input()}
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The pause cannot end before it starts."))
         return cleaned
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         pass  # the service validates the pause against its request
 
 
@@ -273,7 +280,7 @@ class _ObstacleFields(forms.Form):
         help_text=_("No personal data: the text goes into the monthly report."),
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("obstacle_category") and not cleaned.get("obstacle_text", "").strip():
             self.add_error("obstacle_text", ERROR_DESCRIBE_OBSTACLE)
@@ -302,7 +309,7 @@ class ProposeForm(NoteForm):
         help_text=_("Required when the unit has no matching free capacity in SOT."),
     )
 
-    def __init__(self, *args, referral, **kwargs):
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = (
             Unit.objects.filter(is_active=True)
@@ -334,7 +341,7 @@ class AcceptForm(NoteForm):
     )
     planned_date = forms.DateField(label=_("Planned date of care"), widget=_date_input())
 
-    def __init__(self, *args, offers, **kwargs):
+    def __init__(self, *args: Any, offers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["offer"].queryset = offers
         self.fields["offer"].label_from_instance = _offer_label
@@ -343,7 +350,7 @@ class AcceptForm(NoteForm):
         self.order_fields(["offer", "planned_date", "note"])
 
 
-def _offer_label(offer) -> str:
+def _offer_label(offer: CapacityOffer) -> str:
     return _("Week %(week)s (from %(monday)s), %(care_type)s, %(free)s free of %(slots)s") % {
         "week": offer.week_label,
         "monday": offer.week_start.isoformat(),
@@ -379,7 +386,7 @@ class ObstacleForm(forms.Form):
         validators=[validate_no_personal_number],
     )
 
-    def __init__(self, *args, regions, **kwargs):
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
         if len(regions) == 1:

@@ -8,6 +8,7 @@ their unit; health directors and administrators no patient at all. Everything ou
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -16,8 +17,11 @@ from accounts.selectors import roles_on_request, user_scopes
 from referrals import clock
 from referrals.models import STATUSES_WITH_RECEIVING_UNIT, Referral, ReferralStatus
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def _visibility_filter(user) -> Q | None:
+
+def _visibility_filter(user: User) -> Q | None:
     scopes = user_scopes(user)
     parts: list[Q] = []
     if scopes.unit_staff_units:
@@ -35,14 +39,14 @@ def _visibility_filter(user) -> Q | None:
     return combined
 
 
-def referrals_visible_to(user) -> QuerySet[Referral]:
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
     condition = _visibility_filter(user)
     if condition is None:
         return Referral.objects.none()
     return Referral.objects.filter(condition)
 
 
-def referral_get_for(user, *, pk: int) -> Referral:
+def referral_get_for(user: User, *, pk: int) -> Referral:
     """The access helper: the request if the user may see it, else 404 (never 403, which would leak)."""
     referral = (
         referrals_visible_to(user)
@@ -63,7 +67,7 @@ def referral_get_for(user, *, pk: int) -> Referral:
     return referral
 
 
-def referral_roles(user, referral: Referral) -> frozenset[str]:
+def referral_roles(user: User, referral: Referral) -> frozenset[str]:
     """The roles the user holds *on this request*, for the lifecycle table."""
     return roles_on_request(
         user,
@@ -81,7 +85,7 @@ def status_counts(referrals: QuerySet[Referral]) -> dict[str, int]:
     return counts
 
 
-def unit_referrals(user) -> QuerySet[Referral]:
+def unit_referrals(user: User) -> QuerySet[Referral]:
     """The requests of the units where the user is unit staff, ready for a list (constant query count)."""
     scopes = user_scopes(user)
     return (
@@ -111,7 +115,7 @@ def referral_timeline(referral: Referral) -> QuerySet:
 QUEUE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW, ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED)
 
 
-def sot_queue(user, *, today: date) -> QuerySet[Referral]:
+def sot_queue(user: User, *, today: date) -> QuerySet[Referral]:
     """Open requests submitted by the units of the user's SOT regions, most urgent first:
     past the care-guarantee deadline and not yet accepted, then fewest days to the medical target
     date, then priority, then ASA class (higher first). An accepted request past the deadline
@@ -144,7 +148,7 @@ def sot_queue(user, *, today: date) -> QuerySet[Referral]:
 INBOX_STATUSES = (ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED)
 
 
-def receiving_inbox(user) -> QuerySet[Referral]:
+def receiving_inbox(user: User) -> QuerySet[Referral]:
     """What is proposed to, or accepted by, the user's receiving units, soonest first. Completed care is
     not in the inbox (it is on each request's page)."""
     scopes = user_scopes(user)
@@ -163,7 +167,7 @@ def receiving_inbox(user) -> QuerySet[Referral]:
     )
 
 
-def obstacles_visible_to(user) -> QuerySet:
+def obstacles_visible_to(user: User) -> QuerySet:
     from referrals.models import Obstacle
 
     return (

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
+from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import user_scopes
 from organisations.models import HealthcareRegion, Region, Unit
 from referrals.models import ReferralStatus
 from referrals.selectors import referrals_visible_to, status_counts
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass
@@ -36,7 +42,7 @@ class Panel:
 
 @require_GET
 @login_required
-def home(request):
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The start page: one panel for each role the user holds, saying what that role can do."""
     scopes = user_scopes(request.user)
     panels = start_panels(request.user, today=timezone.localdate())
@@ -47,7 +53,7 @@ def home(request):
     )
 
 
-def start_panels(user, *, today: date) -> list[Panel]:
+def start_panels(user: User, *, today: date) -> list[Panel]:
     scopes = user_scopes(user)
     visible = referrals_visible_to(user)
     labels = dict(Role.choices)
@@ -94,10 +100,10 @@ def start_panels(user, *, today: date) -> list[Panel]:
     return panels
 
 
-def _unit_names(unit_ids) -> list[str]:
+def _unit_names(unit_ids: Any) -> list[str]:
     return [str(unit) for unit in Unit.objects.filter(pk__in=unit_ids).select_related("hospital")]
 
 
-def _overdue(referrals, today: date) -> int:
+def _overdue(referrals: Any, today: date) -> int:
     open_statuses = [ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW, ReferralStatus.PROPOSED]
     return referrals.filter(status__in=open_statuses, care_guarantee_deadline__lt=today).count()

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import user_scopes
 from audit.services import access_record_many
 from capacity.matching import rank_receiving_units
@@ -32,11 +37,14 @@ from referrals.selectors import (
 from sot.forms import add_service_errors
 from sot.personal_numbers import format_personal_number
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 PAGE_SIZE = 25
 SUBMITTED_MESSAGE = gettext_lazy("%(ref)s was submitted to the region's SOT representatives.")
 
 
-def _staff_units(user):
+def _staff_units(user: User) -> QuerySet[Unit]:
     """The units the user files for; 403 for anyone who is not unit staff."""
     unit_ids = user_scopes(user).unit_staff_units
     if not unit_ids:
@@ -46,7 +54,7 @@ def _staff_units(user):
 
 @require_GET
 @login_required
-def referral_list(request):
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _staff_units(request.user)
     today = timezone.localdate()
     filterset = UnitReferralFilter(request.GET or None, queryset=unit_referrals(request.user))
@@ -62,7 +70,7 @@ def referral_list(request):
     )
 
 
-def _save(request, *, referral: Referral | None):
+def _save(request: AuthenticatedHttpRequest, *, referral: Referral | None) -> HttpResponse:
     units = _staff_units(request.user)
     form = ReferralForm(request.POST or None, units=units, user=request.user, instance=referral)
     if request.method == "POST" and form.is_valid():
@@ -83,13 +91,13 @@ def _save(request, *, referral: Referral | None):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def referral_create(request):
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _save(request, referral=None)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def referral_edit(request, pk: int):
+def referral_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk, action=Action.EDIT_DRAFT)
     if Action.EDIT_DRAFT not in offered:
         return not_now(request, referral, Action.EDIT_DRAFT)
@@ -98,7 +106,7 @@ def referral_edit(request, pk: int):
 
 @require_GET
 @login_required
-def icd10_lookup(request):
+def icd10_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The description and diagnosis group of a typed ICD-10 code, as a fragment under the field."""
     _staff_units(request.user)
     value = request.GET.get("icd10_code", "").strip()
@@ -115,7 +123,7 @@ def icd10_lookup(request):
 
 @require_GET
 @login_required
-def referral_detail(request, pk: int):
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk)
     # SOT representatives of the sending region see ranked receiving units while they look for one.
     matching = rank_receiving_units(referral) if Action.PROPOSE in offered or Action.TAKE in offered else None
@@ -141,7 +149,7 @@ def referral_detail(request, pk: int):
 
 @require_POST
 @login_required
-def referral_submit(request, pk: int):
+def referral_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, _offered = referral_for(request, pk, action=Action.SUBMIT)
     try:
         services.referral_submit(referral=referral, by=request.user)
@@ -156,7 +164,7 @@ def referral_submit(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def referral_withdraw(request, pk: int):
+def referral_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk, action=Action.WITHDRAW)
     if Action.WITHDRAW not in offered:
         return not_now(request, referral, Action.WITHDRAW)
@@ -174,7 +182,7 @@ def referral_withdraw(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def patient_details_change(request, pk: int):
+def patient_details_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The sending unit corrects its record of the patient (a new phone, say) on an open request."""
     referral, offered = referral_for(request, pk, action=Action.CHANGE_PATIENT)
     if Action.CHANGE_PATIENT not in offered:
@@ -201,7 +209,7 @@ def patient_details_change(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def wait_pause_add(request, pk: int):
+def wait_pause_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk, action=Action.ADD_PAUSE)
     if Action.ADD_PAUSE not in offered:
         return not_now(request, referral, Action.ADD_PAUSE)

@@ -4,16 +4,20 @@ service, a redirect; its texts live in its template (templates/referrals/steps/)
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import user_scopes
 from audit.services import access_record_many
 from capacity.matching import rank_receiving_units
@@ -21,6 +25,7 @@ from capacity.selectors import offers_to_accept
 from organisations.models import Region
 from referrals import services
 from referrals.access import not_now, referral_for
+from referrals.clock import WaitStatus
 from referrals.filters import QueueFilter
 from referrals.forms import (
     AcceptForm,
@@ -49,7 +54,7 @@ PAGE_SIZE = 25
 
 @require_GET
 @login_required
-def queue(request):
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     regions = user_scopes(request.user).sot_regions
     if not regions:
         raise PermissionDenied
@@ -73,14 +78,16 @@ def queue(request):
     )
 
 
-def _logged_rows(request, referrals, today, what: str):
+def _logged_rows(
+    request: AuthenticatedHttpRequest, referrals: Any, today: date, what: str
+) -> list[tuple[Referral, WaitStatus]]:
     access_record_many(user=request.user, referrals=referrals, what=what)
     return [(r, wait_status_of(r, today=today)) for r in referrals]
 
 
 @require_GET
 @login_required
-def inbox(request):
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not user_scopes(request.user).receiving_units:
         raise PermissionDenied
     today = timezone.localdate()
@@ -92,12 +99,12 @@ def inbox(request):
     return render(request, "referrals/inbox.html", {"proposed": proposed, "accepted": accepted})
 
 
-def _done(request: HttpRequest, referral: Referral, message: str) -> HttpResponse:
+def _done(request: AuthenticatedHttpRequest, referral: Referral, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("referrals:detail", pk=referral.pk)
 
 
-def _refused(request: HttpRequest, referral: Referral, exc: services.TransitionNotAllowed) -> HttpResponse:
+def _refused(request: AuthenticatedHttpRequest, referral: Referral, exc: services.TransitionNotAllowed) -> HttpResponse:
     """Someone else moved the request first: back to it, saying so."""
     messages.error(request, exc.message)
     return redirect("referrals:detail", pk=referral.pk)
@@ -105,7 +112,7 @@ def _refused(request: HttpRequest, referral: Referral, exc: services.TransitionN
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def take(request: HttpRequest, pk: int) -> HttpResponse:
+def take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk, action=Action.TAKE)
     if Action.TAKE not in offered:
         return not_now(request, referral, Action.TAKE)
@@ -121,7 +128,7 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def propose(request: HttpRequest, pk: int) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk, action=Action.PROPOSE)
     if Action.PROPOSE not in offered:
         return not_now(request, referral, Action.PROPOSE)
@@ -143,7 +150,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk, action=Action.ACCEPT)
     if Action.ACCEPT not in offered:
         return not_now(request, referral, Action.ACCEPT)
@@ -168,7 +175,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def decline(request: HttpRequest, pk: int) -> HttpResponse:
+def decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk, action=Action.DECLINE)
     if Action.DECLINE not in offered:
         return not_now(request, referral, Action.DECLINE)
@@ -188,7 +195,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def complete(request: HttpRequest, pk: int) -> HttpResponse:
+def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk, action=Action.COMPLETE)
     if Action.COMPLETE not in offered:
         return not_now(request, referral, Action.COMPLETE)
@@ -207,7 +214,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk, action=Action.CLOSE)
     if Action.CLOSE not in offered:
         return not_now(request, referral, Action.CLOSE)
@@ -226,7 +233,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def contact(request: HttpRequest, pk: int) -> HttpResponse:
+def contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk, action=Action.RECORD_CONTACT)
     if Action.RECORD_CONTACT not in offered:
         return not_now(request, referral, Action.RECORD_CONTACT)
@@ -249,7 +256,7 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def obstacle_list(request):
+def obstacle_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not user_scopes(request.user).sot_regions:
         raise PermissionDenied
     page = Paginator(obstacles_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -258,7 +265,7 @@ def obstacle_list(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def obstacle_create(request: HttpRequest) -> HttpResponse:
+def obstacle_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     regions = Region.objects.filter(pk__in=user_scopes(request.user).sot_regions).order_by("name")
     if not regions:
         raise PermissionDenied
@@ -276,7 +283,7 @@ def obstacle_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def correct_group(request: HttpRequest, pk: int) -> HttpResponse:
+def correct_group(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk, action=Action.CORRECT_GROUP)
     if Action.CORRECT_GROUP not in offered:
         return not_now(request, referral, Action.CORRECT_GROUP)

@@ -8,6 +8,7 @@ it before ReportLab reads it as Paragraph markup (`_para`), and the CSV and XLSX
 from __future__ import annotations
 
 import io
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
@@ -116,7 +117,7 @@ def to_xlsx(figures: dict) -> bytes:
     return out.getvalue()
 
 
-def _append(sheet, row: list) -> None:
+def _append(sheet: Any, row: list) -> None:
     """One row of cells: text neutralised and always a text cell (openpyxl takes "=…" for a formula),
     without the control characters XML cannot hold; numbers as numbers."""
     sheet.append([neutralise(ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v) for v in row])
@@ -170,7 +171,7 @@ def to_pdf(figures: dict) -> bytes:
     return out.getvalue()
 
 
-def _para(text, style) -> Paragraph:
+def _para(text: str, style: Any) -> Paragraph:
     """Text as a Paragraph, printed literally. ReportLab reads a Paragraph's text as markup (<b>, <a href>,
     <img src>, entities), so every text is escaped here, and only here; line breaks are kept."""
     text = str(text).replace("\r\n", "\n").replace("\r", "\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import statistics
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q
@@ -107,7 +108,7 @@ def compute_figures(*, month: date, scope: Scope) -> dict:
     }
 
 
-def _by_reason(events, reasons) -> list[dict]:
+def _by_reason(events: Any, reasons: Any) -> list[dict]:
     labels = dict(reasons.choices)
     counts = events.values_list("reason").annotate(n=Count("id")).order_by()
     return sorted(
@@ -116,7 +117,7 @@ def _by_reason(events, reasons) -> list[dict]:
     )
 
 
-def _median_days(accepted) -> float | None:
+def _median_days(accepted: Any) -> float | None:
     waited = ExpressionWrapper(F("at") - F("referral__submitted_at"), output_field=DurationField())
     if connection.vendor == "postgresql":
         median = accepted.aggregate(median=Median(waited))["median"]

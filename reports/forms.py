@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -22,7 +23,7 @@ class BuildReportForm(forms.Form):
     month = forms.TypedChoiceField(label=_("Month"), coerce=date.fromisoformat)
     scope = forms.ChoiceField(label=_("Scope"))
 
-    def __init__(self, *args, scopes, **kwargs):
+    def __init__(self, *args: Any, scopes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["month"].choices = [(m.isoformat(), f"{m:%Y-%m}") for m in past_months()]
         self.fields["scope"].choices = [(s.key, s.label) for s in scopes]
@@ -30,5 +31,5 @@ class BuildReportForm(forms.Form):
             self.fields["scope"].widget = forms.HiddenInput()
             self.fields["scope"].initial = scopes[0].key
 
-    def clean_scope(self):
+    def clean_scope(self) -> Any:
         return scope_from_key(self.cleaned_data["scope"])

@@ -3,6 +3,8 @@ administrators all. Reports hold aggregates only."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -11,8 +13,11 @@ from organisations.models import HealthcareRegion, Region
 from reports.models import MonthlyReport
 from reports.scopes import ALL, Scope
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def scopes_for(user) -> list[Scope]:
+
+def scopes_for(user: User) -> list[Scope]:
     scopes = user_scopes(user)
     result: list[Scope] = []
     if scopes.is_administrator:
@@ -29,12 +34,12 @@ def scopes_for(user) -> list[Scope]:
     return result
 
 
-def reports_visible_to(user) -> QuerySet[MonthlyReport]:
+def reports_visible_to(user: User) -> QuerySet[MonthlyReport]:
     keys = [scope.key for scope in scopes_for(user)]
     return MonthlyReport.objects.filter(scope_key__in=keys).order_by("-month", "scope_key")
 
 
-def report_get_for(user, *, pk: int) -> MonthlyReport:
+def report_get_for(user: User, *, pk: int) -> MonthlyReport:
     report = reports_visible_to(user).filter(pk=pk).first()
     if report is None:
         raise Http404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -16,6 +17,9 @@ from reports.figures import compute_figures
 from reports.models import MonthlyReport, ReportStatus
 from reports.scopes import Scope
 from reports.selectors import scopes_for
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +81,7 @@ def report_build(*, month: date, scope: Scope) -> MonthlyReport | None:
         raise
 
 
-def report_request(*, month: date, scope: Scope, by) -> MonthlyReport:
+def report_request(*, month: date, scope: Scope, by: User) -> MonthlyReport:
     """A director or administrator asks for a (re)build; it is queued and built by a worker."""
     if scope.key not in {s.key for s in scopes_for(by)}:
         raise PermissionDenied

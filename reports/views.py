@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.requests import AuthenticatedHttpRequest
 from reports.forms import BuildReportForm
 from reports.selectors import report_get_for, reports_visible_to, scopes_for
 from reports.services import report_request
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +30,7 @@ CONTENT_TYPES = {
 }
 
 
-def _scopes(user):
+def _scopes(user: User) -> Any:
     scopes = scopes_for(user)
     if not scopes:
         raise PermissionDenied
@@ -34,7 +39,7 @@ def _scopes(user):
 
 @require_GET
 @login_required
-def report_list(request):
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     scopes = _scopes(request.user)
     reports = list(reports_visible_to(request.user))
     context = {"reports": reports, "pending": any(r.is_pending for r in reports)}
@@ -45,7 +50,7 @@ def report_list(request):
 
 @require_POST
 @login_required
-def report_build_now(request):
+def report_build_now(request: AuthenticatedHttpRequest) -> HttpResponse:
     scopes = _scopes(request.user)
     form = BuildReportForm(request.POST, scopes=scopes)
     if form.is_valid():
@@ -58,7 +63,7 @@ def report_build_now(request):
 
 @require_GET
 @login_required
-def report_download(request, pk: int, fmt: str):
+def report_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = report_get_for(request.user, pk=pk)
     file = getattr(report, f"{fmt}_file", None) if fmt in CONTENT_TYPES else None
     if not file:

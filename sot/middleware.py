@@ -1,7 +1,8 @@
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
@@ -18,7 +19,7 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
     computers is English; SOT speaks Swedish by default and English on request.
     """
 
-    def process_request(self, request):
+    def process_request(self, request: HttpRequest) -> None:
         if request.path.startswith("/api/"):  # systems ask for their language with Accept-Language
             return super().process_request(request)
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
@@ -36,10 +37,10 @@ class NoStoreMiddleware:
     calling it, so they keep their long-lived caching; the STATIC_URL check covers any other server.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.path.startswith(settings.STATIC_URL):
             return response
@@ -64,10 +65,10 @@ class HostileQueryMiddleware:
 
     ADMIN_INVALID_FILTER = "?e=1"
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
             return self.refuse(request, _("A parameter in the address contains a NUL character."))
         response = self.get_response(request)
@@ -75,12 +76,12 @@ class HostileQueryMiddleware:
             return self.refuse(request, _("A filter in the address is not valid. Choose the filter again."))
         return response
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, OverflowError):
             return self.refuse(request, _("A number in the request is too large."))
         return None
 
-    def refuse(self, request, message: str):
+    def refuse(self, request: HttpRequest, message: str) -> HttpResponse:
         logger.warning("Bad request (%s): %s", message, request.path)
         if request.path.startswith("/api/"):
             body = {

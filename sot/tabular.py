@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import csv
 from decimal import Decimal
+from typing import Any
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"
 
 
-def neutralise(value):
+def neutralise(value: Any) -> Any:
     """A string that a spreadsheet would take for a formula, prefixed with `'`; anything else as it is."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 
 
-def csv_cell(value) -> str:
+def csv_cell(value: Any) -> str:
     """One CSV cell: text neutralised, a decimal with a decimal comma, None empty."""
     if value is None:
         return ""
@@ -38,18 +39,18 @@ def csv_cell(value) -> str:
     return neutralise(str(value))
 
 
-def csv_writer(out):
+def csv_writer(out: Any) -> _Writer:
     """A writer of semicolon-separated rows whose every cell goes through csv_cell."""
     return _Writer(csv.writer(out, delimiter=CSV_DELIMITER))
 
 
 class _Writer:
-    def __init__(self, writer):
+    def __init__(self, writer: Any) -> None:
         self._writer = writer
 
-    def writerow(self, row) -> None:
+    def writerow(self, row: Any) -> None:
         self._writer.writerow([csv_cell(value) for value in row])
 
-    def writerows(self, rows) -> None:
+    def writerows(self, rows: Any) -> None:
         for row in rows:
             self.writerow(row)

@@ -8,6 +8,7 @@ the row as locked.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -147,7 +148,7 @@ def _check_texts_leaving_care(*, note: str, obstacle_category: str, obstacle_tex
         raise ValidationError(errors)
 
 
-def _raising_obstacle(*, by: User, category: str, text: str, source: str, of_receiving_unit: bool):
+def _raising_obstacle(*, by: User, category: str, text: str, source: str, of_receiving_unit: bool) -> Any:
     """An `apply` that records the obstacle for the region that met it, as a follow-up event of the step."""
 
     def apply(locked: Referral, when: datetime) -> Outcome | None:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 
 from referrals.models import ReferralStatus
@@ -6,7 +8,7 @@ register = template.Library()
 
 
 @register.filter
-def get_item(mapping, key):
+def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key, 0)
 
 

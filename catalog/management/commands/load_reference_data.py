@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from catalog.reference_data import CREATED, UNCHANGED, UPDATED, load_reference_data
@@ -9,7 +11,7 @@ class Command(BaseCommand):
         "groups and their ICD-10 ranges. Idempotent, and never creates users or requests: the release step runs it."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         counts = load_reference_data()
         models = list(dict.fromkeys(model for model, _outcome in counts))
         for model in models:

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -8,6 +12,9 @@ from demo.capacity import seed_demo_capacity
 from demo.referrals import seed_demo_referrals
 from demo.reports import seed_demo_reports
 
+if TYPE_CHECKING:
+    from django.core.management.base import CommandParser
+
 
 class Command(BaseCommand):
     help = (
@@ -15,10 +22,10 @@ class Command(BaseCommand):
         "about 200 demo requests, last month's reports and 12 weeks of demo capacity. Safe to run again."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--referrals", type=int, default=200, help="How many demo requests (default 200).")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         load_reference_data()
         self.stdout.write("Reference data is in place.")
         if not settings.DEBUG:

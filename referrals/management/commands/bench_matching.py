@@ -12,6 +12,7 @@ import statistics
 import time
 from datetime import timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -29,20 +30,23 @@ from catalog.reference_data import load_reference_data
 from organisations.models import Hospital, Region, Specialty, Unit
 from referrals.models import Patient, Referral, ReferralStatus
 
+if TYPE_CHECKING:
+    from django.core.management.base import CommandParser
+
 BATCH = 5000
 
 
 class Command(BaseCommand):
     help = "Fill a PostgreSQL database at regional scale and time the matching service."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--units", type=int, default=2000)
         parser.add_argument("--weeks", type=int, default=26)
         parser.add_argument("--referrals", type=int, default=100_000)
         parser.add_argument("--calls", type=int, default=1000)
         parser.add_argument("--keep", action="store_true", help="Reuse the data of an earlier run.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL (make bench does).")
         rng = random.Random(7)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from referrals.consistency import checked_counts, find_problems
@@ -14,7 +16,7 @@ class Command(BaseCommand):
         "line per problem (references and offer ids, never patient data) and exits 1 if there is any."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         problems = find_problems()
         offers, referrals = checked_counts()
         for problem in problems:

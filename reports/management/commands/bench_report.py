@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 import time
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -21,6 +22,9 @@ from catalog.reference_data import load_reference_data
 from referrals.models import Referral
 from reports.figures import compute_figures, month_window
 from reports.scopes import Scope
+
+if TYPE_CHECKING:
+    from django.core.management.base import CommandParser
 
 FILL = """
 INSERT INTO referrals_patient (personal_number, created_at)
@@ -135,12 +139,12 @@ HAND_WRITTEN = [
 class Command(BaseCommand):
     help = "Fill PostgreSQL with 1,000,000 requests and time the monthly report against hand-written SQL."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--referrals", type=int, default=1_000_000)
         parser.add_argument("--runs", type=int, default=7)
         parser.add_argument("--keep", action="store_true", help="Reuse the data of an earlier run.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL (make bench does).")
         first = date(timezone.localdate().year - 1, timezone.localdate().month, 1)

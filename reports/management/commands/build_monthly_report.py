@@ -2,23 +2,27 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.scopes import ALL, scope_from_key
 from reports.services import last_month, report_build
 
+if TYPE_CHECKING:
+    from django.core.management.base import CommandParser
+
 
 class Command(BaseCommand):
     help = "Build the monthly report for a month and scope now, and print the paths of its three files."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--month", help="YYYY-MM (default: last month)")
         parser.add_argument(
             "--scope", default=ALL, help="'all' (default), 'region:<code>' or 'healthcare-region:<code>'"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         month = last_month()
         if options["month"]:
             match = re.fullmatch(r"(\d{4})-(\d{2})", options["month"])
