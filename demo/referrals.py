@@ -192,7 +192,19 @@ class _Clock:
         return self.last_at
 
 
-def _seed_one(rng, unit, units, created_on, final, age, today, priorities, groups_by_specialty, staff, sot) -> None:
+def _seed_one(
+    rng: random.Random,
+    unit: Unit,
+    units: list[Unit],
+    created_on: date,
+    final: str,
+    age: int,
+    today: date,
+    priorities: dict[str, MedicalPriority],
+    groups_by_specialty: dict[str, list[tuple[DiagnosisGroup, list[str]]]],
+    staff: dict[str, User],
+    sot: dict[str, User],
+) -> None:
     """One demo request, moved through the real lifecycle services up to its final state."""
     sender = staff[unit.code]
     sot_user = sot[unit.hospital.region.code]
@@ -217,7 +229,16 @@ def _seed_one(rng, unit, units, created_on, final, age, today, priorities, group
         _accept_and_complete(rng, referral, staff[receiver.code], target, clock)
 
 
-def _file(rng, unit, created_on, final, today, priorities, groups_by_specialty, sender) -> tuple[Referral, _Clock]:
+def _file(
+    rng: random.Random,
+    unit: Unit,
+    created_on: date,
+    final: str,
+    today: date,
+    priorities: dict[str, MedicalPriority],
+    groups_by_specialty: dict[str, list[tuple[DiagnosisGroup, list[str]]]],
+    sender: User,
+) -> tuple[Referral, _Clock]:
     _group, examples = rng.choice(groups_by_specialty[unit.specialty])
     priority = priorities[rng.choices(["hog", "medelhog", "medel", "lag"], weights=[35, 40, 15, 10])[0]]
     asa = rng.choices([AsaClass.II, AsaClass.III, AsaClass.IV], weights=[15, 60, 25])[0]
@@ -274,7 +295,17 @@ def _close(rng: random.Random, referral: Referral, sot_user: User, clock: _Clock
         )
 
 
-def _propose(rng, referral, unit, units, staff, sender, sot_user, target, clock) -> Unit | None:
+def _propose(
+    rng: random.Random,
+    referral: Referral,
+    unit: Unit,
+    units: list[Unit],
+    staff: dict[str, User],
+    sender: User,
+    sot_user: User,
+    target: str,
+    clock: _Clock,
+) -> Unit | None:
     """Proposed to a receiving unit (sometimes after a first unit declined); None if it goes no further."""
     region = unit.hospital.region
     candidates = [u for u in units if u.specialty == unit.specialty and u.hospital.region_id != region.pk]
@@ -293,7 +324,15 @@ def _propose(rng, referral, unit, units, staff, sender, sot_user, target, clock)
     return None if target == "proposed" else receiver
 
 
-def _declined_first(rng, referral, options, staff, sot_user, at, clock) -> bool:
+def _declined_first(
+    rng: random.Random,
+    referral: Referral,
+    options: list[Unit],
+    staff: dict[str, User],
+    sot_user: User,
+    at: datetime,
+    clock: _Clock,
+) -> bool:
     """A first proposal that its unit declines; False if the decline lies ahead of today."""
     first = rng.choice(options)
     services.referral_propose(referral=referral, by=sot_user, unit=first, reason=DEMO_PROPOSAL_REASON, at=at)

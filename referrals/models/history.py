@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,11 +23,11 @@ from referrals.models.choices import (
 from referrals.models.request import Referral
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AppendOnlyQuerySet(models.QuerySet["ReferralEvent"]):
+    def update(self, **kwargs: Any) -> int:
         raise TypeError("Referral events are append-only.")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise TypeError("Referral events are append-only.")
 
 
@@ -59,12 +61,12 @@ class ReferralEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.referral_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise TypeError("Referral events are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Referral events are append-only.")
 
     @property
