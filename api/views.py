@@ -61,8 +61,8 @@ from referrals.forms import (
 from referrals.lifecycle import TRANSITIONS, Action
 from referrals.models import Referral, ReferralStatus
 from referrals.selectors import obstacles_visible_to, referral_get_for, referral_roles, referrals_visible_to
-from reports.selectors import reports_visible_to
-from reports.views import report_download
+from reports.files import report_file_response
+from reports.selectors import report_get_for, reports_visible_to
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -412,4 +412,4 @@ class ReportDownload(APIView):
     )
     def get(self, request: Request, pk: int, fmt: str) -> Response:
         """The report file (aggregates only, no personal data)."""
-        return report_download(request._request, pk=pk, fmt=fmt)
+        return report_file_response(report_get_for(signed_in(request.user), pk=pk), fmt)

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.requests import AuthenticatedHttpRequest
+from reports.files import report_file_response
 from reports.forms import BuildReportForm
 from reports.selectors import report_get_for, reports_visible_to, scopes_for
 from reports.services import report_request
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-logger = logging.getLogger(__name__)
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
 
 
 def _scopes(user: User) -> Any:
@@ -64,18 +56,4 @@ def report_build_now(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def report_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
-    report = report_get_for(request.user, pk=pk)
-    file = getattr(report, f"{fmt}_file", None) if fmt in CONTENT_TYPES else None
-    if not file:
-        raise Http404
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:  # the row outlived its file (restored database, lost volume): rebuild it
-        logger.error("report %s: %s file missing", report.pk, fmt)
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"sot-manadsrapport-{report.month:%Y-%m}-{report.scope_key.replace(':', '-')}.{fmt}",
-        content_type=CONTENT_TYPES[fmt],
-    )
+    return report_file_response(report_get_for(request.user, pk=pk), fmt)
