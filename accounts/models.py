@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -9,9 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import HealthcareRegion, Region, Unit
 
+if TYPE_CHECKING:
+    from accounts.selectors import Scopes
+
 
 class User(AbstractUser):
     """The project's user. Administrators are users with `is_staff` (Django admin access)."""
+
+    _sot_scopes: Scopes  # not a field: accounts.selectors.user_scopes caches the user's scopes here
 
     class Meta:
         verbose_name = _("user")

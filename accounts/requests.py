@@ -9,6 +9,7 @@ from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
 
@@ -17,6 +18,7 @@ class AuthenticatedHttpRequest(HttpRequest):
     """An HttpRequest behind login_required: its user is a User, never AnonymousUser."""
 
     user: User
+    htmx: HtmxDetails  # set by django_htmx's HtmxMiddleware, which is always installed
 
 
 def signed_in(user: User | AnonymousUser) -> User:

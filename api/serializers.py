@@ -42,7 +42,7 @@ class PatientSerializer(serializers.Serializer):
 class ReferralSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=ReferralStatus.choices, help_text=_("Status"))
     status_label = serializers.CharField(source="get_status_display")
-    patient = PatientSerializer(source="*")
+    patient: serializers.Serializer = PatientSerializer(source="*")
     sending_unit = serializers.CharField(source="sending_unit.__str__")
     receiving_unit = serializers.SerializerMethodField()
     diagnosis_group = serializers.SerializerMethodField()
@@ -70,10 +70,10 @@ class ReferralSerializer(serializers.ModelSerializer):
         return str(referral.receiving_unit) if referral.receiving_unit_id else None
 
     def get_diagnosis_group(self, referral: Referral) -> str | None:
-        return referral.diagnosis_group.name if referral.diagnosis_group_id else None
+        return referral.diagnosis_group.name if referral.diagnosis_group is not None else None
 
     def get_priority(self, referral: Referral) -> str | None:
-        return referral.priority.name if referral.priority_id else None
+        return referral.priority.name if referral.priority is not None else None
 
     def _wait(self, referral: Referral) -> Any:
         return wait_status_of(referral, today=timezone.localdate())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -114,7 +114,7 @@ class ReferralListCreate(generics.ListCreateAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def paginate_queryset(self, queryset: QuerySet[Any]) -> Any:
+    def paginate_queryset(self, queryset: QuerySet[Any] | Sequence[Any]) -> Any:
         page = super().paginate_queryset(queryset)
         if page is not None:
             access_record_many(user=signed_in(self.request.user), referrals=page, what="api:referrals")
@@ -125,9 +125,9 @@ class ReferralListCreate(generics.ListCreateAPIView):
         unit_ids = user_scopes(signed_in(request.user)).unit_staff_units
         if not unit_ids:
             raise exceptions.PermissionDenied
-        _check_json_types(request.data, ReferralInputSerializer)
+        payload = _check_json_types(request.data, ReferralInputSerializer)
         units = Unit.objects.filter(pk__in=unit_ids).select_related("hospital__region").order_by("name")
-        data = _form_data(request.data)
+        data = _form_data(payload)
         if len(units) == 1:
             data.setdefault("sending_unit", units[0].pk)
         data.setdefault("home_region", units[0].hospital.region_id)
@@ -138,7 +138,7 @@ class ReferralListCreate(generics.ListCreateAPIView):
             referral = services.referral_save(
                 by=signed_in(request.user),
                 referral=None,
-                submit=request.data.get("submit") is True,
+                submit=payload.get("submit") is True,
                 **form.service_kwargs(),
             )
         except DjangoValidationError as exc:
@@ -157,7 +157,7 @@ JSON_TYPES = {
 }
 
 
-def _check_json_types(payload: Any, body: Any) -> dict:
+def _check_json_types(payload: Any, body: Any) -> dict[str, Any]:
     """The JSON types the schema promises, checked before the forms judge the values: a number where
     text belongs, an object where a number belongs, is refused here rather than coerced."""
     if not isinstance(payload, dict):
@@ -307,7 +307,7 @@ REQUEST_OR_OUTCOME = PolymorphicProxySerializer(
 )
 
 
-def step_view(action: str) -> Any:
+def step_view(action: Action) -> Any:
     body, form_for, perform = STEPS[action]
     answer = ReferralOutcomeSerializer if action in OUTCOME_ONLY else REQUEST_OR_OUTCOME
 

@@ -71,9 +71,10 @@ class PatientSearchFilter(admin.SimpleListFilter):
         return [(key, _masked(numbers)) for key, numbers in _searches(request).items()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() is None:
+        value = self.value()
+        if value is None:
             return queryset
-        numbers = _searches(request).get(self.value())
+        numbers = _searches(request).get(value)
         if numbers is None:
             raise IncorrectLookupParameters
         return queryset.filter(patient__personal_number__in=numbers)
@@ -102,11 +103,14 @@ class RoleFilter(admin.SimpleListFilter):
         )
 
 
+_COLUMNS = ("when", "user", "roles", "place", "action", "patient", "referral", "page")
+
+
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(admin.ModelAdmin):
     list_display = ["when", "user", "roles", "place", "action", "patient", "referral", "page"]
-    fields = ["when", "user", "roles", "place", "action", "patient", "referral", "page"]
-    readonly_fields = fields
+    fields = _COLUMNS
+    readonly_fields = _COLUMNS
     list_filter = [PatientSearchFilter, "action", RoleFilter, ("at", admin.DateFieldListFilter)]
     search_fields = ["user__username", "user__last_name", "=referral__reference"]
     search_help_text = _("Search by username or reference. Search for a patient with the personnummer field above.")
@@ -155,7 +159,7 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
         form = PatientSearchForm(request.POST)
         if not form.is_valid():
             for error in form.errors["personal_number"]:
-                messages.error(request, error)  # the message names the problem, never the number
+                messages.error(request, str(error))  # the message names the problem, never the number
             return HttpResponseRedirect(changelist)
         key = _remember_search(request, form.cleaned_data["personal_number"])
         return HttpResponseRedirect(f"{changelist}?{PATIENT_PARAM}={key}")
@@ -184,8 +188,9 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         response = super().changelist_view(request, context)
-        if request.method == "GET" and isinstance(response, TemplateResponse) and "cl" in response.context_data:
-            self._log_shown(request, response.context_data["cl"].result_list, numbers)
+        shown = response.context_data if isinstance(response, TemplateResponse) else None
+        if request.method == "GET" and shown is not None and "cl" in shown:
+            self._log_shown(request, shown["cl"].result_list, numbers)
         return response
 
     def _log_shown(self, request: HttpRequest, entries: Any, numbers: list[str] | None) -> None:
@@ -193,7 +198,7 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
         patient_model = AccessLogEntry._meta.get_field("patient").related_model  # referrals.Patient, by the relation
         shown = {(e.patient_id, e.referral_id) for e in entries}
         if numbers is not None:
-            found = patient_model.objects.filter(personal_number__in=numbers).values_list("pk", flat=True)
+            found = patient_model._default_manager.filter(personal_number__in=numbers).values_list("pk", flat=True)
             shown |= {(pk, None) for pk in found if pk not in {patient for patient, _r in shown}}
         what = ADMIN_PATIENT_SEARCH if numbers is not None else ADMIN_BROWSE
         _log_admin_reads(signed_in(request.user), sorted(shown, key=lambda pair: (pair[0], pair[1] or 0)), what)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from capacity.models import CareType
 from capacity.weeks import format_week, monday_of, parse_week
 from catalog.models import AsaClass, DiagnosisGroup
+from organisations.models import Unit
 
 
 class WeekField(forms.CharField):
@@ -29,7 +30,7 @@ class WeekField(forms.CharField):
 
 
 class CapacityOfferForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=None, label=_("Unit"))
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(queryset=None, label=_("Unit"))
     diagnosis_group = forms.ModelChoiceField(
         queryset=DiagnosisGroup.objects.filter(is_active=True), label=_("Diagnosis group")
     )
@@ -50,7 +51,7 @@ class CapacityOfferForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
         if len(units) == 1:
             self.fields["unit"].initial = units[0]
             self.fields["unit"].widget = forms.HiddenInput()

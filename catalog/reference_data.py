@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import models, transaction
 
@@ -98,10 +98,10 @@ def load_reference_data() -> Counter[tuple[type[models.Model], str]]:
 
 def _put(counts: Counter, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
     """The row `lookup` finds, created or brought up to `values`; counts what happened."""
-    row = model.objects.filter(**lookup).first()
+    row = model._default_manager.filter(**lookup).first()
     if row is None:
         counts[model, CREATED] += 1
-        return model.objects.create(**lookup, **values)
+        return model._default_manager.create(**lookup, **values)
     changed = [name for name, value in values.items() if _differs(row, name, value)]
     for name in changed:
         setattr(row, name, values[name])
@@ -113,5 +113,6 @@ def _put(counts: Counter, model: type[models.Model], lookup: dict, values: dict)
 
 def _differs(row: models.Model, name: str, value: Any) -> bool:
     if isinstance(value, models.Model):  # compare a foreign key by id, without loading the related row
-        return getattr(row, row._meta.get_field(name).attname) != value.pk
+        field = cast(models.ForeignKey, row._meta.get_field(name))
+        return getattr(row, field.attname) != value.pk
     return getattr(row, name) != value

@@ -156,10 +156,11 @@ def seed_demo_referrals(*, count: int = 200, today: date | None = None, seed: in
     units = list(Unit.objects.select_related("hospital__region__healthcare_region").order_by("code"))
     sending_units = [u for u in units if u.specialty in groups_by_specialty]
     staff = {u.username.removeprefix("personal."): u for u in User.objects.filter(username__startswith="personal.")}
-    sot = {
-        m.region.code: m.user
-        for m in Membership.objects.filter(role=Role.SOT_REPRESENTATIVE).select_related("region", "user").order_by("id")
-    }
+    sot: dict[str, User] = {}
+    for m in Membership.objects.filter(role=Role.SOT_REPRESENTATIVE).select_related("region", "user").order_by("id"):
+        if m.region is None:  # ruled out by the membership constraint: an SOT representative's role has a region
+            continue
+        sot[m.region.code] = m.user
     created = 0
     # The named demo accounts' units get a good share, so that each demo login has real work to see.
     featured = [u for u in sending_units if u.code in FEATURED_SENDING_UNITS]
@@ -310,8 +311,11 @@ def _propose(
     region = unit.hospital.region
     candidates = [u for u in units if u.specialty == unit.specialty and u.hospital.region_id != region.pk]
     same_hr = [u for u in candidates if u.hospital.region.healthcare_region_id == region.healthcare_region_id]
-    declines = rng.random() < 0.2 and (at := clock.step(5)) is not None  # a first proposal, declined
-    if declines and not _declined_first(rng, referral, same_hr or candidates, staff, sot_user, at, clock):
+    if (
+        rng.random() < 0.2  # a first proposal, declined
+        and (at := clock.step(5)) is not None
+        and not _declined_first(rng, referral, same_hr or candidates, staff, sot_user, at, clock)
+    ):
         return None
     receiver = _receiver(rng, candidates, same_hr, target)
     if (at := clock.step(5)) is None:
@@ -336,7 +340,7 @@ def _declined_first(
     """A first proposal that its unit declines; False if the decline lies ahead of today."""
     first = rng.choice(options)
     services.referral_propose(referral=referral, by=sot_user, unit=first, reason=DEMO_PROPOSAL_REASON, at=at)
-    if (at := clock.step(3)) is None:
+    if (declined_at := clock.step(3)) is None:
         return False
     category, text = rng.choice(OBSTACLES) if rng.random() < 0.4 else ("", "")
     services.referral_decline(
@@ -345,7 +349,7 @@ def _declined_first(
         reason=rng.choice(DeclineReason.values),
         obstacle_category=category,
         obstacle_text=text,
-        at=at,
+        at=declined_at,
     )
     return True
 

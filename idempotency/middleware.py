@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -50,6 +50,12 @@ def valid_key(value: str) -> bool:
     return 0 < len(value) <= MAX_KEY_LENGTH and all(" " <= char <= "~" for char in value)
 
 
+class _ClaimingRequest(HttpRequest):
+    """For the type checker: a request that holds the claim of its submission while the view runs."""
+
+    _idempotency_claim: Claim
+
+
 class IdempotencyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -71,18 +77,19 @@ class IdempotencyMiddleware:
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
         # After CsrfViewMiddleware's process_view: a request refused for CSRF never claims anything.
-        if request.method not in UNSAFE_METHODS or request.resolver_match is None:
+        method = request.method
+        if method is None or method not in UNSAFE_METHODS or request.resolver_match is None:
             return None
         namespaces = request.resolver_match.namespaces
         if "api" in namespaces:
-            return self._api(request) if request.method in API_METHODS else None
+            return self._api(request, method) if method in API_METHODS else None
         if "admin" in namespaces:
             return None
-        return self._form(request)
+        return self._form(request, method)
 
     # Pages
 
-    def _form(self, request: HttpRequest) -> Any:
+    def _form(self, request: HttpRequest, method: str) -> Any:
         if not request.user.is_authenticated:
             return None
         token = request.POST.get(FORM_FIELD, "")
@@ -93,13 +100,13 @@ class IdempotencyMiddleware:
             channel=Channel.FORM,
             user_id=request.user.pk,
             key=token,
-            method=request.method,
+            method=method,
             path=request.path,
-            fingerprint=fingerprint(request.method, request.get_full_path(), repr(content)),
+            fingerprint=fingerprint(method, request.get_full_path(), repr(content)),
         )
         claim, mine = claim_or_wait(submission)
         if mine:
-            request._idempotency_claim = claim
+            cast(_ClaimingRequest, request)._idempotency_claim = claim
             return None
         if not claim.is_finished:
             logger.info("Form sent again while the first is running: %s %s", request.method, request.path)
@@ -111,7 +118,7 @@ class IdempotencyMiddleware:
 
     # API
 
-    def _api(self, request: HttpRequest) -> Any:
+    def _api(self, request: HttpRequest, method: str) -> Any:
         key = request.headers.get(HEADER)
         if key is None:
             return None
@@ -129,15 +136,13 @@ class IdempotencyMiddleware:
             channel=Channel.API,
             user_id=user.pk,
             key=key,
-            method=request.method,
+            method=method,
             path=request.path,
-            fingerprint=fingerprint(
-                request.method, request.get_full_path(), request.content_type or "", _body(request)
-            ),
+            fingerprint=fingerprint(method, request.get_full_path(), request.content_type or "", _body(request)),
         )
         claim, mine = claim_or_wait(submission)
         if mine:
-            request._idempotency_claim = claim
+            cast(_ClaimingRequest, request)._idempotency_claim = claim
             return None
         if claim.fingerprint != submission.fingerprint:
             return _problem(
@@ -156,9 +161,9 @@ class IdempotencyMiddleware:
             response["Retry-After"] = "1"
             return response
         logger.info("API request repeated, answered as the first: %s %s", request.method, request.path)
-        response = HttpResponse(bytes(claim.body), status=claim.status_code, content_type=claim.content_type)
-        response[REPLAYED_HEADER] = "true"
-        return response
+        replayed = HttpResponse(bytes(claim.body), status=claim.status_code, content_type=claim.content_type)
+        replayed[REPLAYED_HEADER] = "true"
+        return replayed
 
     # Both
 
@@ -167,7 +172,7 @@ class IdempotencyMiddleware:
         claim: Claim | None = getattr(request, "_idempotency_claim", None)
         if claim is None:
             return
-        del request._idempotency_claim
+        del cast(_ClaimingRequest, request)._idempotency_claim
         if response is None or getattr(response, "streaming", False):
             claim_release(claim)
         elif claim.channel == Channel.FORM and 300 <= response.status_code < 400 and response.has_header("Location"):
@@ -187,7 +192,7 @@ class IdempotencyMiddleware:
 
 def _api_caller(request: HttpRequest) -> Any:
     """The API's own authentication (token or session), as the view will run it; None if it fails."""
-    drf_request = Request(request, authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES])
+    drf_request = Request(request, authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES])  # type: ignore[operator]  # the stubs type the imported classes as their dotted paths
     try:
         user = drf_request.user
     except APIException:

@@ -28,6 +28,8 @@ def referral_for(
     """
     referral = referral_get_for(request.user, pk=pk)
     if request.method == "GET":
+        if request.resolver_match is None:  # set by URL resolution before any view runs
+            raise RuntimeError("A request is read outside a resolved URL; the access log needs the view name.")
         access_record(user=request.user, referral=referral, what=request.resolver_match.view_name)
     roles = referral_roles(request.user, referral)
     if action is not None and not roles & ACTIONS[action].roles:

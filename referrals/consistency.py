@@ -56,7 +56,9 @@ def checked_counts() -> tuple[int, int]:
     return CapacityOffer.objects.count(), Referral.objects.count()
 
 
-def _offer_name(offer: CapacityOffer) -> str:
+def _offer_name(offer: CapacityOffer | None) -> str:
+    if offer is None:  # only requests that hold a slot are named
+        raise ValueError("The request holds no capacity offer.")
     return f"capacity offer {offer.pk} ({offer.unit.name}, {format_week(offer.week_start)})"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
@@ -97,7 +97,7 @@ class ReferralForm(forms.ModelForm):
     def __init__(self, *args: Any, units: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.icd10: Icd10Code | None = None
-        self.fields["sending_unit"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["sending_unit"]).queryset = units
         if len(units) == 1:
             self.fields["sending_unit"].initial = units[0]
             self.fields["sending_unit"].widget = forms.HiddenInput()
@@ -105,9 +105,12 @@ class ReferralForm(forms.ModelForm):
         self.fields["home_region"].initial = first_unit.hospital.region_id
         if user is not None and not self.instance.pk:
             self.fields["contact_name"].initial = user.get_full_name()
-        self.fields["priority"].queryset = MedicalPriority.objects.filter(is_active=True)
-        self.fields["priority"].empty_label = _("– choose –")
-        self.fields["asa_class"].widget.choices = [("", _("– choose –")), *self.fields["asa_class"].choices[1:]]
+        priority = cast(forms.ModelChoiceField, self.fields["priority"])
+        priority.queryset = MedicalPriority.objects.filter(is_active=True)
+        priority.empty_label = _("– choose –")
+        asa_class = cast(forms.ChoiceField, self.fields["asa_class"])
+        asa_choices = cast(list[tuple[Any, Any]], asa_class.choices)  # a ChoiceField keeps its choices as a list
+        asa_class.widget.choices = [("", _("– choose –")), *asa_choices[1:]]
         if self.instance.pk:
             self.initial.update(
                 sending_unit=self.instance.sending_unit_id,
@@ -184,7 +187,8 @@ class ReferralForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Django's clean() returns
         decision, target = cleaned.get("decision_date"), cleaned.get("medical_target_date")
         if decision and target and target < decision:
             self.add_error("medical_target_date", forms.ValidationError(ERROR_TARGET_BEFORE_DECISION, code="order"))
@@ -207,7 +211,7 @@ class ReferralForm(forms.ModelForm):
             **{name: data.get(name) for name in DRAFT_FIELDS},
         }
 
-    def add_service_errors(self, error: Exception) -> None:
+    def add_service_errors(self, error: forms.ValidationError) -> None:
         """Put the service's field errors next to their fields (the diagnosis group belongs to the code)."""
         add_service_errors(self, error, aliases={"diagnosis_group": "icd10_code", "patient": "personal_number"})
 
@@ -252,7 +256,8 @@ class WaitPauseForm(forms.ModelForm):
         widgets = {"start_date": _date_input(), "end_date": _date_input()}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Django's clean() returns
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The pause cannot end before it starts."))
@@ -281,7 +286,8 @@ class _ObstacleFields(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Django's clean() returns
         if cleaned.get("obstacle_category") and not cleaned.get("obstacle_text", "").strip():
             self.add_error("obstacle_text", ERROR_DESCRIBE_OBSTACLE)
         # Both texts leave the patient's care (the service checks again): say so at once, for each field.
@@ -311,13 +317,15 @@ class ProposeForm(NoteForm):
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = (
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = (
             Unit.objects.filter(is_active=True)
             .exclude(hospital__region_id=referral.sending_unit.hospital.region_id)
             .select_related("hospital__region")
             .order_by("hospital__region__name", "hospital__name", "name")
         )
-        self.fields["unit"].label_from_instance = lambda u: f"{u.hospital.region.name} – {u}"
+        # A label for this form only; the stubs type label_from_instance as a method, not an attribute.
+        unit.label_from_instance = lambda u: f"{u.hospital.region.name} – {u}"  # type: ignore[method-assign,assignment]
         self.order_fields(["unit", "reason", "note"])
 
 
@@ -332,7 +340,7 @@ class ContactForm(forms.Form):
 
 
 class AcceptForm(NoteForm):
-    offer = forms.ModelChoiceField(
+    offer: forms.ModelChoiceField[CapacityOffer] = forms.ModelChoiceField(
         queryset=None,
         label=_("Capacity"),
         required=False,
@@ -343,8 +351,9 @@ class AcceptForm(NoteForm):
 
     def __init__(self, *args: Any, offers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["offer"].queryset = offers
-        self.fields["offer"].label_from_instance = _offer_label
+        offer = cast(forms.ModelChoiceField, self.fields["offer"])
+        offer.queryset = offers
+        offer.label_from_instance = _offer_label  # type: ignore[method-assign,assignment]  # as for ProposeForm
         if offers:
             self.fields["offer"].initial = offers[0]
         self.order_fields(["offer", "planned_date", "note"])
@@ -388,7 +397,7 @@ class ObstacleForm(forms.Form):
 
     def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions
         if len(regions) == 1:
             self.fields["region"].initial = regions[0]
             self.fields["region"].widget = forms.HiddenInput()

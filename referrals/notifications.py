@@ -35,7 +35,10 @@ def recipients(event: ReferralEvent) -> list[str]:
     if event.kind == EventKind.SUBMITTED:
         memberships = sot
     elif event.kind == EventKind.PROPOSED:
-        memberships = Membership.objects.filter(role=Role.RECEIVING_STAFF, unit_id=event.receiving_unit_id)
+        if event.receiving_unit_id is None:  # a proposal always names its unit; without one, nobody to tell
+            memberships = Membership.objects.none()
+        else:
+            memberships = Membership.objects.filter(role=Role.RECEIVING_STAFF, unit_id=event.receiving_unit_id)
     else:
         memberships = sot | Membership.objects.filter(role=Role.UNIT_STAFF, unit_id=referral.sending_unit_id)
     emails = (
@@ -52,12 +55,13 @@ def message_for(event: ReferralEvent) -> tuple[str, str]:
     reference = event.referral.reference
     link = settings.SITE_URL.rstrip("/") + reverse("referrals:detail", args=[event.referral_id])
     with translation.override(settings.LANGUAGE_CODE):
-        what = {
+        what_by_kind: dict[str, str] = {
             EventKind.SUBMITTED: _("A new coordination request has been submitted to SOT."),
             EventKind.PROPOSED: _("A patient has been proposed to your unit."),
             EventKind.ACCEPTED: _("The receiving unit has accepted the patient."),
             EventKind.DECLINED: _("The receiving unit has declined the patient; the request is back in review."),
-        }[event.kind]
+        }
+        what = what_by_kind[event.kind]
         subject = f"{reference}: {event.get_kind_display()}"
         body = "\n\n".join(
             [

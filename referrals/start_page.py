@@ -24,13 +24,15 @@ from referrals.models import ReferralStatus
 from referrals.selectors import referrals_visible_to, status_counts
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from accounts.models import User
 
 
 @dataclass
 class Panel:
     role: str
-    title: str
+    title: StrOrPromise
     places: list[str]
     counts: dict[str, int] = field(default_factory=dict)
     overdue: int = 0

@@ -80,6 +80,8 @@ def _save(request: AuthenticatedHttpRequest, *, referral: Referral | None) -> Ht
         except ValidationError as exc:
             form.add_service_errors(exc)
         except services.TransitionNotAllowed as exc:
+            if referral is None:  # a new request has no step to refuse
+                raise
             messages.error(request, exc.message)
             return redirect("referrals:detail", pk=referral.pk)
         else:

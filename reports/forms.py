@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -14,7 +14,7 @@ def past_months(count: int = 13) -> list[date]:
     first = timezone.localdate().replace(day=1)
     months = []
     for _i in range(count):
-        first = (first.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+        first = (first.replace(day=1) - timedelta(days=1)).replace(day=1)
         months.append(first)
     return months
 
@@ -25,8 +25,10 @@ class BuildReportForm(forms.Form):
 
     def __init__(self, *args: Any, scopes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["month"].choices = [(m.isoformat(), f"{m:%Y-%m}") for m in past_months()]
-        self.fields["scope"].choices = [(s.key, s.label) for s in scopes]
+        cast(forms.TypedChoiceField, self.fields["month"]).choices = [
+            (m.isoformat(), f"{m:%Y-%m}") for m in past_months()
+        ]
+        cast(forms.ChoiceField, self.fields["scope"]).choices = [(s.key, s.label) for s in scopes]
         if len(scopes) == 1:
             self.fields["scope"].widget = forms.HiddenInput()
             self.fields["scope"].initial = scopes[0].key

@@ -29,6 +29,8 @@ COOKIE = re.compile(r"^(sessionid|csrftoken)=([^;]+)")
 class Session:
     def __init__(self, base: str) -> None:
         parsed = urllib.parse.urlparse(base)
+        if parsed.hostname is None:
+            raise ValueError(f"no host in {base!r}")
         self.host, self.port = parsed.hostname, parsed.port
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
@@ -53,7 +55,10 @@ class Session:
 
     def login(self, username: str) -> None:
         _status, page = self.request("GET", "/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if found is None:
+            raise RuntimeError(f"no CSRF token on the login page for {username}")
+        token = found.group(1)
         body = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
         status, _ = self.request("POST", "/login/", body)
         if status != 302:

@@ -7,10 +7,15 @@ at start-up instead of silently falling back to a default.
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, overload
 
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from dj_database_url import DBConfig
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -20,13 +25,17 @@ class Env:
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self.environ = os.environ if environ is None else environ
 
-    def str(self, name: str, default: str | None = None) -> str | None:
+    @overload
+    def str(self, name: builtins.str, default: builtins.str) -> builtins.str: ...
+    @overload
+    def str(self, name: builtins.str, default: None = None) -> builtins.str | None: ...
+    def str(self, name: builtins.str, default: builtins.str | None = None) -> builtins.str | None:
         value = self.environ.get(name)
         if value is None:
             return default
         return value.strip()
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: bool) -> bool:
         value = self.environ.get(name)
         if value is None:
             return default
@@ -37,7 +46,7 @@ class Env:
             return False
         raise ImproperlyConfigured(f"{name} must be one of 1/0/true/false/yes/no/on/off, got {value!r}.")
 
-    def int(self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    def int(self, name: builtins.str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
         value = self.environ.get(name)
         if value is None or value.strip() == "":
             result = default
@@ -52,13 +61,13 @@ class Env:
             raise ImproperlyConfigured(f"{name} must be at most {maximum}, got {result}.")
         return result
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def list(self, name: builtins.str, default: list[builtins.str] | None = None) -> list[builtins.str]:
         value = self.environ.get(name)
         if value is None:
             return list(default or [])
         return [item.strip() for item in value.split(",") if item.strip()]
 
-    def database(self, name: str, default: str) -> dict:
+    def database(self, name: builtins.str, default: builtins.str) -> DBConfig:
         import dj_database_url
 
         url = self.str(name) or default
@@ -71,7 +80,7 @@ class Env:
             raise ImproperlyConfigured(f"{name} must point at SQLite or PostgreSQL, got engine {engine!r}.")
         return config
 
-    def redis_url(self, name: str) -> str | None:
+    def redis_url(self, name: builtins.str) -> builtins.str | None:
         url = self.str(name)
         if not url:
             return None

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
+def add_service_errors(form: forms.BaseForm, exc: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
     """Show a service's ValidationError on the form: each message next to its field, the rest on top.
 
     `aliases` maps a model field to the form field that should carry its message (the diagnosis

@@ -71,11 +71,12 @@ class ReferralEvent(models.Model):
 
     @property
     def reason_display(self) -> str:
-        reasons = {
+        reasons_by_kind: dict[str, type[models.TextChoices]] = {
             EventKind.DECLINED: DeclineReason,
             EventKind.CLOSED: CloseReason,
             EventKind.WITHDRAWN: WithdrawReason,
-        }.get(self.kind)
+        }
+        reasons = reasons_by_kind.get(self.kind)
         return str(dict(reasons.choices).get(self.reason, self.reason)) if reasons else self.reason
 
 

@@ -4,10 +4,10 @@ records paused waiting. Every change after creation goes through `history.referr
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -140,6 +140,11 @@ def referral_update_draft(*, referral: Referral, by: User, patient: Patient, **f
     return referral
 
 
+def _concrete_field(name: str) -> models.Field:
+    """A field stored on the request itself (not a reverse relation)."""
+    return cast(models.Field, Referral._meta.get_field(name))
+
+
 def referral_change_patient_details(
     *, referral: Referral, by: User, patient_name: str, patient_phone: str, patient_home_region: Region
 ) -> Referral:
@@ -162,7 +167,7 @@ def referral_change_patient_details(
         for name in changed:
             setattr(locked, name, values[name])
         locked.save(update_fields=[*changed, "updated_at"])
-        labels = ", ".join(str(Referral._meta.get_field(name).verbose_name) for name in changed)
+        labels = ", ".join(str(_concrete_field(name).verbose_name) for name in changed)
         return Outcome(note=_("Changed: %(fields)s") % {"fields": labels})
 
     referral_change(referral=referral, action=Action.CHANGE_PATIENT, by=by, apply=apply)
@@ -189,7 +194,11 @@ def referral_save(
     """
     from referrals.services.workflow import referral_submit
 
-    details = {"patient_name": patient_name, "patient_phone": patient_phone, "patient_home_region": home_region}
+    details: dict[str, Any] = {
+        "patient_name": patient_name,
+        "patient_phone": patient_phone,
+        "patient_home_region": home_region,
+    }
     with transaction.atomic():
         patient = patient_identify(personal_number=personal_number)
         if referral is None:

@@ -1,8 +1,13 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django import template
 
 from referrals.models import ReferralStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
@@ -13,7 +18,7 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 
 @register.simple_tag
-def statuses(codes: str) -> list[tuple[str, str]]:
+def statuses(codes: str) -> list[tuple[str, StrOrPromise]]:
     """(code, label) pairs for the given status codes, for count tables."""
     labels = dict(ReferralStatus.choices)
     return [(code, labels[code]) for code in codes.split()]
