@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -410,6 +411,6 @@ class ReportDownload(APIView):
         parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["csv", "xlsx", "pdf"])],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request, pk: int, fmt: str) -> Response:
+    def get(self, request: Request, pk: int, fmt: str) -> FileResponse:
         """The report file (aggregates only, no personal data)."""
         return report_file_response(report_get_for(signed_in(request.user), pk=pk), fmt)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -55,5 +55,5 @@ def report_build_now(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def report_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> FileResponse:
     return report_file_response(report_get_for(request.user, pk=pk), fmt)
