@@ -16,9 +16,19 @@ from api.services import token_create
 from audit.models import AccessAction, AccessLogEntry
 from referrals import services
 from referrals.models import EventKind, Referral, ReferralStatus
-from tests.test_views_referrals import form_data, reference_data  # noqa: F401  (a fixture)
+from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory
+from tests.test_views_referrals import form_data
 
 S = ReferralStatus
+
+
+@pytest.fixture
+def priority(db):
+    """The reference data a filing needs: the diagnosis group of M17.1 and a medical priority."""
+    DiagnosisGroupFactory()
+    return MedicalPriorityFactory()
+
+
 SKANE = {"patient_name": "Tolvan Tolvansson", "patient_phone": "070-123 45 67"}
 BLEKINGE = {"patient_name": "Tolva Tolvdotter", "patient_phone": "0455-73 10 00"}
 
@@ -46,7 +56,7 @@ def _foreign_traces(referral, user) -> tuple[int, int]:
     return events, reads
 
 
-def test_filing_in_another_region_changes_nothing_of_the_first_regions_request(client, world, reference_data):  # noqa: F811
+def test_filing_in_another_region_changes_nothing_of_the_first_regions_request(client, world, priority):
     skane = _file(client, world, world.unit_staff, world.home_unit, world.home_region, **SKANE)
     # The same personnummer, filed by another care provider with its own record of the patient.
     blekinge = _file(client, world, world.other_region_staff, world.neighbour_unit, world.neighbour_region, **BLEKINGE)
@@ -65,7 +75,7 @@ def test_filing_in_another_region_changes_nothing_of_the_first_regions_request(c
     assert "Tolva Tolvdotter" in page and "Tolvan Tolvansson" not in page and "070-123 45 67" not in page
 
 
-def test_a_draft_with_a_new_phone_in_one_region_does_not_show_in_another(client, world, reference_data):  # noqa: F811
+def test_a_draft_with_a_new_phone_in_one_region_does_not_show_in_another(client, world, priority):
     blekinge = _file(client, world, world.other_region_staff, world.neighbour_unit, world.neighbour_region, **BLEKINGE)
     draft = _file(client, world, world.unit_staff, world.home_unit, world.home_region, submit=False, **SKANE)
     client.force_login(world.unit_staff)
@@ -78,7 +88,7 @@ def test_a_draft_with_a_new_phone_in_one_region_does_not_show_in_another(client,
     assert _foreign_traces(blekinge, world.unit_staff) == (0, 0)
 
 
-def test_the_receiving_unit_sees_what_the_sending_region_disclosed(client, world, reference_data):  # noqa: F811
+def test_the_receiving_unit_sees_what_the_sending_region_disclosed(client, world, priority):
     skane = _file(client, world, world.unit_staff, world.home_unit, world.home_region, **SKANE)
     services.referral_take(referral=skane, by=world.sot)
     services.referral_propose(referral=skane, by=world.sot, unit=world.neighbour_unit, reason="Test")
@@ -89,7 +99,7 @@ def test_the_receiving_unit_sees_what_the_sending_region_disclosed(client, world
     assert "Tolva Tolvdotter" not in page
 
 
-def test_filing_through_the_api_changes_nothing_of_another_regions_request(client, world, reference_data):  # noqa: F811
+def test_filing_through_the_api_changes_nothing_of_another_regions_request(client, world, priority):
     skane = _file(client, world, world.unit_staff, world.home_unit, world.home_region, **SKANE)
     api = APIClient()
     _token, raw = token_create(user=world.other_region_staff, name="journal", days=30)
@@ -101,7 +111,7 @@ def test_filing_through_the_api_changes_nothing_of_another_regions_request(clien
             "patient_name": BLEKINGE["patient_name"],
             "patient_phone": BLEKINGE["patient_phone"],
             "icd10_code": "M17.1",
-            "priority": reference_data.pk,
+            "priority": priority.pk,
             "asa_class": 3,
         },
         format="json",
@@ -119,7 +129,7 @@ def test_filing_through_the_api_changes_nothing_of_another_regions_request(clien
 # --- a change inside the region: one service, an event and an access-log entry -----------------
 
 
-def test_a_change_of_details_writes_an_event_and_an_access_log_entry(world, reference_data):  # noqa: F811
+def test_a_change_of_details_writes_an_event_and_an_access_log_entry(world, priority):
     from tests.factories import ReferralFactory
 
     referral = ReferralFactory(status=S.SUBMITTED, sending_unit=world.home_unit, patient_name="Tolvan Tolvansson")
@@ -148,7 +158,7 @@ def test_a_change_of_details_writes_an_event_and_an_access_log_entry(world, refe
     assert referral.events.filter(kind=EventKind.PATIENT_DETAILS).count() == 1
 
 
-def test_patient_details_page_personas(client, world, reference_data):  # noqa: F811
+def test_patient_details_page_personas(client, world, priority):
     from tests.factories import ReferralFactory
 
     referral = ReferralFactory(status=S.PROPOSED, sending_unit=world.home_unit, receiving_unit=world.neighbour_unit)

@@ -192,7 +192,7 @@ def referral_save(
     If submission fails, nothing of this call is kept: the form shows the errors with every
     entered value, and an existing draft stays as it was saved before.
     """
-    from referrals.services.workflow import referral_submit
+    from referrals.services.workflow import referral_submit  # workflow imports intake: imported here
 
     details: dict[str, Any] = {
         "patient_name": patient_name,

@@ -20,7 +20,15 @@ from accounts.models import User
 from capacity.models import CapacityOffer
 from organisations.models import Unit
 from referrals.lifecycle import Action
-from referrals.models import CloseReason, DeclineReason, EventKind, ObstacleSource, Referral, WithdrawReason
+from referrals.models import (
+    CloseReason,
+    DeclineReason,
+    EventKind,
+    ObstacleCategory,
+    ObstacleSource,
+    Referral,
+    WithdrawReason,
+)
 from referrals.services.coordination import obstacle_create
 from referrals.services.history import FollowUp, Outcome, TransitionNotAllowed, referral_change
 from referrals.services.intake import referral_submission_errors
@@ -133,8 +141,6 @@ def _release_slot(offer_id: int | None) -> None:
 def _check_texts_leaving_care(*, note: str, obstacle_category: str, obstacle_text: str) -> None:
     """Decline and close reasons reach the other region and the report; an obstacle's text is written
     on purpose (never taken from the note) and goes to the health directors. None may name a patient."""
-    from referrals.models import ObstacleCategory
-
     errors: dict[str, str] = {}
     if contains_personal_number(note):
         errors["note"] = str(ERROR_PERSONAL_NUMBER_IN_TEXT)
