@@ -84,7 +84,7 @@ def test_seed_demo_loads_the_same_reference_data():
 
 
 def test_the_release_step_migrates_and_loads_reference_data_and_never_demo_data():
-    procfile = (Path(__file__).resolve().parent.parent / "Procfile").read_text()
+    procfile = (Path(__file__).resolve().parents[2] / "Procfile").read_text()
     (release,) = [line.removeprefix("release:") for line in procfile.splitlines() if line.startswith("release:")]
     commands = re.findall(r"manage\.py (\S+)", release)
     assert commands == ["migrate", "collectstatic", "load_reference_data"]

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from sot.env import Env
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("value", ["ture", "2", "enabled", "y e s"])

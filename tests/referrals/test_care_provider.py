@@ -17,7 +17,7 @@ from audit.models import AccessAction, AccessLogEntry
 from referrals import services
 from referrals.models import EventKind, Referral, ReferralStatus
 from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory
-from tests.test_views_referrals import form_data
+from tests.referrals.test_views_referrals import form_data
 
 S = ReferralStatus
 

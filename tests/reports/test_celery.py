@@ -24,7 +24,7 @@ from django.conf import settings
 
 from sot.celery import app, ping
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REPORT_ARGS = ["2026-10-01", "region:skane"]
 
 

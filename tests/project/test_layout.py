@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "app_imports.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "app_imports.py"
 spec = importlib.util.spec_from_file_location("app_imports", SCRIPT)
 app_imports = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(app_imports)

@@ -294,7 +294,7 @@ def test_only_the_history_module_writes_a_request_event():
     import ast
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     writers = []
     for path in root.rglob("*.py"):
         relative = path.relative_to(root).as_posix()
