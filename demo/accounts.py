@@ -13,6 +13,8 @@ from accounts.models import Membership, Role, User
 from organisations.models import HealthcareRegion, Region, Unit
 
 DEMO_PASSWORD = "sot-demo-2026"  # noqa: S105  (demo accounts exist only with DEBUG on)
+# Each unit's staff account, which acts in the demo history, is named by this prefix and the unit code.
+UNIT_STAFF_PREFIX = "personal."
 
 
 @dataclass(frozen=True)
@@ -45,37 +47,50 @@ DEMO_ACCOUNTS = [
 
 def seed_demo_accounts() -> dict[str, User]:
     """The named demo accounts, plus one staff account per unit to act in the demo history."""
-    users = {}
     # Hashing is slow by design; hash the shared demo password once, not once per account.
     password_hash = make_password(DEMO_PASSWORD)
-    for account in DEMO_ACCOUNTS:
-        user, created = User.objects.get_or_create(
-            username=account.username,
-            defaults={
-                "first_name": account.first_name,
-                "last_name": account.last_name,
-                "email": f"{account.username}@example.org",
-                "is_staff": account.role is None,
-                "is_superuser": account.role is None,
-            },
-        )
-        if created:
-            user.password = password_hash
-            user.save(update_fields=["password"])
-        if account.role is not None:
-            _ensure_membership(user, account.role, account.scope)
-        users[account.username] = user
+    users = {account.username: _seed_named_account(account, password_hash) for account in DEMO_ACCOUNTS}
     for unit in Unit.objects.all():
-        user, created = User.objects.get_or_create(
-            username=f"personal.{unit.code}",
-            defaults={"first_name": "Koordinator", "last_name": unit.name, "email": f"{unit.code}@example.org"},
+        user = _get_or_create(
+            f"{UNIT_STAFF_PREFIX}{unit.code}",
+            password_hash,
+            {"first_name": "Koordinator", "last_name": unit.name, "email": f"{unit.code}@example.org"},
         )
-        if created:
-            user.password = password_hash
-            user.save(update_fields=["password"])
         _ensure_membership(user, Role.UNIT_STAFF, unit.code)
         _ensure_membership(user, Role.RECEIVING_STAFF, unit.code)
     return users
+
+
+def unit_staff_accounts() -> dict[str, User]:
+    """The staff account of each unit (`personal.<unit code>`), by unit code."""
+    users = User.objects.filter(username__startswith=UNIT_STAFF_PREFIX)
+    return {u.username.removeprefix(UNIT_STAFF_PREFIX): u for u in users}
+
+
+def _seed_named_account(account: DemoAccount, password_hash: str) -> User:
+    user = _get_or_create(
+        account.username,
+        password_hash,
+        {
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "email": f"{account.username}@example.org",
+            "is_staff": account.role is None,
+            "is_superuser": account.role is None,
+        },
+    )
+    if account.role is not None:
+        _ensure_membership(user, account.role, account.scope)
+    return user
+
+
+def _get_or_create(username: str, password_hash: str, defaults: dict[str, str | bool]) -> User:
+    """The account, created with the demo password if it is new; an existing one is left as it is."""
+    user, created = User.objects.get_or_create(username=username, defaults=defaults)
+    if created:
+        user.password = password_hash
+        user.save(update_fields=["password"])
+    return user
 
 
 def _ensure_membership(user: User, role: str, scope: str) -> None:

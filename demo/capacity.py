@@ -13,12 +13,14 @@ from accounts.models import User
 from capacity.models import CapacityOffer, CareType
 from capacity.weeks import monday_of
 from catalog.models import AsaClass, DiagnosisGroup
+from demo.accounts import unit_staff_accounts
 from organisations.models import Specialty, Unit
 
 WEEKS = 12
 NOT_OFFERED = {"gyn-cancer"}
 UNIVERSITY_HOSPITALS = {"sus-lund", "sus-malmo", "linkoping", "ryhov"}
 DAY_SURGERY_SPECIALTIES = {Specialty.HAND_SURGERY, Specialty.ENT, Specialty.GYNAECOLOGY}
+SLOTS = [1, 1, 2, 2, 3, 4]  # slots per offer, drawn evenly from these
 
 
 def seed_demo_capacity(*, today: date | None = None, seed: int = 2026) -> int:
@@ -26,35 +28,46 @@ def seed_demo_capacity(*, today: date | None = None, seed: int = 2026) -> int:
         return 0
     rng = random.Random(seed)
     first_monday = monday_of(today or timezone.localdate())
-    groups_by_specialty: dict[str, list[DiagnosisGroup]] = {}
-    for group in DiagnosisGroup.objects.exclude(code__in=NOT_OFFERED).order_by("sort_order"):
-        groups_by_specialty.setdefault(group.specialty, []).append(group)
-    staff = {u.username.removeprefix("personal."): u for u in User.objects.filter(username__startswith="personal.")}
+    groups_by_specialty = _offered_groups()
+    staff = unit_staff_accounts()
     offers = []
     for unit in Unit.objects.select_related("hospital").order_by("code"):
         if unit.code not in staff or rng.random() < 0.25:  # not every unit has spare capacity
             continue
         for group in groups_by_specialty.get(unit.specialty, []):
-            if rng.random() < 0.3:
-                continue
-            max_asa = _max_asa(unit, rng)
-            care_type = CareType.DAY_SURGERY if unit.specialty in DAY_SURGERY_SPECIALTIES else CareType.INPATIENT
-            for week in range(WEEKS):
-                if rng.random() < 0.45:
-                    continue
-                offers.append(
-                    CapacityOffer(
-                        unit=unit,
-                        diagnosis_group=group,
-                        week_start=first_monday + timedelta(weeks=week),
-                        slots=rng.choice([1, 1, 2, 2, 3, 4]),
-                        max_asa=max_asa,
-                        care_type=care_type,
-                        created_by=staff[unit.code],
-                    )
-                )
+            if rng.random() >= 0.3:  # not every diagnosis group the unit treats
+                offers += _weekly_offers(rng, unit, group, first_monday, staff[unit.code])
     CapacityOffer.objects.bulk_create(offers)
     return len(offers)
+
+
+def _offered_groups() -> dict[str, list[DiagnosisGroup]]:
+    """Per specialty, the diagnosis groups that some unit offers capacity for."""
+    groups_by_specialty: dict[str, list[DiagnosisGroup]] = {}
+    for group in DiagnosisGroup.objects.exclude(code__in=NOT_OFFERED).order_by("sort_order"):
+        groups_by_specialty.setdefault(group.specialty, []).append(group)
+    return groups_by_specialty
+
+
+def _weekly_offers(
+    rng: random.Random, unit: Unit, group: DiagnosisGroup, first_monday: date, by: User
+) -> list[CapacityOffer]:
+    """The unit's offers for the group, in a little more than half of the weeks ahead."""
+    max_asa = _max_asa(unit, rng)
+    care_type = CareType.DAY_SURGERY if unit.specialty in DAY_SURGERY_SPECIALTIES else CareType.INPATIENT
+    return [
+        CapacityOffer(
+            unit=unit,
+            diagnosis_group=group,
+            week_start=first_monday + timedelta(weeks=week),
+            slots=rng.choice(SLOTS),
+            max_asa=max_asa,
+            care_type=care_type,
+            created_by=by,
+        )
+        for week in range(WEEKS)
+        if rng.random() >= 0.45
+    ]
 
 
 def _max_asa(unit: Unit, rng: random.Random) -> int:
