@@ -34,25 +34,31 @@ def edges(apps: list[str]) -> tuple[Edges, Edges]:
     imports: Edges = defaultdict(list)
     relations: Edges = defaultdict(list)
     for app in apps:
-        for path in sorted((ROOT / app).rglob("*.py")):
-            if SKIP_DIRS & set(path.relative_to(ROOT).parts):
-                continue
+        for path in _modules(app):
             where = path.relative_to(ROOT)
             for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-                if isinstance(node, ast.Import):
-                    found, targets = imports, [alias.name for alias in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                    found, targets = imports, [node.module]
-                elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                    match = MODEL_REFERENCE.match(node.value)
-                    found, targets = relations, [match.group(1)] if match else []
-                else:
-                    continue
-                for target in targets:
-                    other = target.split(".")[0]
+                kind, targets = _references(node)
+                found = imports if kind == "import" else relations
+                for other in {target.split(".")[0] for target in targets}:
                     if other in apps and other != app:
-                        found[app, other].append(f"{where}:{node.lineno}")
+                        found[app, other].append(f"{where}:{getattr(node, 'lineno', 0)}")
     return imports, relations
+
+
+def _modules(app: str) -> list[Path]:
+    return [p for p in sorted((ROOT / app).rglob("*.py")) if not SKIP_DIRS & set(p.relative_to(ROOT).parts)]
+
+
+def _references(node: ast.AST) -> tuple[str, list[str]]:
+    """What a node names: ("import", modules) for an import, ("relation", [app]) for "app.Model"."""
+    if isinstance(node, ast.Import):
+        return "import", [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        return "import", [node.module]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        match = MODEL_REFERENCE.match(node.value)
+        return "relation", [match.group(1)] if match else []
+    return "import", []
 
 
 def cycles(apps: list[str], *edge_sets: Edges) -> list[list[str]]:
@@ -93,6 +99,20 @@ def main() -> int:
     verbose = "--verbose" in sys.argv
     apps = app_names()
     imports, relations = edges(apps)
+    _print_imports(apps, imports, verbose=verbose)
+    mutual = sorted((a, b) for a, b in imports if a < b and (b, a) in imports)
+    import_cycles = cycles(apps, imports)
+    print(f"Apps importing each other: {len(mutual)}" + "".join(f"\n  {a} <-> {b}" for a, b in mutual))
+    _print_cycles("Import cycles", import_cycles)
+    upward = {pair: where for pair, where in relations.items() if pair not in imports}
+    print("Model relations by name that no import covers:")
+    for (source, target), where in sorted(upward.items()):
+        print(f"  {source} -> {target}: {', '.join(where)}")
+    _print_cycles("Cycles when those relations count too", cycles(apps, imports, relations))
+    return 1 if import_cycles else 0
+
+
+def _print_imports(apps: list[str], imports: Edges, *, verbose: bool) -> None:
     print("Imports between apps:")
     for app in apps:
         targets = sorted(target for source, target in imports if source == app)
@@ -100,20 +120,10 @@ def main() -> int:
         if verbose:
             for target in targets:
                 print(f"  {'':17}{target}: {', '.join(imports[app, target])}")
-    mutual = sorted((a, b) for a, b in imports if a < b and (b, a) in imports)
-    import_cycles = cycles(apps, imports)
-    print(f"Apps importing each other: {len(mutual)}" + "".join(f"\n  {a} <-> {b}" for a, b in mutual))
-    print(f"Import cycles: {len(import_cycles)}" + "".join(f"\n  {' <-> '.join(c)}" for c in import_cycles))
-    upward = {pair: where for pair, where in relations.items() if pair not in imports}
-    print("Model relations by name that no import covers:")
-    for (source, target), where in sorted(upward.items()):
-        print(f"  {source} -> {target}: {', '.join(where)}")
-    with_relations = cycles(apps, imports, relations)
-    print(
-        f"Cycles when those relations count too: {len(with_relations)}"
-        + "".join(f"\n  {' <-> '.join(c)}" for c in with_relations)
-    )
-    return 1 if import_cycles else 0
+
+
+def _print_cycles(title: str, found: list[list[str]]) -> None:
+    print(f"{title}: {len(found)}" + "".join(f"\n  {' <-> '.join(c)}" for c in found))
 
 
 if __name__ == "__main__":
