@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.utils import timezone
 from stdnum import luhn
 
 from accounts.models import Membership, User
+from capacity.models import CapacityOffer
 from catalog.models import AsaClass, DiagnosisCodeRange, DiagnosisGroup, MedicalPriority
 from organisations.models import HealthcareRegion, Hospital, Region, Specialty, Unit
 from referrals.models import Patient, Referral, ReferralStatus
@@ -22,7 +24,23 @@ def valid_personal_number(n: int) -> str:
     return f"{birth.year // 100}{digits}{luhn.calc_check_digit(digits)}"
 
 
-class HealthcareRegionFactory(factory.django.DjangoModelFactory):
+M = TypeVar("M")
+
+
+class ModelFactory(factory.django.DjangoModelFactory[M]):
+    """`XFactory(...)` typed as the model it makes: factory_boy's metaclass turns the call into `create()`,
+    which mypy cannot see (the metaclass `__call__` is untyped), so without this every call would look like
+    an instance of the factory class."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+
+        def __new__(cls, **kwargs: Any) -> M: ...  # type: ignore[misc]  # factory_boy's metaclass returns M
+
+
+class HealthcareRegionFactory(ModelFactory[HealthcareRegion]):
     class Meta:
         model = HealthcareRegion
         django_get_or_create = ("code",)
@@ -31,7 +49,7 @@ class HealthcareRegionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Sjukvårdsregion {n}")
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(ModelFactory[Region]):
     class Meta:
         model = Region
 
@@ -40,7 +58,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     healthcare_region = factory.SubFactory(HealthcareRegionFactory)
 
 
-class HospitalFactory(factory.django.DjangoModelFactory):
+class HospitalFactory(ModelFactory[Hospital]):
     class Meta:
         model = Hospital
 
@@ -51,7 +69,7 @@ class HospitalFactory(factory.django.DjangoModelFactory):
     longitude = Decimal("14.00000")
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
+class UnitFactory(ModelFactory[Unit]):
     class Meta:
         model = Unit
 
@@ -61,7 +79,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     specialty = Specialty.ORTHOPAEDICS
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -73,12 +91,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "secret-password-1")
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):
+    def save_password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
 
 
-def member(user: User, role: str, scope) -> Membership:
+def member(user: User, role: str, scope: Unit | Region | HealthcareRegion) -> Membership:
     """Give `user` the role in a unit, region or healthcare region."""
     if isinstance(scope, Unit):
         return Membership.objects.create(user=user, role=role, unit=scope)
@@ -87,14 +105,14 @@ def member(user: User, role: str, scope) -> Membership:
     return Membership.objects.create(user=user, role=role, healthcare_region=scope)
 
 
-class PatientFactory(factory.django.DjangoModelFactory):
+class PatientFactory(ModelFactory[Patient]):
     class Meta:
         model = Patient
 
     personal_number = factory.Sequence(valid_personal_number)
 
 
-class DiagnosisGroupFactory(factory.django.DjangoModelFactory):
+class DiagnosisGroupFactory(ModelFactory[DiagnosisGroup]):
     class Meta:
         model = DiagnosisGroup
         django_get_or_create = ("code",)
@@ -105,13 +123,13 @@ class DiagnosisGroupFactory(factory.django.DjangoModelFactory):
     specialty = Specialty.ORTHOPAEDICS
 
     @factory.post_generation
-    def ranges(obj, create, extracted, **kwargs):
+    def ranges(obj: DiagnosisGroup, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             for first, last in extracted or [("M16", "M17")]:
                 DiagnosisCodeRange.objects.get_or_create(first=first, defaults={"last": last, "group": obj})
 
 
-class MedicalPriorityFactory(factory.django.DjangoModelFactory):
+class MedicalPriorityFactory(ModelFactory[MedicalPriority]):
     class Meta:
         model = MedicalPriority
         django_get_or_create = ("code",)
@@ -123,7 +141,7 @@ class MedicalPriorityFactory(factory.django.DjangoModelFactory):
     is_main_focus = True
 
 
-class ReferralFactory(factory.django.DjangoModelFactory):
+class ReferralFactory(ModelFactory[Referral]):
     """A complete request. `status` may be any state: the factory sets what that state requires.
 
     Tests build starting states here directly; only the lifecycle service moves them afterwards.
@@ -181,9 +199,9 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     )
 
 
-class CapacityOfferFactory(factory.django.DjangoModelFactory):
+class CapacityOfferFactory(ModelFactory[CapacityOffer]):
     class Meta:
-        model = "capacity.CapacityOffer"
+        model = CapacityOffer
 
     unit = factory.SubFactory(UnitFactory)
     diagnosis_group = factory.SubFactory(DiagnosisGroupFactory)

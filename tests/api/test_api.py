@@ -167,7 +167,8 @@ def test_rate_limit_per_token(world, settings):
     api_settings.reload()
     from api.throttling import TokenRateThrottle
 
-    TokenRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    # djangorestframework-stubs type the rates as numbers; DRF's are strings ("3/minute"), as THROTTLE_RATES says
+    TokenRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[assignment]
     try:
         client = api(world.unit_staff)
         statuses = [client.get(LIST).status_code for _ in range(4)]
@@ -176,7 +177,7 @@ def test_rate_limit_per_token(world, settings):
     finally:
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "120/minute"}}
         api_settings.reload()
-        TokenRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        TokenRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[assignment]
         cache.clear()
 
 
@@ -256,6 +257,7 @@ def test_obstacles_and_reports(world, settings, tmp_path):
         == 403
     )
     report = report_build(month=date(2026, 10, 1), scope=Scope("region", region=world.home_region))
+    assert report is not None
     director = api(world.director)
     listed = director.get("/api/v1/reports/").json()["results"]
     assert [r["id"] for r in listed] == [report.pk]

@@ -43,7 +43,12 @@ def page(browser):
     context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     console_errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+
+    def on_console(message):
+        if message.type == "error":
+            console_errors.append(message.text)
+
+    page.on("console", on_console)
     yield page
     context.close()
     # The Content-Security-Policy forbids inline code: a page that breaks it shows up here.

@@ -45,7 +45,7 @@ def test_the_models_and_migrations_are_in_step():
 def test_the_migration_keeps_the_catalogue_and_what_points_at_it():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
-    old = MigrationExecutor(connection).loader.project_state([node for node in BEFORE if node[1]]).apps
+    old = MigrationExecutor(connection).loader.project_state([(app, name) for app, name in BEFORE if name]).apps
     try:
         content_type = old.get_model("contenttypes", "ContentType")
         permission = old.get_model("auth", "Permission")

@@ -24,7 +24,7 @@ def _snapshot() -> dict[str, list[tuple]]:
     snapshot = {}
     for app in PROJECT_APPS:
         for model in apps.get_app_config(app).get_models():
-            snapshot[model._meta.label] = list(model.objects.order_by("pk").values_list())
+            snapshot[model._meta.label] = list(model._default_manager.order_by("pk").values_list())
     return snapshot
 
 
@@ -60,6 +60,7 @@ def test_seed_creates_the_real_geography_and_demo_data():
     for referral in Referral.objects.filter(receiving_unit__isnull=False).select_related(
         "sending_unit__hospital", "receiving_unit__hospital"
     ):
+        assert referral.receiving_unit is not None
         assert referral.receiving_unit.hospital.region_id != referral.sending_unit.hospital.region_id
 
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from api.services import token_create
 from idempotency.claims import Submission, claim_or_wait
 from idempotency.middleware import FORM_FIELD, HEADER, REPLAYED_HEADER
@@ -57,7 +58,7 @@ def logged_in(user) -> Client:
     return client
 
 
-def race(send: Callable[[], object]) -> list:
+def race(send: Callable[[], Callable[[], object]]) -> list:
     """RACERS calls of `send` at once, each in its own thread and database connection: the answers (or errors)."""
     barrier = threading.Barrier(RACERS)
     results: list = [None] * RACERS
@@ -87,7 +88,7 @@ def race(send: Callable[[], object]) -> list:
 class PageForm:
     """A form page: the user who sends it, where, what, and the rows one submission adds."""
 
-    user: object
+    user: User
     url: str
     data: dict
     rows: Callable[[], int]
@@ -125,6 +126,7 @@ def _contact_form(world) -> PageForm:
 
 def _pause_form(world) -> PageForm:
     referral = ReferralFactory(sending_unit=world.home_unit, status=ReferralStatus.SUBMITTED)
+    assert referral.decision_date is not None
     start = referral.decision_date + timedelta(days=2)
     data = {"kind": "pvv", "start_date": start.isoformat(), "end_date": (start + timedelta(days=6)).isoformat()}
     return PageForm(world.unit_staff, reverse("referrals:pause_add", args=[referral.pk]), data, WaitPause.objects.count)
@@ -256,7 +258,7 @@ def test_a_refused_or_failed_form_frees_its_token(world):
 
 @dataclass
 class ApiCall:
-    user: object
+    user: User
     path: str
     body: dict
     rows: Callable[[], int]

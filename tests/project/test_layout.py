@@ -7,6 +7,7 @@ from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "app_imports.py"
 spec = importlib.util.spec_from_file_location("app_imports", SCRIPT)
+assert spec is not None and spec.loader is not None, SCRIPT
 app_imports = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(app_imports)
 

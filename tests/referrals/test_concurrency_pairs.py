@@ -40,6 +40,7 @@ from referrals.models import (
     ReferralStatus,
     WithdrawReason,
 )
+from tests.conftest import World
 from tests.factories import CapacityOfferFactory, DiagnosisGroupFactory, ReferralFactory
 
 S = ReferralStatus
@@ -70,7 +71,7 @@ PAIRS = [
 
 @dataclass
 class Stage:
-    world: object
+    world: World
     offer: CapacityOffer
     week: date
 
@@ -188,6 +189,7 @@ def _race_in_lock_order(stage: Stage, order: tuple[str, str], pk: int) -> dict[s
         for racer in racers:
             gates[racer.action].set()
             deadline = time.monotonic() + 10
+            assert racer.backend_pid is not None, racer.outcome  # None: it failed before it asked for the row
             while racer.is_alive() and not _blocked(racer.backend_pid):
                 assert time.monotonic() < deadline, f"{racer.action} never queued behind the row lock"
                 time.sleep(0.005)
@@ -210,7 +212,9 @@ def _assert_serial(stage: Stage, pair: Pair, pk: int, outcomes: dict[str, str]) 
     for action, event in zip(applied, (e for e in events if e.kind in EVENT_ACTION), strict=True):
         assert status in TRANSITIONS[action].sources, f"{action} applied to a {status} request: {outcomes}"
         assert event.from_status == status, (event.kind, event.from_status, status)
-        status = TRANSITIONS[action].target
+        target = TRANSITIONS[action].target
+        assert target is not None, f"{action} is no step between states"
+        status = target
     assert referral.status == status, (outcomes, applied, referral.status)
     assert [e.at for e in events] == sorted(e.at for e in events), "an event is dated before the one it follows"
     raised = sum(1 for action in applied if action in (Action.DECLINE, Action.CLOSE))

@@ -36,10 +36,12 @@ def test_draft_may_be_incomplete(world):
 
 def test_target_date_not_before_decision(world):
     referral = ReferralFactory.build()
+    decided = referral.decision_date
+    assert decided is not None
     _violates(
         lambda: ReferralFactory(
-            decision_date=referral.decision_date,
-            medical_target_date=referral.decision_date - timedelta(days=1),
+            decision_date=decided,
+            medical_target_date=decided - timedelta(days=1),
         )
     )
 

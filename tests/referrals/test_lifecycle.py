@@ -221,6 +221,7 @@ def test_full_path_writes_one_event_per_step(world):
         consent_disclosure=True,
     )
     assert referral.reference.startswith(f"SOT-{timezone.localdate().year}-")
+    assert referral.diagnosis_group is not None and referral.decision_date is not None
     assert referral.diagnosis_group.code == "artros"  # mapped from M17 by the code ranges
     assert referral.medical_target_date == referral.decision_date + timedelta(days=14)  # from the priority
     assert referral.care_guarantee_deadline == referral.decision_date + timedelta(days=90)

@@ -31,7 +31,7 @@ def emails(world):
 
 def _no_personal_data(referral):
     for message in mail.outbox:
-        text = message.subject + message.body
+        text = str(message.subject) + str(message.body)
         assert referral.patient.personal_number not in text
         assert referral.patient.personal_number[2:8] not in text  # not even the birth date
         assert referral.patient_name not in text

@@ -112,6 +112,7 @@ def test_a_pause_after_submission_keeps_the_corrected_diagnosis_group(world):
     DiagnosisGroupFactory()
     other = DiagnosisGroupFactory(code="hand", name="Handkirurgi", ranges=[("S62", "S63")])
     referral = ReferralFactory(status="submitted", sending_unit=world.home_unit)
+    assert referral.decision_date is not None
     services.referral_correct_group(referral=referral, by=world.sot, diagnosis_group=other)
     services.wait_pause_add(
         referral=referral,

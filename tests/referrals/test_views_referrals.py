@@ -109,6 +109,7 @@ def test_list_marks_overdue_in_red(client, world):
 def test_list_query_count_does_not_grow(client, world, django_assert_num_queries, rows):
     for _ in range(rows):
         referral = ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
+        assert referral.decision_date is not None
         WaitPause.objects.create(
             referral=referral, kind="pvv", start_date=referral.decision_date, end_date=referral.decision_date
         )
@@ -147,6 +148,7 @@ def test_submit_a_valid_request(client, world, reference_data):
     assert response.status_code == 302 and response["Location"] == reverse("referrals:detail", args=[referral.pk])
     assert referral.status == S.SUBMITTED
     assert referral.patient.personal_number == "191212121212"
+    assert referral.diagnosis_group is not None and referral.decision_date is not None
     assert referral.icd10_code == "M17.1" and referral.diagnosis_group.code == "artros"
     assert referral.medical_target_date == referral.decision_date + timedelta(days=14)  # from Hög
     assert referral.care_guarantee_deadline == referral.decision_date + timedelta(days=90)
@@ -339,6 +341,7 @@ def test_withdraw_personas(client, world):
 def test_pause_moves_the_deadline(client, world):
     referral = ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
     before = referral.care_guarantee_deadline
+    assert before is not None and referral.decision_date is not None
     url = reverse("referrals:pause_add", args=[referral.pk])
     login(client, world.unit_staff)
     start = referral.decision_date + timedelta(days=2)
@@ -355,6 +358,7 @@ def test_pause_validation(client, world):
     referral = ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
     url = reverse("referrals:pause_add", args=[referral.pk])
     login(client, world.unit_staff)
+    assert referral.decision_date is not None
     early = referral.decision_date - timedelta(days=5)
     response = client.post(url, {"kind": "mov", "start_date": early.isoformat(), "end_date": early.isoformat()})
     assert response.context["form"].errors["start_date"] == [shown(ERROR_PAUSE_BEFORE_DECISION)]

@@ -12,12 +12,14 @@ import io
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from accounts.models import Role
 from audit.models import AccessAction, AccessLogEntry
@@ -25,8 +27,9 @@ from referrals import services
 from referrals.models import ObstacleCategory, ReferralStatus
 from reports.models import MonthlyReport, ReportStatus
 from reports.scopes import Scope
-from reports.services import last_month, report_build
+from reports.services import last_month
 from tests.factories import DiagnosisGroupFactory, ReferralFactory, UserFactory, member
+from tests.reports.building import built
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 OCTOBER = datetime(2026, 10, 1, tzinfo=STOCKHOLM)
@@ -94,7 +97,7 @@ def assert_no_links_or_images(path):
             action = annotation.get_object().get("/A") or {}
             assert "/URI" not in action, "a live link in the PDF"
         assert not page.images, "an image embedded in the PDF"
-        xobjects = (page["/Resources"].get("/XObject") or {}).values()
+        xobjects = (cast(DictionaryObject, page["/Resources"]).get("/XObject") or {}).values()
         assert all(x.get_object().get("/Subtype") != "/Image" for x in xobjects)
 
 
@@ -111,7 +114,7 @@ def test_markup_in_obstacles_and_names_prints_literally_in_the_pdf(world, tmp_pa
     group = DiagnosisGroupFactory(code="markup", name="<i>Grupp & co", ranges=[("S00", "S09")])
     accept(world, OCTOBER.replace(day=12, hour=10), waited=timedelta(days=10), group=group)
 
-    report = report_build(month=OCTOBER.date(), scope=Scope("region", region=world.home_region))
+    report = built(month=OCTOBER.date(), scope=Scope("region", region=world.home_region))
 
     assert report.status == ReportStatus.READY
     text = squeezed(pdf_text(report.pdf_file.path))
@@ -135,7 +138,7 @@ def test_long_texts_and_control_characters_do_not_fail_the_build(world):
     long_text = " ".join(f"ord{i}" for i in range(1500))  # taller than a page in its table cell
     unbroken = "x" * 600  # wider than the page
     record_obstacles(world, [long_text, unbroken, "Hinder\x0bmed\x01styrtecken"], OCTOBER)
-    report = report_build(month=OCTOBER.date(), scope=Scope("region", region=world.home_region))
+    report = built(month=OCTOBER.date(), scope=Scope("region", region=world.home_region))
     assert report.status == ReportStatus.READY
     text = pdf_text(report.pdf_file.path)
     assert re.findall(r"ord\d+", text) == long_text.split()  # every word, in order, across pages
@@ -171,8 +174,8 @@ def test_csv_and_xlsx_neutralise_formulas_and_keep_numbers(world):
     group = DiagnosisGroupFactory(code="formel", name="=1+2 grupp", ranges=[("S00", "S09")])
     accept(world, OCTOBER.replace(day=20, hour=10), waited=timedelta(days=12, hours=12), group=group)
 
-    report = report_build(month=OCTOBER.date(), scope=Scope("region", region=world.home_region))
-    assert report.status == ReportStatus.READY
+    report = built(month=OCTOBER.date(), scope=Scope("region", region=world.home_region))
+    assert report.status == ReportStatus.READY and report.figures is not None
     assert report.figures["median_days_to_acceptance"] == 12.5
 
     # CSV: semicolons, the injected cells quote-prefixed, the median with a decimal comma.
@@ -214,7 +217,7 @@ def test_leading_tab_and_carriage_return_are_neutralised(world):
             created_by=world.sot,
             created_at=OCTOBER.replace(day=day, hour=10),
         )
-    report = report_build(month=OCTOBER.date(), scope=Scope("region", region=world.home_region))
+    report = built(month=OCTOBER.date(), scope=Scope("region", region=world.home_region))
     rows = list(csv.reader(io.StringIO(report.csv_file.read().decode("utf-8-sig"), newline=""), delimiter=";"))
     cells = [cell for row in rows for cell in row]
     assert "'\t=1+1" in cells and "'\r=1+1" in cells

@@ -20,13 +20,14 @@ from reports.models import MonthlyReport, ReportStatus
 from reports.scopes import Scope
 from reports.services import report_build
 from tests.factories import DiagnosisGroupFactory, ReferralFactory, UnitFactory
+from tests.reports.building import built
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 OCTOBER = date(2026, 10, 1)  # summer time ends on Sunday 25 October 2026 at 03:00
 
 
-def stockholm(*args, **kwargs) -> datetime:
-    return datetime(*args, tzinfo=STOCKHOLM, **kwargs)
+def stockholm(year: int, month: int, day: int, hour: int = 0, minute: int = 0, *, fold: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM, fold=fold)
 
 
 def accepted(world, at: datetime, *, receiving=None, group=None, **kwargs):
@@ -147,7 +148,7 @@ def test_the_other_figures(world):
 
 def _build(world, scope=None):
     referral = accepted(world, stockholm(2026, 10, 12, 10, 0))
-    return referral, report_build(month=OCTOBER, scope=scope or Scope("all"))
+    return referral, built(month=OCTOBER, scope=scope or Scope("all"))
 
 
 def test_three_files_agree_with_the_figures_and_hold_no_personal_data(world, settings, tmp_path):
@@ -187,8 +188,9 @@ def test_rebuild_replaces_and_never_duplicates(world, settings, tmp_path):
     _referral, first = _build(world)
     old_pdf = first.pdf_file.path
     accepted(world, stockholm(2026, 10, 20, 10, 0))
-    second = report_build(month=OCTOBER, scope=Scope("all"))
+    second = built(month=OCTOBER, scope=Scope("all"))
     assert MonthlyReport.objects.count() == 1 and second.pk == first.pk
+    assert second.figures is not None
     assert second.figures["coordinated_total"] == 2
     assert sorted(p.name for p in (tmp_path / "reports" / "2026-10").iterdir()) == [
         "sot-manadsrapport-2026-10-all.csv",
@@ -207,7 +209,7 @@ def test_a_running_build_is_not_started_twice(world, settings, tmp_path):
     )
     assert report_build(month=OCTOBER, scope=Scope("all")) is None
     MonthlyReport.objects.update(started_at=timezone.now() - timedelta(hours=1))  # a worker died
-    assert report_build(month=OCTOBER, scope=Scope("all")).status == ReportStatus.READY
+    assert built(month=OCTOBER, scope=Scope("all")).status == ReportStatus.READY
 
 
 def test_a_failed_build_is_recorded(world, settings, tmp_path, monkeypatch):
@@ -329,7 +331,7 @@ def _failing_storage(monkeypatch, error: Exception) -> None:
     """The file storage refuses the first file of the report with `error`."""
     from django.core.files.storage import FileSystemStorage
 
-    real = FileSystemStorage._save
+    real = FileSystemStorage._save  # type: ignore[attr-defined]  # django-stubs leave out the private _save
     left = [1]
 
     def save(self, name, content):
@@ -387,6 +389,7 @@ def test_a_transient_failure_is_retried_and_the_report_built(
     assert task_runs["retried"] == [error]
     report = MonthlyReport.objects.get(scope_key="region:skane")
     assert (report.status, report.error) == (ReportStatus.READY, "")
+    assert report.figures is not None
     assert report.figures["coordinated_total"] == 1 and report.pdf_file
 
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 from accounts.models import Role
 from reports.models import MonthlyReport, ReportStatus
 from reports.scopes import Scope
-from reports.services import last_month, report_build
+from reports.services import last_month
 from tests.factories import UserFactory, member
+from tests.reports.building import built
 
 LIST = reverse("reports:list")
 BUILD = reverse("reports:build")
@@ -67,8 +68,8 @@ def test_pending_reports_make_the_page_poll(client, world):
 
 
 def test_downloads_only_for_those_who_may_see_them(client, world):
-    report = report_build(month=date(2026, 10, 1), scope=Scope("region", region=world.home_region))
-    other = report_build(month=date(2026, 10, 1), scope=Scope("region", region=world.neighbour_region))
+    report = built(month=date(2026, 10, 1), scope=Scope("region", region=world.home_region))
+    other = built(month=date(2026, 10, 1), scope=Scope("region", region=world.neighbour_region))
     url = reverse("reports:download", args=[report.pk, "pdf"])
     assert client.get(url).status_code == 302
     response = login(client, world.director).get(url)
@@ -86,9 +87,9 @@ def test_downloads_only_for_those_who_may_see_them(client, world):
 def test_healthcare_region_director_sees_its_regions(client, world):
     hr_director = UserFactory(username="hr-director")
     member(hr_director, Role.HEALTH_DIRECTOR, world.south)
-    skane = report_build(month=date(2026, 10, 1), scope=Scope("region", region=world.home_region))
-    kalmar = report_build(month=date(2026, 10, 1), scope=Scope("region", region=world.far_region))
-    south = report_build(month=date(2026, 10, 1), scope=Scope("healthcare_region", healthcare_region=world.south))
+    skane = built(month=date(2026, 10, 1), scope=Scope("region", region=world.home_region))
+    kalmar = built(month=date(2026, 10, 1), scope=Scope("region", region=world.far_region))
+    south = built(month=date(2026, 10, 1), scope=Scope("healthcare_region", healthcare_region=world.south))
     reports = login(client, hr_director).get(LIST).context["reports"]
     assert {r.pk for r in reports} == {skane.pk, south.pk}
     assert kalmar.pk not in {r.pk for r in reports}
@@ -106,6 +107,6 @@ def test_a_director_sees_no_patient_page(client, world):
 def test_a_missing_file_is_404_not_500(client, world):
     import os
 
-    report = report_build(month=date(2026, 10, 1), scope=Scope("region", region=world.home_region))
+    report = built(month=date(2026, 10, 1), scope=Scope("region", region=world.home_region))
     os.remove(report.pdf_file.path)
     assert login(client, world.director).get(reverse("reports:download", args=[report.pk, "pdf"])).status_code == 404
