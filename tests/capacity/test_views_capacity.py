@@ -8,6 +8,7 @@ from functools import partial
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from capacity import services, weeks
@@ -15,7 +16,7 @@ from capacity.models import CapacityOffer
 from capacity.weeks import format_week, monday_of
 from referrals.models import ReferralStatus
 from tests.factories import CapacityOfferFactory, DiagnosisGroupFactory, ReferralFactory, UserFactory, member
-from tests.i18n import shown
+from tests.i18n import shown, shown_html
 
 LIST = reverse("capacity:list")
 CREATE = reverse("capacity:create")
@@ -181,7 +182,7 @@ def test_sot_sees_ranked_proposals_on_the_request(client, world, group):
     body = client.get(url).content.decode()
     assert 'data-testid="proposals"' in body
     assert world.neighbour_unit.name in body
-    assert "Samma sjukvårdsregion" in body
+    assert shown_html(gettext_lazy("Same healthcare region")) in body
     client.force_login(world.unit_staff)  # the sending unit sees the request, not the matching
     assert 'data-testid="matching"' not in client.get(url).content.decode()
 

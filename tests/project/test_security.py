@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role
 from tests.factories import ReferralFactory
+from tests.i18n import shown_html
 
 
 def test_content_security_policy_has_no_unsafe_inline(client, db):
@@ -20,7 +22,7 @@ def test_login_is_throttled_after_five_failures(client, world):
         client.post(reverse("login"), {"username": "staff", "password": "wrong"})
     response = client.post(reverse("login"), {"username": "staff", "password": "secret-password-1"})
     assert response.status_code == 429
-    assert "För många misslyckade inloggningar" in response.content.decode()
+    assert shown_html(gettext_lazy("Too many failed logins")) in response.content.decode()
     # Another account from the same address is not blocked (lockout per username and address).
     response = client.post(reverse("login"), {"username": "sot", "password": "secret-password-1"})
     assert response.status_code == 302

@@ -8,10 +8,12 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from referrals import services
 from referrals.models import DeclineReason, ReferralStatus
 from tests.factories import ReferralFactory, UserFactory
+from tests.i18n import shown
 
 S = ReferralStatus
 
@@ -44,7 +46,7 @@ def test_submit_tells_the_regions_sot_representatives(world, emails, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         services.referral_submit(referral=referral, by=world.unit_staff)
     assert [m.to for m in mail.outbox] == [["sot@skane.example.org"]]
-    assert "En ny samordningsbegäran har skickats till SOT." in mail.outbox[0].body
+    assert shown(gettext_lazy("A new coordination request has been submitted to SOT.")) in mail.outbox[0].body
     _no_personal_data(referral)
 
 

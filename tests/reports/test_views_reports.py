@@ -13,6 +13,7 @@ from reports.models import MonthlyReport, ReportStatus
 from reports.scopes import Scope
 from reports.services import last_month
 from tests.factories import UserFactory, member
+from tests.i18n import shown_html
 from tests.reports.building import built
 
 LIST = reverse("reports:list")
@@ -64,7 +65,7 @@ def test_pending_reports_make_the_page_poll(client, world):
     body = client.get(LIST).content.decode()
     assert 'hx-trigger="every 2s"' in body
     fragment = client.get(LIST, HTTP_HX_REQUEST="true").content.decode()
-    assert "<html" not in fragment and "I kö" in fragment
+    assert "<html" not in fragment and shown_html(ReportStatus.QUEUED.label) in fragment
 
 
 def test_downloads_only_for_those_who_may_see_them(client, world):
