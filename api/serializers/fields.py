@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -106,7 +106,7 @@ class Choice(serializers.ChoiceField):
         return data
 
 
-class ModelChoice(serializers.PrimaryKeyRelatedField):
+class ModelChoice(serializers.PrimaryKeyRelatedField[Model]):
     """A row by its id, among those the caller may choose (the queryset, narrowed by the serializer)."""
 
     default_error_messages = {
@@ -116,13 +116,20 @@ class ModelChoice(serializers.PrimaryKeyRelatedField):
         "does_not_exist": INVALID_CHOICE,
     }
 
-    def among(self, choices: QuerySet[Any], *, one_by_default: bool = False) -> None:
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.choices_among: QuerySet[Model] | None = None
+
+    def among(self, choices: QuerySet[Model], *, one_by_default: bool = False) -> None:
         """Choose among `choices` only; with `one_by_default`, one choice may be left out and several may not."""
-        self.queryset = choices
+        self.choices_among = choices
         if one_by_default and len(choices) == 1:
             self.default = choices[0]
         elif one_by_default:
             self.required = True
+
+    def get_queryset(self) -> QuerySet[Model] | None:
+        return self.choices_among if self.choices_among is not None else super().get_queryset()
 
     def run_validation(self, data: Any = empty) -> Any:
         if data is not empty and data is not None and not _is_int(data):

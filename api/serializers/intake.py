@@ -7,6 +7,7 @@ from collections.abc import Collection
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,7 @@ from sot.personal_numbers import normalize_personal_number
 
 def _length(name: str) -> int | None:
     """The request's own limit for a text field, as the page's model form takes it."""
-    return Referral._meta.get_field(name).max_length
+    return cast(models.Field, Referral._meta.get_field(name)).max_length
 
 
 class ReferralInput(Input):
