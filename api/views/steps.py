@@ -72,7 +72,7 @@ class TakeStep(StepView):
     @_step(NoteInput, Action.TAKE)
     def post(self, request: Request, pk: int) -> Response:
         referral, user = self.referral_for(request, pk)
-        validated(NoteInput, request)  # the note is the page's too, and not kept
+        validated(NoteInput, request)  # the body of the page's form; taking a request keeps no note
         return self.answer(run_service(lambda: services.referral_take(referral=referral, by=user)), user)
 
 
