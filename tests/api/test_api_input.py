@@ -183,7 +183,7 @@ def test_left_out_values_are_the_forms_defaults(world, priority):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_declines_texts_are_judged_alike(world, language):
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         sending_unit=world.home_unit, status=ReferralStatus.PROPOSED, receiving_unit=world.neighbour_unit
     )
     data = {"reason": "no_capacity", "note": "Gäller 19121212-1212.", "obstacle_category": "economic"}
@@ -203,7 +203,7 @@ def test_a_declines_texts_are_judged_alike(world, language):
 
 
 def test_a_decline_without_an_obstacle_may_say_so_with_an_empty_category(world):
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         sending_unit=world.home_unit, status=ReferralStatus.PROPOSED, receiving_unit=world.neighbour_unit
     )
     response = api(world.receiving_staff).post(
@@ -214,6 +214,6 @@ def test_a_decline_without_an_obstacle_may_say_so_with_an_empty_category(world):
 
 
 def test_a_proposal_names_a_unit_outside_the_sending_region(world):
-    referral = ReferralFactory(sending_unit=world.home_unit, status=ReferralStatus.IN_REVIEW)
+    referral = ReferralFactory.create(sending_unit=world.home_unit, status=ReferralStatus.IN_REVIEW)
     response = api(world.sot).post(f"{LIST}{referral.pk}/propose/", {"unit": world.home_unit.pk}, format="json")
     assert api_errors(response) == {"unit": [shown(INVALID_CHOICE)]}  # Django's message, as on the page
