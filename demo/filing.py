@@ -67,7 +67,8 @@ def file_request(
         decision_date=condition.decision,
         consent_referral=final != "draft",
         consent_disclosure=final != "draft",
-        needs_interpreter=rng.random() < 0.08,
+        needs_interpreter=(interpreter := rng.random() < 0.08),
+        interpreter_language="arabiska" if interpreter else "",  # no draw of its own: the demo stays as it was
         needs_transport=rng.random() < 0.3,
         needs_escort=rng.random() < 0.1,
         contact_name=f"{sender.first_name} {sender.last_name}",

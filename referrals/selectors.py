@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.selectors import roles_on_request, user_scopes
+from organisations.models import Unit
 from referrals import clock
 from referrals.models import STATUSES_WITH_RECEIVING_UNIT, Referral, ReferralStatus
 
@@ -74,6 +75,16 @@ def referral_roles(user: User, referral: Referral) -> frozenset[str]:
         sending_unit_id=referral.sending_unit_id,
         sending_region_id=referral.sending_unit.hospital.region_id,
         receiving_unit_id=referral.receiving_unit_id,
+    )
+
+
+def units_to_propose(referral: Referral) -> QuerySet[Unit]:
+    """The units a request may be proposed to: any active unit outside its sending region."""
+    return (
+        Unit.objects.filter(is_active=True)
+        .exclude(hospital__region_id=referral.sending_unit.hospital.region_id)
+        .select_related("hospital__region")
+        .order_by("hospital__region__name", "hospital__name", "name")
     )
 
 

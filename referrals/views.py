@@ -26,7 +26,8 @@ from organisations.models import Unit
 from referrals import services
 from referrals.access import not_now, referral_for
 from referrals.filters import UnitReferralFilter
-from referrals.forms import PatientDetailsForm, ReferralForm, WaitPauseForm, WithdrawForm
+from referrals.forms.intake import PatientDetailsForm, ReferralForm, WaitPauseForm
+from referrals.forms.workflow import WithdrawForm
 from referrals.lifecycle import Action
 from referrals.models import Referral, ReferralStatus
 from referrals.selectors import (

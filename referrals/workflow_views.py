@@ -27,7 +27,7 @@ from referrals import services
 from referrals.access import not_now, referral_for
 from referrals.clock import WaitStatus
 from referrals.filters import QueueFilter
-from referrals.forms import (
+from referrals.forms.workflow import (
     AcceptForm,
     CloseForm,
     CompleteForm,

@@ -7,6 +7,7 @@ table of allowed changes and `referrals.services.history` is the only code that 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import ASA_ROMAN, ICD10_CODE_REGEX, MAIN_FOCUS_MIN_ASA, AsaClass, DiagnosisGroup, MedicalPriority
 from organisations.models import Region, Unit
 from referrals.models.choices import OPEN_STATUSES, STATUSES_WITH_RECEIVING_UNIT, ReferralStatus, WaitPauseKind
+from referrals.rules import REFERRAL_RULE_FIELDS, referral_errors
 from sot.personal_numbers import mask_personal_number
 
 
@@ -230,6 +232,12 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def clean(self) -> None:
+        # The rules the intake form and the API apply before the service, applied again by every service.
+        errors = referral_errors({name: getattr(self, name) for name in REFERRAL_RULE_FIELDS})
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_open(self) -> bool:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from catalog import icd10
-from referrals.forms import ERROR_DECISION_IN_FUTURE, ERROR_TARGET_BEFORE_DECISION
 from referrals.models import EventKind, Referral, ReferralStatus, WaitPause
+from referrals.rules import ERROR_DECISION_IN_FUTURE, ERROR_TARGET_BEFORE_DECISION
 from referrals.services import ERROR_PAUSE_BEFORE_DECISION, MISSING_FOR_SUBMISSION
 from sot import personal_numbers
 from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory, ReferralFactory

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from capacity.weeks import first_open_week
-from referrals.forms import ERROR_DESCRIBE_OBSTACLE
 from referrals.models import (
     EventKind,
     MedicalPriority,
@@ -17,6 +16,7 @@ from referrals.models import (
     Referral,
     ReferralStatus,
 )
+from referrals.rules import ERROR_DESCRIBE_OBSTACLE
 from referrals.services import (
     ERROR_CARE_GIVEN_IN_FUTURE,
     ERROR_PLANNED_DATE_OUTSIDE_WEEK,

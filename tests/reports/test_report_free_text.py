@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from api.services import token_create
 from referrals import services
-from referrals.forms import ERROR_DESCRIBE_OBSTACLE
 from referrals.models import Obstacle, ReferralStatus
+from referrals.rules import ERROR_DESCRIBE_OBSTACLE
 from sot.personal_numbers import ERROR_PERSONAL_NUMBER_IN_TEXT, contains_personal_number
 from tests.factories import DiagnosisGroupFactory, ReferralFactory
 from tests.i18n import shown

@@ -1,0 +1,2 @@
+"""The pages' forms, by concept: `intake` (filing, drafts, the patient's details, pauses) and `workflow`
+(the lifecycle steps, contact, obstacles, the diagnosis group)."""
