@@ -40,12 +40,19 @@ def redis_of_our_own(settings) -> Iterator[OwnRedis]:
         settings.OUTBOX_DELIVER_ON_COMMIT = False  # as with workers: beat's outbox.deliver sends
         before = (app.conf.broker_url, app.conf.task_always_eager)
         app.conf.broker_url, app.conf.task_always_eager = server.url, False
-        app._pool = None  # connections to the shared broker are not reused
+        _forget_broker_connections()
         try:
             yield server
         finally:
             app.conf.broker_url, app.conf.task_always_eager = before
-            app._pool = None
+            _forget_broker_connections()
+
+
+def _forget_broker_connections() -> None:
+    """Celery keeps its pool of broker connections and producers (kombu's pools, one per broker URL):
+    after the switch it must take the pool of the broker now configured."""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
