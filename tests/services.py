@@ -29,16 +29,18 @@ class OwnRedis:
     """A redis-server on a free port of its own, which a test may stop and start again."""
 
     def __init__(self) -> None:
-        if shutil.which("redis-server") is None:
+        binary = shutil.which("redis-server")
+        if binary is None:
             pytest.fail("redis-server is not installed (apt-get install redis-server)")
+        self.binary = binary
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.folder = tempfile.mkdtemp(prefix="sot-redis-")
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        self.process = subprocess.Popen(  # noqa: S603 (our own arguments, no shell)
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
             cwd=self.folder,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from outbox.models import OutboxMessage
 from outbox.services import outbox_deliver
-from referrals.models import Referral, ReferralStatus
+from referrals.models import ReferralStatus
 from reports.models import MonthlyReport, ReportStatus
 from reports.services import last_month, reports_requeue_waiting
 from sot.celery import app
