@@ -30,6 +30,7 @@ import redis
 from stack import (
     Browser,
     Failure,
+    Form,
     Process,
     Processes,
     base_env,
@@ -79,28 +80,36 @@ def wait_until_ready(processes: Processes, ports: tuple[int, int]) -> None:
         raise Failure("beat exited")
 
 
+def personal_number(serial: int) -> str:
+    """A valid personnummer (Luhn check digit) for a made-up patient born 1950-01-01."""
+    digits = f"500101{serial % 1000:03d}"
+    total = sum(sum(divmod(int(d) * (2 - i % 2), 10)) for i, d in enumerate(digits))
+    return f"19{digits[:6]}-{digits[6:]}{(10 - total % 10) % 10}"
+
+
+def intake_fields(form: Form, serial: int = 1) -> dict[str, str]:
+    """What unit staff type into the intake form before "Skicka till SOT" (button name "submit")."""
+    high = [value for value, label in form.options.get("priority", []) if label == "Hög"]
+    if not high:
+        raise Failure(f"no priority 'Hög' among {form.options.get('priority')}")
+    return {
+        "personal_number": personal_number(serial),
+        "patient_name": "Tolvan Tolvansson",
+        "icd10_code": "M17.1",
+        "priority": high[0],
+        "asa_class": "3",
+        "complicating_diseases": "Hjärtsvikt NYHA III.",
+        "decision_date": (date.today() - timedelta(days=12)).isoformat(),
+        "consent_referral": "on",
+        "consent_disclosure": "on",
+    }
+
+
 def file_request(web_a: Browser) -> tuple[int, str]:
     """Unit staff fill in the intake form and press "Skicka till SOT"; the new request's id and reference."""
     web_a.login("vardpersonal.skane")
     form = web_a.form("/requests/new/", action="")
-    high = [value for value, label in form.options["priority"] if label == "Hög"]
-    if not high:
-        raise Failure(f"no priority 'Hög' among {form.options['priority']}")
-    location = web_a.submit(
-        form,
-        {
-            "personal_number": "19121212-1212",
-            "patient_name": "Tolvan Tolvansson",
-            "icd10_code": "M17.1",
-            "priority": high[0],
-            "asa_class": "3",
-            "complicating_diseases": "Hjärtsvikt NYHA III.",
-            "decision_date": (date.today() - timedelta(days=12)).isoformat(),
-            "consent_referral": "on",
-            "consent_disclosure": "on",
-        },
-        button="submit",
-    )
+    location = web_a.submit(form, intake_fields(form), button="submit")
     found = re.fullmatch(r"/requests/(\d+)/", location)
     if not found:
         raise Failure(f"submitting the request led to {location}")
