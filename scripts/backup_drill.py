@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from stack import (
@@ -145,7 +146,7 @@ def drill(tmp: Path, processes: Processes) -> str:
     processes.start("web-source", web, {**source_env, "PORT": str(ports[SOURCE])})
     processes.start("web-restored", web, {**restored_env, "PORT": str(ports[RESTORED])})
     for port in ports.values():
-        wait_for(f"web on port {port}", lambda port=port: serves(port), timeout=90)
+        wait_for(f"web on port {port}", partial(serves, port), timeout=90)
     seen = {database: what_they_see(port) for database, port in ports.items()}
     for view, references in seen[RESTORED].items():
         if not references:

@@ -178,7 +178,7 @@ def query(database: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[A
     import psycopg
 
     with psycopg.connect(database_url(database), autocommit=True) as connection:
-        return list(connection.execute(sql, params).fetchall())  # type: ignore[arg-type]
+        return list(connection.execute(sql, params).fetchall())
 
 
 # --- waiting --------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 import redis
@@ -66,16 +67,20 @@ def start_topology(processes: Processes, env: dict[str, str], tmp: Path) -> tupl
     return ports
 
 
+def said_or_exited(process: Process, line: str) -> bool:
+    return line in process.text() or not process.alive()
+
+
 def wait_until_ready(processes: Processes, ports: tuple[int, int]) -> None:
     for port in ports:
-        wait_for(f"web on port {port}", lambda port=port: serves(port), timeout=90)
+        wait_for(f"web on port {port}", partial(serves, port), timeout=90)
     workers = [p for p in processes.started if p.name.startswith("worker")]
     for worker in workers:
-        wait_for(f"{worker.name} ready", lambda w=worker: " ready." in w.text() or not w.alive(), timeout=90)
+        wait_for(f"{worker.name} ready", partial(said_or_exited, worker, " ready."), timeout=90)
         if not worker.alive():
             raise Failure(f"{worker.name} exited")
     beat = processes.started[-1]
-    wait_for("beat started", lambda: "beat: Starting" in beat.text() or not beat.alive(), timeout=60)
+    wait_for("beat started", partial(said_or_exited, beat, "beat: Starting"), timeout=60)
     if not beat.alive():
         raise Failure("beat exited")
 
