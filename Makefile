@@ -9,7 +9,8 @@ PORT ?= 8000
 -include .env
 export
 
-.PHONY: run test test-browser install migrate lint format check messages messages-check bench bench-load ci clean
+.PHONY: run test test-browser install migrate lint format check messages messages-check bench bench-load \
+	bench-load-outage topology backup-drill ci clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +96,20 @@ bench-load: install
 	sleep 3
 	$(BIN)/python scripts/load_test.py --base http://127.0.0.1:$(LOAD_PORT) --users 50 --seconds 60; \
 	  status=$$?; kill $$(cat var/load.pid); exit $$status
+
+# Redis stopped for 20 s in the middle of the load: 5xx per phase, and every e-mail of that minute delivered
+# afterwards. A redis-server of its own on a free port (never the shared one) and a database sot_load_outage.
+bench-load-outage: install
+	$(BIN)/python scripts/load_outage.py $(OUTAGE_ARGS)
+
+# The Procfile's production topology on loopback: 2 web processes, 2 workers, 1 beat, on a database of its
+# own (sot_topology, dropped afterwards) and Redis database 13. See README "Several processes".
+topology: install
+	$(BIN)/python scripts/topology_check.py
+
+# Backup and restore drill: pg_dump of a seeded database, restored into a new one, checked and served.
+backup-drill: install
+	$(BIN)/python scripts/backup_drill.py
 
 ci:
 	bash .ci/run

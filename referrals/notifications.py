@@ -1,29 +1,32 @@
 """E-mail notifications about requests. They carry the reference number and a link, never personal data.
 
-Queued with Celery only after the transaction that wrote the event has committed, so that a
-rolled-back change never sends mail and the worker always finds the event.
+Written into the outbox (outbox/) in the same transaction as the event: a change that commits always
+gets its e-mail, later if the mail server or the broker is down, and a rolled-back change never does.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
+from outbox.services import message_enqueue
 from referrals.models import EventKind, ReferralEvent
 
 NOTIFIED_KINDS = {EventKind.SUBMITTED, EventKind.PROPOSED, EventKind.ACCEPTED, EventKind.DECLINED}
 
 
-def queue_notification(event: ReferralEvent) -> None:
-    if event.kind in NOTIFIED_KINDS:
-        from referrals.tasks import send_event_notification
-
-        transaction.on_commit(lambda: send_event_notification.delay(event.pk))
+def queue_notification(event: ReferralEvent) -> int:
+    """The event's e-mails into the outbox, one per recipient; how many."""
+    if event.kind not in NOTIFIED_KINDS:
+        return 0
+    to = recipients(event)
+    if not to:
+        return 0
+    subject, body = message_for(event)
+    return message_enqueue(topic=f"referral-event:{event.pk}", recipients=to, subject=subject, body=body)
 
 
 def recipients(event: ReferralEvent) -> list[str]:
@@ -71,13 +74,3 @@ def message_for(event: ReferralEvent) -> tuple[str, str]:
             ]
         )
     return subject, body
-
-
-def send_notification(event_id: int) -> int:
-    event = ReferralEvent.objects.select_related("referral__sending_unit__hospital").get(pk=event_id)
-    to = recipients(event)
-    if not to:
-        return 0
-    subject, body = message_for(event)
-    # One message per recipient: nobody sees who else was told.
-    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in to])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -35,6 +37,7 @@ class MonthlyReport(models.Model):
         verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     built_at = models.DateTimeField(_("built"), null=True, blank=True)
     csv_file = models.FileField(_("CSV"), upload_to=report_path, blank=True)
@@ -61,3 +64,11 @@ class MonthlyReport(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (ReportStatus.QUEUED, ReportStatus.BUILDING)
+
+    @property
+    def is_waiting_long(self) -> bool:
+        """Queued for longer than a worker normally takes: the page says so instead of only polling."""
+        from django.utils import timezone
+
+        waited = timezone.now() - (self.queued_at or self.requested_at)
+        return self.status == ReportStatus.QUEUED and waited > timedelta(minutes=settings.REPORT_WAIT_NOTICE_MINUTES)

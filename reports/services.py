@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils import timezone, translation
 from reports import exporters
 from reports.figures import compute_figures
 from reports.models import MonthlyReport, ReportStatus
-from reports.scopes import Scope
+from reports.scopes import Scope, scope_from_key
 from reports.selectors import scopes_for
 
 if TYPE_CHECKING:
@@ -39,17 +40,23 @@ def _row(month: date, scope: Scope) -> MonthlyReport:
     return report
 
 
-def report_build(*, month: date, scope: Scope) -> MonthlyReport | None:
+def report_build(*, month: date, scope: Scope, queued_only: bool = False) -> MonthlyReport | None:
     """Compute the figures and write the three files, replacing any earlier build.
 
     Returns None when another build of the same report is running (claimed less than
-    STALE_BUILD ago): two concurrent runs build once.
+    STALE_BUILD ago): two concurrent runs build once. With `queued_only` (the worker's task), a
+    report that is no longer waiting (already built from an earlier copy of the same queue message)
+    is left alone too, so a message sent again after it was thought lost builds nothing twice.
     """
     report = _row(month, scope)
     now = timezone.now()
+    stale = Q(status=ReportStatus.BUILDING, started_at__lt=now - STALE_BUILD)
+    claimable = (
+        Q(status__in=[ReportStatus.QUEUED, ReportStatus.FAILED]) if queued_only else ~Q(status=ReportStatus.BUILDING)
+    )
     claimed = (
         MonthlyReport.objects.filter(pk=report.pk)
-        .filter(~Q(status=ReportStatus.BUILDING) | Q(started_at__lt=now - STALE_BUILD))
+        .filter(claimable | stale)
         .update(status=ReportStatus.BUILDING, started_at=now, error="")
     )
     if not claimed:
@@ -87,17 +94,46 @@ def report_request(*, month: date, scope: Scope, by: User) -> MonthlyReport:
         raise PermissionDenied
     if month.day != 1 or month >= timezone.localdate().replace(day=1):
         raise ValueError("A report covers a whole month that has ended.")
-    with transaction.atomic():
-        report = _row(month, scope)
-        MonthlyReport.objects.filter(pk=report.pk).exclude(status=ReportStatus.BUILDING).update(
-            status=ReportStatus.QUEUED, requested_by=by, error=""
-        )
-        transaction.on_commit(lambda: _enqueue(month, scope))
+    report = report_queue(month=month, scope=scope, by=by)
     report.refresh_from_db()
     return report
 
 
-def _enqueue(month: date, scope: Scope) -> None:
-    from reports.tasks import build_monthly_report
+def report_queue(*, month: date, scope: Scope, by: User | None = None) -> MonthlyReport:
+    """Mark the report waiting and, after the commit, put it in the broker's queue. A broker that is down
+    loses nothing: the report stays waiting and `reports_requeue_waiting` sends it again later."""
+    with transaction.atomic():
+        report = _row(month, scope)
+        MonthlyReport.objects.filter(pk=report.pk).exclude(status=ReportStatus.BUILDING).update(
+            status=ReportStatus.QUEUED, requested_by=by, error="", queued_at=timezone.now()
+        )
+        transaction.on_commit(lambda: _enqueue(month, scope))
+    return report
 
-    build_monthly_report.delay(month.isoformat(), scope.key)
+
+def reports_requeue_waiting(*, now: datetime | None = None) -> int:
+    """Queue again every report that has waited longer than REPORT_REQUEUE_MINUTES without a worker
+    taking it (its message lost on a Redis restart, or never sent while the broker was down), and every
+    build that has run longer than STALE_BUILD (its worker died). How many were queued again."""
+    now = now or timezone.now()
+    waiting = Q(status=ReportStatus.QUEUED, queued_at__lt=now - requeue_after()) | Q(
+        status=ReportStatus.BUILDING, started_at__lt=now - STALE_BUILD
+    )
+    again = list(MonthlyReport.objects.filter(waiting))
+    for report in again:
+        MonthlyReport.objects.filter(pk=report.pk).update(queued_at=now)
+        _enqueue(report.month, scope_from_key(report.scope_key))
+    return len(again)
+
+
+def requeue_after() -> timedelta:
+    return timedelta(minutes=settings.REPORT_REQUEUE_MINUTES)
+
+
+def _enqueue(month: date, scope: Scope) -> None:
+    from reports.tasks import BROKER_ERRORS, build_monthly_report
+
+    try:
+        build_monthly_report.apply_async((month.isoformat(), scope.key), retry=False)
+    except BROKER_ERRORS as exc:  # the report stays waiting; reports_requeue_waiting sends it again
+        logger.warning("report %s %s not queued, the broker did not answer: %s", month, scope.key, type(exc).__name__)

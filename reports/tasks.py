@@ -14,15 +14,15 @@ from reports.scopes import Scope, scope_from_key
 # Worth another attempt: the database, the broker, the cache or the file storage did not answer in
 # time. Anything else (a ValueError, KeyError or TypeError, a ProgrammingError, a row that does not
 # exist) fails the same way every time: the task fails at once and the report is marked failed.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    OperationalError,
-    InterfaceError,
-    ConnectionError,
-    TimeoutError,
+# The broker did not take a message: it is down, restarting or unreachable.
+BROKER_ERRORS: tuple[type[BaseException], ...] = (
     BrokerOperationalError,
     RedisConnectionError,
     RedisTimeoutError,
+    ConnectionError,
+    TimeoutError,
 )
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, *BROKER_ERRORS)
 
 
 @shared_task(
@@ -37,18 +37,26 @@ def build_monthly_report(month: str, scope_key: str) -> str | None:
     """Thin task: month (YYYY-MM-DD) and scope key in, the report service does the work."""
     from reports.services import report_build
 
-    report = report_build(month=date.fromisoformat(month), scope=scope_from_key(scope_key))
+    report = report_build(month=date.fromisoformat(month), scope=scope_from_key(scope_key), queued_only=True)
     return report.status if report else None
 
 
 @shared_task(name="reports.build_last_month_everywhere")
 def build_last_month_everywhere() -> int:
     """The monthly run: last month for every region and every healthcare region."""
-    from reports.services import last_month
+    from reports.services import last_month, report_queue
 
-    month = last_month().isoformat()
+    month = last_month()
     scopes = [Scope("region", region=r) for r in Region.objects.all()]
     scopes += [Scope("healthcare_region", healthcare_region=h) for h in HealthcareRegion.objects.all()]
     for scope in scopes:
-        build_monthly_report.delay(month, scope.key)
+        report_queue(month=month, scope=scope)
     return len(scopes)
+
+
+@shared_task(name="reports.requeue_waiting", ignore_result=True)
+def requeue_waiting() -> int:
+    """Thin task, every minute from beat: reports that no worker took are queued again."""
+    from reports.services import reports_requeue_waiting
+
+    return reports_requeue_waiting()

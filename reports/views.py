@@ -34,7 +34,11 @@ def _scopes(user: User) -> Any:
 def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     scopes = _scopes(request.user)
     reports = list(reports_visible_to(request.user))
-    context = {"reports": reports, "pending": any(r.is_pending for r in reports)}
+    context = {
+        "reports": reports,
+        "pending": any(r.is_pending for r in reports),
+        "waiting_long": any(r.is_waiting_long for r in reports),
+    }
     if request.htmx:  # the page polls this fragment while a report is being built
         return render(request, "reports/_table.html", context)
     return render(request, "reports/list.html", {**context, "form": BuildReportForm(scopes=scopes)})

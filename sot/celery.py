@@ -2,6 +2,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sot.settings")
 
@@ -20,6 +21,19 @@ app.conf.beat_schedule = {
     },
     # At minute 17 of every hour: forget form tokens and Idempotency-Keys older than
     # IDEMPOTENCY_TTL_HOURS, with the API answers kept for them.
+    # Every OUTBOX_POLL_SECONDS: send the e-mail that the services wrote into the outbox (outbox/).
+    "deliver-outbox": {
+        "task": "outbox.deliver",
+        "schedule": float(settings.OUTBOX_POLL_SECONDS),
+        "options": {"expires": float(settings.OUTBOX_POLL_SECONDS)},  # a missed round is not worth a queue
+    },
+    # Every minute: a report that has waited more than REPORT_REQUEUE_MINUTES with no worker taking it
+    # (its message lost on a Redis restart, or never sent while the broker was down) is queued again.
+    "requeue-waiting-reports": {
+        "task": "reports.requeue_waiting",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     "purge-idempotency-claims": {
         "task": "idempotency.purge_expired_claims",
         "schedule": crontab(minute=17),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "audit",
     "api",
     "idempotency",
+    "outbox",
     "demo",
 ]
 
@@ -170,9 +171,19 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Redis is optional: with REDIS_URL, Celery uses it as broker and Django as cache; without it,
 # tasks run in-process (eager) so the embedded default works fully.
 REDIS_URL = env.redis_url("REDIS_URL")
+# Short socket timeouts: a Redis that is down or unreachable is noticed in a second or two, never waited on.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_TIMEOUTS,
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TIMEOUTS
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = REDIS_TIMEOUTS
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
@@ -187,14 +198,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# E-mail goes through the outbox (outbox/). Without a worker (tasks in-process), each message is sent
+# right after the commit that wrote it; with workers, beat runs `outbox.deliver` every so many seconds.
+OUTBOX_DELIVER_ON_COMMIT = env.bool("OUTBOX_DELIVER_ON_COMMIT", default=CELERY_TASK_ALWAYS_EAGER)
+OUTBOX_POLL_SECONDS = env.int("OUTBOX_POLL_SECONDS", default=15, minimum=1, maximum=3600)
+# A report waiting longer than this is shown as waiting for a worker; after the second, beat queues it again.
+REPORT_WAIT_NOTICE_MINUTES = env.int("REPORT_WAIT_NOTICE_MINUTES", default=2, minimum=1)
+REPORT_REQUEUE_MINUTES = env.int("REPORT_REQUEUE_MINUTES", default=5, minimum=1)
+
 # Care guarantee (vårdgaranti): days from decision to treatment. A region may set a shorter limit.
 CARE_GUARANTEE_DAYS = env.int("CARE_GUARANTEE_DAYS", default=90, minimum=1, maximum=365)
 
-EMAIL_BACKEND = (
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
-)
+_MAIL_BY_DEFAULT = "console" if DEBUG else "smtp"  # DEBUG prints e-mail; production sends it
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=f"django.core.mail.backends.{_MAIL_BY_DEFAULT}.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10, minimum=1)
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")

@@ -12,6 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Tasks run inside the test unless a test starts a real worker on purpose.
 CELERY_TASK_ALWAYS_EAGER = True
+OUTBOX_DELIVER_ON_COMMIT = True  # e-mail is sent right after the commit, as without workers
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # F405 below: names that come from the star import of the real settings above.

@@ -37,6 +37,7 @@ def test_no_import_cycle_and_no_two_apps_import_each_other():
 # README, "Layout and why": each app imports only apps before it here.
 LAYERS = [
     "idempotency",
+    "outbox",
     "organisations",
     "catalog",
     "accounts",

@@ -122,10 +122,10 @@ def test_broker_follows_redis_url():
     if settings.REDIS_URL:
         assert app.conf.broker_url == settings.REDIS_URL
         assert app.conf.result_backend == settings.REDIS_URL
-        assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+        assert str(settings.CACHES["default"]["BACKEND"]).endswith("RedisCache")
     else:
         assert app.conf.broker_url.startswith("memory://")  # a worker must then share this process
-        assert not settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+        assert not str(settings.CACHES["default"]["BACKEND"]).endswith("RedisCache")
 
 
 def _production_celery_settings(**env) -> list[str]:

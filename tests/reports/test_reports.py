@@ -245,12 +245,14 @@ def test_beat_schedule_builds_last_month_at_six_on_the_first():
     assert app.conf.timezone == "Europe/Stockholm"
 
 
-def test_monthly_run_queues_every_region_and_healthcare_region(world, monkeypatch):
+def test_monthly_run_queues_every_region_and_healthcare_region(world, monkeypatch, django_capture_on_commit_callbacks):
     from reports import tasks
 
     queued = []
-    monkeypatch.setattr(tasks.build_monthly_report, "delay", lambda month, key: queued.append((month, key)))
-    assert tasks.build_last_month_everywhere() == 5  # 3 regions + 2 healthcare regions in the test world
+    monkeypatch.setattr(tasks.build_monthly_report, "apply_async", lambda args, **kw: queued.append(tuple(args)))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.build_last_month_everywhere() == 5  # 3 regions + 2 healthcare regions in the test world
+    assert set(MonthlyReport.objects.values_list("status", flat=True)) == {ReportStatus.QUEUED}
     assert {key for _m, key in queued} == {
         "region:skane",
         "region:blekinge",
