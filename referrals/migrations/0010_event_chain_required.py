@@ -1,0 +1,27 @@
+"""Every request event has its place and hash now (0009), and no two share a place in a chain."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('referrals', '0009_event_chain_backfill'),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name='referralevent',
+            name='chain_hash',
+            field=models.CharField(editable=False, max_length=64),
+        ),
+        migrations.AlterField(
+            model_name='referralevent',
+            name='chain_seq',
+            field=models.PositiveBigIntegerField(editable=False),
+        ),
+        migrations.AddConstraint(
+            model_name='referralevent',
+            constraint=models.UniqueConstraint(fields=('referral', 'chain_seq'), name='referral_event_chain_place_unique'),
+        ),
+    ]
