@@ -71,10 +71,10 @@ class AccessLogEntry(ChainedModel):
         indexes = [
             models.Index(fields=["patient", "at"], name="access_patient_at"),
             models.Index(fields=["user", "at"], name="access_user_at"),
+            models.Index(fields=["patient", "chain_seq"], name="access_chain_place"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(action__in=AccessAction.values), name="access_action_valid"),
-            models.UniqueConstraint(fields=["patient", "chain_seq"], name="access_chain_place_unique"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""Every request event has its place and hash now (0009), and no two share a place in a chain."""
+"""Every request event has its place and hash now (0009), indexed by chain and place for
+verify_audit_chain (see audit 0005 on why not unique)."""
 
 from django.db import migrations, models
 
@@ -20,8 +21,8 @@ class Migration(migrations.Migration):
             name='chain_seq',
             field=models.PositiveBigIntegerField(editable=False),
         ),
-        migrations.AddConstraint(
+        migrations.AddIndex(
             model_name='referralevent',
-            constraint=models.UniqueConstraint(fields=('referral', 'chain_seq'), name='referral_event_chain_place_unique'),
+            index=models.Index(fields=['referral', 'chain_seq'], name='referral_event_chain_place'),
         ),
     ]

@@ -72,9 +72,9 @@ class ReferralEvent(ChainedModel):
         ordering = ["at", "id"]
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
+        indexes = [models.Index(fields=["referral", "chain_seq"], name="referral_event_chain_place")]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="referral_event_kind_valid"),
-            models.UniqueConstraint(fields=["referral", "chain_seq"], name="referral_event_chain_place_unique"),
         ]
 
     def __str__(self) -> str:
