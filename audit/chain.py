@@ -91,11 +91,23 @@ def _lock_referenced(model: type[ChainedModel], rows: Sequence[ChainedModel]) ->
 
 
 def _locked_heads(chain: str, keys: list[int]) -> dict[int, Any]:
+    """The heads of `keys` (created where missing), locked in key order, in one statement: an upsert
+    that changes nothing still locks the row it meets, as FOR UPDATE would (PostgreSQL and SQLite)."""
     from audit.models import ChainHead
 
-    ChainHead.objects.bulk_create([ChainHead(chain=chain, key=key) for key in keys], ignore_conflicts=True)
-    heads = ChainHead.objects.select_for_update().filter(chain=chain, key__in=keys).order_by("key")
-    return {head.key: head for head in heads}
+    table = connection.ops.quote_name(ChainHead._meta.db_table)
+    values = ", ".join(["(%s, %s, 0, %s)"] * len(keys))
+    with connection.cursor() as cursor:  # the table is the model's, quoted; every value is a parameter
+        cursor.execute(
+            f'INSERT INTO {table} (chain, "key", length, last_hash) VALUES {values} '  # noqa: S608
+            f'ON CONFLICT (chain, "key") DO UPDATE SET length = {table}.length '
+            'RETURNING id, "key", length, last_hash',
+            [value for key in keys for value in (chain, key, GENESIS)],
+        )
+        rows = cursor.fetchall()
+    return {
+        key: ChainHead(id=pk, chain=chain, key=key, length=length, last_hash=last) for pk, key, length, last in rows
+    }
 
 
 def chain_insert(model: type[ChainedModel], rows: Sequence[ChainedModel], insert: Any) -> Any:
