@@ -57,7 +57,7 @@ def _as_owner_past_the_guard(table: str) -> Iterator[None]:
         (ensure_access_log_trigger if table == LOG else ensure_append_only_triggers)()
 
 
-def _sql(table: str, sql: str, params: list[object]) -> None:
+def _sql(table: str, sql: str, params: list[int]) -> None:
     with _as_owner_past_the_guard(table), connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -138,7 +138,7 @@ def test_verify_finds_an_entry_changed(world):
 
 def test_verify_finds_an_event_changed_and_names_ids_only(world):
     referral = _history(world)
-    event = ReferralEvent.objects.filter(referral=referral).order_by("chain_seq").first()
+    event = ReferralEvent.objects.filter(referral=referral).order_by("chain_seq")[0]
     _sql(EVENTS, "UPDATE referrals_referralevent SET actor_id = %s WHERE id = %s", [world.sot.pk, event.pk])
     intact, out = _verify()
     assert not intact and f"referral_event {referral.pk}: row {event.pk} (place 1) does not match" in out, out
