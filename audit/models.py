@@ -4,7 +4,8 @@ Own model rather than django-auditlog: the questions asked of it ("who saw this 
 did this user open") need the patient and the request as indexed columns, and most state changes
 here are conditional UPDATEs that model signals never see. Append-only: the application has no
 code path that changes or deletes an entry, the admin is read-only, and a database trigger refuses
-UPDATE (and DELETE on PostgreSQL).
+UPDATE (and DELETE on PostgreSQL). Each entry is chained per patient (audit/chain.py), so a change,
+removal or insertion made past all of that, by someone with the database owner's rights, shows.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.chain import ACCESS_LOG, GENESIS, ChainedModel, ChainedQuerySet, chain_insert
+
 
 class AccessAction(models.TextChoices):
     READ = "read", _("Read")
@@ -25,7 +28,7 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("Export")
 
 
-class AccessLogQuerySet(models.QuerySet):
+class AccessLogQuerySet(ChainedQuerySet):
     def update(self, **kwargs: Any) -> int:
         raise TypeError("The access log is append-only.")
 
@@ -33,7 +36,12 @@ class AccessLogQuerySet(models.QuerySet):
         raise TypeError("The access log is append-only.")
 
 
-class AccessLogEntry(models.Model):
+class AccessLogEntry(ChainedModel):
+    CHAIN = ACCESS_LOG
+    CHAIN_KEY = "patient"
+    CHAIN_FIELDS = ("at", "user_id", "role", "place", "patient_id", "referral_id", "action", "what")
+    CHAIN_LOCKS = ("referral",)
+
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_log", verbose_name=_("user")
@@ -63,6 +71,7 @@ class AccessLogEntry(models.Model):
         indexes = [
             models.Index(fields=["patient", "at"], name="access_patient_at"),
             models.Index(fields=["user", "at"], name="access_user_at"),
+            models.Index(fields=["patient", "chain_seq"], name="access_chain_place"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(action__in=AccessAction.values), name="access_action_valid"),
@@ -75,7 +84,24 @@ class AccessLogEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise TypeError("The access log is append-only.")
-        super().save(*args, **kwargs)
+        chain_insert(AccessLogEntry, [self], lambda: super(AccessLogEntry, self).save(*args, **kwargs))
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("The access log is append-only.")
+
+
+class ChainHead(models.Model):
+    """The length and last hash of one chain (audit/chain.py): a removed last row shows against it."""
+
+    chain = models.CharField(_("chain"), max_length=20)
+    key = models.BigIntegerField(_("key"), help_text=_("The patient's or the request's id."))
+    length = models.PositiveBigIntegerField(_("length"), default=0)
+    last_hash = models.CharField(_("last hash"), max_length=64, default=GENESIS)
+
+    class Meta:
+        verbose_name = _("chain head")
+        verbose_name_plural = _("chain heads")
+        constraints = [models.UniqueConstraint(fields=["chain", "key"], name="chain_head_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.chain} {self.key}: {self.length}"

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.chain import REFERRAL_EVENT, ChainedModel, ChainedQuerySet, chain_insert
 from organisations.models import Region, Unit
 from referrals.models.choices import (
     CloseReason,
@@ -23,7 +24,7 @@ from referrals.models.choices import (
 from referrals.models.request import Referral
 
 
-class AppendOnlyQuerySet(models.QuerySet["ReferralEvent"]):
+class AppendOnlyQuerySet(ChainedQuerySet):
     def update(self, **kwargs: Any) -> int:
         raise TypeError("Referral events are append-only.")
 
@@ -31,8 +32,25 @@ class AppendOnlyQuerySet(models.QuerySet["ReferralEvent"]):
         raise TypeError("Referral events are append-only.")
 
 
-class ReferralEvent(models.Model):
-    """One entry of a referral's history. Never changed, never deleted (a trigger guards PostgreSQL)."""
+class ReferralEvent(ChainedModel):
+    """One entry of a referral's history. Never changed, never deleted (a trigger guards PostgreSQL).
+    Chained per request (audit/chain.py): a change made past the guards shows."""
+
+    CHAIN = REFERRAL_EVENT
+    CHAIN_KEY = "referral"
+    CHAIN_FIELDS = (
+        "referral_id",
+        "kind",
+        "from_status",
+        "to_status",
+        "actor_id",
+        "at",
+        "reason",
+        "note",
+        "receiving_unit_id",
+    )
+    CHAIN_LOCKS = ("referral",)
+    CHAIN_REQUIRED = True
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events", verbose_name=_("request"))
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
@@ -54,6 +72,7 @@ class ReferralEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
+        indexes = [models.Index(fields=["referral", "chain_seq"], name="referral_event_chain_place")]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="referral_event_kind_valid"),
         ]
@@ -64,7 +83,7 @@ class ReferralEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise TypeError("Referral events are append-only.")
-        super().save(*args, **kwargs)
+        chain_insert(ReferralEvent, [self], lambda: super(ReferralEvent, self).save(*args, **kwargs))
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Referral events are append-only.")

@@ -4,7 +4,8 @@
 applies the change, appends the event and the access-log entry, all in one transaction, and hands
 back the row as it was locked, before the change. Everything is judged on that locked row, never
 on the caller's copy, so a step that waited for another sees what the other did. `event_append` is
-the only code that creates a `ReferralEvent`.
+the only code that creates a `ReferralEvent`; the model chains each event it saves to its request's
+hash chain (audit/chain.py), under the row lock this transaction holds already.
 """
 
 from __future__ import annotations

@@ -1,0 +1,143 @@
+"""Hash chains that make the access log and the request events tamper-evident.
+
+Every row belongs to one chain (the access log: one per patient; request events: one per request), has
+its place in it (`chain_seq`, 1, 2, …) and carries `chain_hash`, SHA-256 over the previous row's hash
+and a canonical serialisation of the row's own content. `ChainHead` keeps each chain's length and last
+hash, advanced in the same transaction as the insert, so a removed last row shows too.
+`audit.verification` walks the chains again.
+
+Rows are chained by their model on insert (`save` and the queryset's `bulk_create`), so no ORM path
+writes an unchained row. Concurrency: the heads of the chains a statement touches are locked
+FOR UPDATE, in key order, until the transaction ends; writers of one chain take turns, writers of
+different chains never meet. On PostgreSQL the request rows the new rows point to are first locked
+FOR KEY SHARE (the lock their deferred foreign-key check would take at commit anyway), so a writer never
+holds a head while waiting for a request that `referral_change` holds FOR UPDATE and whose holder
+waits for the head: referral locks come before head locks, always. On SQLite a transaction takes the
+database's write lock when it begins (settings: IMMEDIATE), which serialises writers by itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+GENESIS = "0" * 64  # the "previous hash" of a chain's first row
+ACCESS_LOG = "access_log"
+REFERRAL_EVENT = "referral_event"
+
+
+def canonical(value: Any) -> Any:
+    """A field's value as it is hashed: times in UTC with microseconds, everything else as JSON holds it."""
+    if isinstance(value, datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def digest(previous: str, seq: int, content: dict[str, Any]) -> str:
+    """The hash of one row: over the previous row's hash, its place in the chain and its content."""
+    body = json.dumps(
+        {name: canonical(value) for name, value in content.items()},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(f"{previous}|{seq}|{body}".encode()).hexdigest()
+
+
+class ChainedModel(models.Model):
+    """A model whose rows are chained: `CHAIN` names the chain, `CHAIN_KEY` the field that partitions it,
+    `CHAIN_FIELDS` the content that is hashed (attribute names, so foreign keys by id), `CHAIN_LOCKS`
+    the foreign keys to lock FOR KEY SHARE before the heads (see the module's docstring);
+    `CHAIN_REQUIRED`: every row of the key's model has a chain (every request has its history)."""
+
+    CHAIN: str
+    CHAIN_KEY: str
+    CHAIN_FIELDS: tuple[str, ...]
+    CHAIN_LOCKS: tuple[str, ...] = ()
+    CHAIN_REQUIRED: bool = False
+
+    chain_seq = models.PositiveBigIntegerField(editable=False)
+    chain_hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def chain_content(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.CHAIN_FIELDS}
+
+
+def foreign_key(model: type[models.Model], name: str) -> models.ForeignKey:
+    return cast(models.ForeignKey, model._meta.get_field(name))
+
+
+def _lock_referenced(model: type[ChainedModel], rows: Sequence[ChainedModel]) -> None:
+    if connection.vendor != "postgresql":
+        return
+    for name in model.CHAIN_LOCKS:
+        field = foreign_key(model, name)
+        ids = sorted({getattr(row, field.attname) for row in rows} - {None})
+        if ids:
+            table = connection.ops.quote_name(field.related_model._meta.db_table)
+            with connection.cursor() as cursor:  # the table is a model's, quoted; the ids are parameters
+                cursor.execute(f"SELECT 1 FROM {table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE", [ids])  # noqa: S608
+
+
+def _locked_heads(chain: str, keys: list[int]) -> dict[int, Any]:
+    """The heads of `keys` (created where missing), locked in key order, in one statement: an upsert
+    that changes nothing still locks the row it meets, as FOR UPDATE would (PostgreSQL and SQLite)."""
+    from audit.models import ChainHead
+
+    table = connection.ops.quote_name(ChainHead._meta.db_table)
+    values = ", ".join(["(%s, %s, 0, %s)"] * len(keys))
+    with connection.cursor() as cursor:  # the table is the model's, quoted; every value is a parameter
+        cursor.execute(
+            f'INSERT INTO {table} (chain, "key", length, last_hash) VALUES {values} '  # noqa: S608
+            f'ON CONFLICT (chain, "key") DO UPDATE SET length = {table}.length '
+            'RETURNING id, "key", length, last_hash',
+            [value for key in keys for value in (chain, key, GENESIS)],
+        )
+        rows = cursor.fetchall()
+    return {
+        key: ChainHead(id=pk, chain=chain, key=key, length=length, last_hash=last) for pk, key, length, last in rows
+    }
+
+
+def chain_insert(model: type[ChainedModel], rows: Sequence[ChainedModel], insert: Any) -> Any:
+    """Give `rows` their places and hashes, run `insert()` (which writes them) and advance the heads,
+    in one transaction (a savepoint inside the caller's)."""
+    from audit.models import ChainHead
+
+    key_attr = foreign_key(model, model.CHAIN_KEY).attname
+    with transaction.atomic():
+        _lock_referenced(model, rows)
+        heads = _locked_heads(model.CHAIN, sorted({getattr(row, key_attr) for row in rows}))
+        for row in rows:
+            head = heads[getattr(row, key_attr)]
+            head.length += 1
+            row.chain_seq = head.length
+            row.chain_hash = head.last_hash = digest(head.last_hash, head.length, row.chain_content())
+        result = insert()
+        ChainHead.objects.bulk_update(list(heads.values()), ["length", "last_hash"])
+    return result
+
+
+class ChainedQuerySet(models.QuerySet):
+    """`bulk_create` chains the rows it writes."""
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        rows = list(objs)
+        if not rows:
+            return rows
+        return chain_insert(
+            cast(type[ChainedModel], self.model),
+            rows,
+            lambda: super(ChainedQuerySet, self).bulk_create(rows, *args, **kwargs),
+        )
