@@ -38,6 +38,7 @@ from stack import (
     create_database,
     database_url,
     drop_database,
+    exit_on_sigterm,
     free_port,
     manage,
     pg_args,
@@ -165,6 +166,7 @@ def drill(tmp: Path, processes: Processes) -> str:
 
 
 def main() -> int:
+    exit_on_sigterm()
     tmp = Path(tempfile.mkdtemp(prefix="sot-backup-drill-"))
     processes = Processes(tmp)
     status = 0

@@ -30,6 +30,16 @@ PASSWORD = "sot-demo-2026"  # noqa: S105  (the demo accounts' published password
 PG_URL = os.environ.get("STACK_PG_URL", "postgres://postgres@127.0.0.1:5432")
 
 
+def exit_on_sigterm() -> None:
+    """A SIGTERM (CI's time-out, a kill) ends the script through its finally blocks, which stop the
+    processes and drop the databases."""
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, leave)
+
+
 class Failure(Exception):
     """A check did not hold; the message says which and with what figures."""
 

@@ -8,8 +8,10 @@ stopped). The Procfile's release step runs, the demo is seeded, then through the
 and submit a request on web A, the SOT representative takes it on web B, A shows it in review; a health
 director orders a monthly report ("Ta fram nu") and the same build is sent once more straight to the
 broker, and it is built by one worker exactly once; the submission's e-mail reaches each SOT
-representative exactly once. One summary line; exit status 1 on any failure. Every process started is
-stopped by its process group, however the script ends.
+representative exactly once. The Procfile's lines run unchanged, except that each worker gets a node name
+of its own (-n) and beat a schedule file in the temporary directory (--schedule). One summary line;
+exit status 1 on any failure. Every process started is stopped by its process group, however the
+script ends.
 
 Environment: TOPOLOGY_DB (sot_topology), TOPOLOGY_REDIS_URL (redis://127.0.0.1:6379/13),
 STACK_PG_URL (postgres://postgres@127.0.0.1:5432), KEEP_LOGS=1 to keep the logs' directory.
@@ -38,6 +40,7 @@ from stack import (
     create_database,
     database_url,
     drop_database,
+    exit_on_sigterm,
     free_port,
     manage,
     procfile,
@@ -219,6 +222,10 @@ def check(tmp: Path, processes: Processes) -> str:
     take_request(web_b, pk)
     if "status-in_review" not in web_a.get(f"/requests/{pk}/"):
         raise Failure(f"web A does not show {reference} in review after web B took it")
+    shared = Browser(port_a)  # the session made on B is good on A: sessions live in PostgreSQL
+    shared.cookies = dict(web_b.cookies)
+    if "status-in_review" not in shared.get(f"/requests/{pk}/"):
+        raise Failure("the SOT representative's session from web B is not recognised on web A")
 
     director = Browser(port_b)
     report_id, month, scope, ordered = order_report(director, env)
@@ -262,7 +269,8 @@ def check(tmp: Path, processes: Processes) -> str:
             raise Failure(f"{process.name} exited with {process.popen.returncode}")
     return (
         f"topology ok: 2 web (:{port_a}, :{port_b}), 2 workers, 1 beat; {reference} filed on A, taken on B, "
-        f"in review on A; report {month[:7]} {scope} ready {report_seconds:.1f} s after 'Ta fram nu', "
+        f"in review on A (B's session valid on A); report {month[:7]} {scope} ready {report_seconds:.1f} s "
+        "after 'Ta fram nu', "
         f"{received} task messages (page + one sent again), {builds} build "
         f"({(built - build_started).total_seconds():.1f} s); submission e-mail to {len(recipients)} SOT "
         f"representative(s): {sum(counts.values())} written, each once, {float(delay):.1f} s after the commit; "
@@ -271,6 +279,7 @@ def check(tmp: Path, processes: Processes) -> str:
 
 
 def main() -> int:
+    exit_on_sigterm()
     tmp = Path(tempfile.mkdtemp(prefix="sot-topology-"))
     processes = Processes(tmp)
     status = 0
