@@ -38,7 +38,6 @@ def check_database() -> str:
             cursor.fetchone()
     except Exception as exc:  # any failure means not ready; the type is logged, not the message
         logger.warning("Readiness: the database does not answer (%s)", type(exc).__name__)
-        connections["default"].close_if_unusable_or_obsolete()
         return DOWN
     return OK
 
