@@ -105,11 +105,18 @@ def test_without_redis_the_broker_is_not_configured_and_never_required(client, d
     assert response.json()["checks"]["broker"] == {"status": "not configured", "required": False}
 
 
+def _python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """This interpreter running `code` (ours) in the checkout with `env`."""
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
 def test_postgresql_connections_time_out_quickly():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(DEBUG="1", DATABASE_URL="postgres://postgres@192.0.2.1:5432/sot")
     code = "import sot.settings as s; print(s.DATABASES['default']['OPTIONS']['connect_timeout'])"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = _python(code, env)
     assert result.stdout.strip() == "3", result.stderr
 
 
@@ -130,6 +137,6 @@ def test_readiness_with_an_unreachable_postgresql_answers_503_in_seconds():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(DEBUG="1", DATABASE_URL=f"postgres://postgres@127.0.0.1:{_closed_port()}/sot", LOG_LEVEL="CRITICAL")
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = _python(PROBE, env)
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [503, 200], result.stderr[-2000:]
     assert time.monotonic() - started < 30
