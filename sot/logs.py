@@ -57,7 +57,9 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "request_id", None) is None:
-            record.request_id = request_id_var.get() or "-"
+            # Django logs a 4xx answer after the middleware has returned, with the request on the record.
+            on_request = getattr(getattr(record, "request", None), "request_id", None)
+            record.request_id = request_id_var.get() or on_request or "-"
         if getattr(record, "task_id", None) is None:
             record.task_id = task_id_var.get()
         return True
@@ -149,6 +151,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = sane_request_id(request.headers.get(REQUEST_ID_HEADER))
+        request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
         started = time.monotonic()
         try:
