@@ -1,4 +1,4 @@
-"""The client's address for login throttling (django-axes' AXES_CLIENT_IP_CALLABLE), and what axes logs.
+"""The client's address for login throttling (django-axes' AXES_CLIENT_IP_CALLABLE).
 
 Behind a TLS proxy every request comes from the proxy's address, so throttling by REMOTE_ADDR would
 lock an account for everybody. Each trusted proxy appends the address it received the request from to
@@ -31,8 +31,3 @@ def client_ip_address(request: HttpRequest) -> str | None:
     except ValueError:
         return remote
 
-
-def client_str(username: str | None, ip_address: str | None, user_agent: str, path_info: str, request: object) -> str:
-    """django-axes logs every failed login with this: the path only. A username as typed may be a
-    personnummer or a name, and an address is personal data too; both are in the admin's login records."""
-    return f"{{path_info: {path_info!r}}}"

@@ -141,7 +141,6 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # failures lock a username from one client's address, not from the proxy's (accounts/client_address.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0, minimum=0, maximum=10)
 AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip_address"
-AXES_CLIENT_STR_CALLABLE = "accounts.client_address.client_str"  # no username or address in the logs
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
