@@ -25,6 +25,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject, empty
@@ -143,7 +144,8 @@ def _route(request: HttpRequest) -> str:
 class RequestLogMiddleware:
     """First of all middleware: the request id for everything below, and one access line per request.
 
-    Health probes that answer 200 are logged at DEBUG only (a load balancer asks every few seconds).
+    Health probes and static files that answer without error are logged at DEBUG only (a load balancer
+    asks every few seconds; a page loads four static files).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -164,7 +166,8 @@ class RequestLogMiddleware:
 
     def log(self, request: HttpRequest, response: HttpResponse, started: float) -> None:
         route = _route(request)
-        quiet = route.startswith("healthz") and response.status_code == 200
+        routine = route.startswith("healthz") or request.path.startswith(str(settings.STATIC_URL))
+        quiet = routine and response.status_code < 400
         fields = {
             "method": request.method,
             "route": route,

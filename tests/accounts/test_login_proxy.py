@@ -14,11 +14,9 @@ CLIENT_A, CLIENT_B = "203.0.113.5", "198.51.100.7"
 RIGHT, WRONG = "secret-password-1", "wrong"  # the factories' password
 
 
-def _login(client: Client, username: str, password: str, *, remote: str, forwarded: str | None = None) -> int:
-    headers = {"REMOTE_ADDR": remote}
-    if forwarded is not None:
-        headers["HTTP_X_FORWARDED_FOR"] = forwarded
-    return client.post(reverse("login"), {"username": username, "password": password}, **headers).status_code
+def _login(client: Client, username: str, password: str, *, remote: str, forwarded: str = "") -> int:
+    data = {"username": username, "password": password}
+    return client.post(reverse("login"), data, REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded).status_code
 
 
 @pytest.fixture

@@ -80,6 +80,15 @@ def test_anonymous_and_unresolved_requests_have_a_line_too(client, db, lines):
     assert "user_id" not in line
 
 
+def test_probes_and_static_files_are_logged_at_debug_only(client, db, lines):
+    client.get("/healthz/live/")
+    client.get("/static/sot/sot.css")
+    assert [(line["route"], line["status"], line["level"]) for line in lines.access()] == [
+        ("healthz_live", 200, "DEBUG"),
+        ("-", 200, "DEBUG"),
+    ]
+
+
 @pytest.mark.parametrize("incoming", ["x" * 65, "abc def", "abc\nFORGED line", "ä-id", ""])
 def test_an_insane_request_id_is_replaced_by_a_new_one(client, db, lines, incoming):
     response = client.get("/healthz/live/", HTTP_X_REQUEST_ID=incoming)
