@@ -30,4 +30,3 @@ def client_ip_address(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
-

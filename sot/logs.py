@@ -120,7 +120,7 @@ def logging_config(env: Env, *, debug: bool) -> dict[str, Any]:
             "celery.app.trace": {"level": "WARNING"},
             "axes": {"level": "WARNING"},
             # runserver's own line per request holds the query string; the access line replaces it.
-            "django.server": {"level": "WARNING"},
+            "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
         },
     }
 

@@ -143,6 +143,8 @@ def test_log_format_follows_debug_and_log_format():
     assert logging_config(Env({"LOG_FORMAT": "JSON"}), debug=True)["handlers"]["console"]["formatter"] == "json"
     with pytest.raises(ImproperlyConfigured, match="LOG_FORMAT"):
         logging_config(Env({"LOG_FORMAT": "xml"}), debug=False)
+    # runserver's line per request holds the query string: the access line takes its place
+    assert logging_config(Env({}), debug=True)["loggers"]["django.server"]["propagate"] is False
 
 
 # --- the request id travels with Celery tasks ------------------------------------------------------
