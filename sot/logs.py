@@ -97,7 +97,7 @@ class PlainFormatter(logging.Formatter):
         if not hasattr(record, "request_id"):
             record.request_id = "-"
         text = super().format(record)
-        extras = " ".join(f"{f}={getattr(record, f)}" for f in EXTRA_FIELDS[2:] if getattr(record, f, None) is not None)
+        extras = " ".join(f"{f}={getattr(record, f)}" for f in EXTRA_FIELDS[1:] if getattr(record, f, None) is not None)
         return f"{text} {extras}" if extras else text
 
 
