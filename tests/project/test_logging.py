@@ -44,11 +44,15 @@ class Lines(logging.Handler):
         return [line for line in self.parsed() if line["logger"] == "sot.access"]
 
 
+def _console() -> logging.Handler:
+    """The project's console handler (LOG_FORMAT json, the default with DEBUG off)."""
+    return next(h for h in logging.getLogger().handlers if isinstance(h.formatter, JsonFormatter))
+
+
 @pytest.fixture
 def lines() -> Iterator[Lines]:
     root = logging.getLogger()
-    console = next(h for h in root.handlers if isinstance(h.formatter, JsonFormatter))  # LOG_FORMAT json by default
-    handler = Lines(console)
+    handler = Lines(_console())
     access = logging.getLogger("sot.access")
     root.addHandler(handler)
     level = access.level
@@ -164,9 +168,10 @@ def through_the_broker() -> Iterator[None]:
         app.conf.task_always_eager = True
 
 
-def test_a_task_runs_with_the_request_id_of_the_request_that_queued_it(lines):
-    # Celery's test worker configures Django's logging again on start, which takes the root's handlers
+def test_a_task_runs_with_the_request_id_of_the_request_that_queued_it():
+    # Celery's test worker may configure Django's logging again on start, which takes the root's handlers
     # away; a handler on the task's own logger stays.
+    lines = Lines(_console())
     task_logger = logging.getLogger("sot.test.task")
     task_logger.addHandler(lines)
     try:
