@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -19,6 +19,8 @@ PROBLEM_TYPES = {
     409: "conflict",
     415: "unsupported-media-type",
     429: "too-many-requests",
+    500: "server-error",
+    503: "service-unavailable",
 }
 
 
@@ -47,6 +49,19 @@ def problem(status: int, title: str, detail: str = "", errors: dict | None = Non
     if errors:
         body["errors"] = errors
     return Response(body, status=status, content_type="application/problem+json")
+
+
+def problem_json(status: int, title: str, detail: str = "") -> JsonResponse:
+    """The same body as `problem`, as a plain Django answer: for errors outside a DRF view (an unknown
+    /api/ path, a server error, the database down), answered by the project's error handlers."""
+    body: dict[str, Any] = {
+        "type": f"https://sot.example.org/problems/{PROBLEM_TYPES.get(status, 'error')}",
+        "title": title,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    return JsonResponse(body, status=status, content_type="application/problem+json")
 
 
 def handler(exc: Exception, context: dict[str, Any]) -> Any:

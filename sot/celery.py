@@ -2,7 +2,10 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.conf import settings
+
+from sot import logs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sot.settings")
 
@@ -45,3 +48,10 @@ app.conf.beat_schedule = {
 def ping() -> str:
     """Round-trip check for deployments and tests: a worker that answers is wired up."""
     return "pong"
+
+
+# The request id travels with each task in a message header, so the worker's log lines carry the id
+# of the request that queued the task (sot/logs.py).
+before_task_publish.connect(logs.add_request_id_to_task)
+task_prerun.connect(logs.restore_request_id)
+task_postrun.connect(logs.forget_request_id)

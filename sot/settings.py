@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from sot.env import Env
+from sot.logs import logging_config
+from sot.security_headers import CONTENT_SECURITY_POLICY as CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -66,6 +68,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id for every line below, and one access line per request (sot/logs.py).
+    "sot.logs.RequestLogMiddleware",
+    # Health probes are answered before anything that may read the session or the user (sot/health.py).
+    "sot.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, so that static files keep their caching; everything else is never stored.
@@ -114,6 +120,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when the transaction begins and wait for each other instead of failing
     # halfway, so row claims (capacity slots, status changes) serialise on SQLite as on PostgreSQL.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+else:
+    # A database that does not answer fails a request (503) and readiness in seconds, not after TCP's timeout.
+    _connect_timeout = env.int("DATABASE_CONNECT_TIMEOUT", default=3, minimum=1, maximum=60)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", _connect_timeout)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -128,6 +138,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # administrators see every failed login, not only lockouts
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind TRUSTED_PROXY_COUNT proxies (0: none) the client's address is read from X-Forwarded-For, so
+# failures lock a username from one client's address, not from the proxy's (accounts/client_address.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0, minimum=0, maximum=10)
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -153,15 +167,10 @@ FORMAT_MODULE_PATH = ["sot.formats"]
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
+_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": _STATIC_STORAGE if DEBUG else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 
@@ -174,17 +183,10 @@ REDIS_URL = env.redis_url("REDIS_URL")
 # Short socket timeouts: a Redis that is down or unreachable is noticed in a second or two, never waited on.
 REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": REDIS_TIMEOUTS,
-        }
-    }
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TIMEOUTS
-    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = REDIS_TIMEOUTS
-    CELERY_RESULT_BACKEND = REDIS_URL
+    _REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+    CACHES = {"default": {"BACKEND": _REDIS_CACHE, "LOCATION": REDIS_URL, "OPTIONS": REDIS_TIMEOUTS}}
+    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = REDIS_TIMEOUTS
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -197,6 +199,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING below, JSON and request id included
+# Readiness (/healthz/ready/) reports Redis; it fails on a Redis outage only if this says so (README).
+READINESS_REQUIRES_BROKER = env.bool("READINESS_REQUIRES_BROKER", default=False)
 
 # E-mail goes through the outbox (outbox/). Without a worker (tasks in-process), each message is sent
 # right after the commit that wrote it; with workers, beat runs `outbox.deliver` every so many seconds.
@@ -282,30 +287,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Content-Security-Policy: everything from our own origin; no inline scripts or styles anywhere.
-# Bootstrap's CSS draws form controls with data: SVG images.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
-    }
-}
+# Content-Security-Policy: everything from our own origin; no inline scripts or styles (sot/security_headers.py).
+CONTENT_SECURITY_POLICY = CSP
 
-# Logs carry ids and reference numbers, never personal data (README, "Layout and why": no personal data in logs).
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # One line per task run is noise when tasks run in-process; failures are still logged.
-    "loggers": {"celery.app.trace": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
-}
+# Logs: one JSON line per record (LOG_FORMAT=json, the default with DEBUG off) or plain; LOG_LEVEL.
+# They carry ids and reference numbers, never personal data (sot/logs.py; README, "Health and operations").
+LOGGING = logging_config(env, debug=DEBUG)

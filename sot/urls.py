@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api import token_views
 from referrals import start_page
+from sot import health
 
 admin.site.site_header = _("SOT administration")
 admin.site.site_title = _("SOT")
@@ -11,6 +12,10 @@ admin.site.index_title = _("Reference data, users and memberships")
 
 urlpatterns = [
     path("", start_page.home, name="home"),
+    # Answered by sot.health.HealthCheckMiddleware before the other middleware; listed so they resolve.
+    path("healthz/", health.ready, name="healthz"),
+    path("healthz/live/", health.live, name="healthz_live"),
+    path("healthz/ready/", health.ready, name="healthz_ready"),
     path("", include("accounts.urls")),
     path("requests/", include("referrals.urls")),
     path("capacity/", include("capacity.urls")),
@@ -23,4 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "sot.views.bad_request"
+handler403 = "sot.views.permission_denied"
 handler404 = "sot.views.not_found"
+handler500 = "sot.views.server_error"

@@ -48,6 +48,8 @@ RECEIVER_STEP = row(LOGIN, 404, 403, 403, 200, 404, 404)
 EXPECTED = {
     "home": (None, row(LOGIN, 200, 200, 200, 200, 200, 200)),
     "healthz": (None, row(200, 200, 200, 200, 200, 200, 200)),
+    "healthz_live": (None, row(200, 200, 200, 200, 200, 200, 200)),
+    "healthz_ready": (None, row(200, 200, 200, 200, 200, 200, 200)),
     "login": (None, row(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
     "logout": (None, POST_ONLY),
     "set_language": (None, row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
@@ -139,6 +141,8 @@ API_GET_ONLY = row(401, 405, 405, 405, 405, 405, 405)
 POST_EXPECTED = {
     "home": GET_ONLY,
     "healthz": GET_ONLY,
+    "healthz_live": GET_ONLY,
+    "healthz_ready": GET_ONLY,
     "login": row(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "logout": row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),  # logged out, to the login page
     "set_language": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
