@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from capacity.weeks import first_open_week
 from catalog.models import DiagnosisGroup
+from outbox.services import message_enqueue
 from referrals.models import ReferralStatus as S
 from reports.scopes import Scope
 from reports.services import report_build
@@ -127,6 +128,9 @@ ADMIN_EXCEPTIONS = {
     # The access log is append-only, in the admin too.
     "admin:audit_accesslogentry_add": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
     "admin:audit_accesslogentry_delete": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
+    # Outgoing e-mail is written by the services and emptied by delivery: read-only in the admin.
+    "admin:outbox_outboxmessage_add": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
+    "admin:outbox_outboxmessage_delete": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
     # The patient search of the access log takes the personnummer by POST only, never in an address.
     "admin:audit_accesslogentry_patient_search": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 405),
 }
@@ -217,6 +221,11 @@ ADMIN_POST_EXCEPTIONS = {
         f"admin:audit_accesslogentry_{view}": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
         for view in ("add", "change", "delete")
     },
+    # Outgoing e-mail can be read, never added, changed or deleted by hand.
+    **{
+        f"admin:outbox_outboxmessage_{view}": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
+        for view in ("add", "change", "delete")
+    },
     # The patient search without a number goes back to the log, saying so.
     "admin:audit_accesslogentry_patient_search": row(
         REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT
@@ -288,6 +297,7 @@ def objects(world, settings, tmp_path):
         ),
         "token": token_create(user=world.unit_staff, name="x", days=30)[0],
         "report": report_build(month=date(2026, 10, 1), scope=Scope("region", region=world.home_region)),
+        "email": message_enqueue(topic="referral-event:1", recipients=["sot@example.org"], subject="x", body="y"),
     }
 
 
