@@ -25,7 +25,7 @@ class HospitalAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "hospital", "specialty", "is_active"]
+    list_display = ["name", "hospital", "specialty", "phone", "function_email", "is_active"]
     list_filter = ["specialty", "is_active", "hospital__region"]
     search_fields = ["name", "code", "hospital__name"]
     list_select_related = ["hospital"]

@@ -65,6 +65,12 @@ class Hospital(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="hospitals", verbose_name=_("region"))
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+    address = models.TextField(
+        _("visiting address"),
+        blank=True,
+        db_default="",
+        help_text=_("Street, postcode and town, as patients are told to come."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -121,6 +127,21 @@ class Unit(models.Model):
     hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="units", verbose_name=_("hospital"))
     specialty = models.CharField(_("specialty"), max_length=32, choices=Specialty.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # Contact paths of the unit as a function: shown to the other unit and the SOT representative once a
+    # request is proposed, and in the patient letter. Never a person's own number or address.
+    phone = models.CharField(
+        _("phone"),
+        max_length=40,
+        blank=True,
+        db_default="",
+        help_text=_("The unit's switchboard or coordination number."),
+    )
+    function_email = models.EmailField(
+        _("function e-mail address"),
+        blank=True,
+        db_default="",
+        help_text=_("A shared address of the unit, never a person's."),
+    )
 
     objects = UnitQuerySet.as_manager()
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from catalog.reference_data import load_reference_data
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from demo.capacity import seed_demo_capacity
+from demo.contacts import seed_demo_contacts
 from demo.referrals import seed_demo_referrals
 from demo.reports import seed_demo_reports
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             seed_demo_accounts()
+            seed_demo_contacts()
         created = seed_demo_referrals(count=options["referrals"])
         if created:
             self.stdout.write(f"Created {created} demo requests.")
