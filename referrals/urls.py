@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import views, workflow_views
+from referrals import letter_views, views, workflow_views
 
 app_name = "referrals"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.referral_create, name="create"),
     path("icd10/", views.icd10_lookup, name="icd10_lookup"),
     path("<int:pk>/", views.referral_detail, name="detail"),
+    path("<int:pk>/letter.pdf", letter_views.patient_letter, name="patient_letter"),
     path("<int:pk>/edit/", views.referral_edit, name="edit"),
     path("<int:pk>/submit/", views.referral_submit, name="submit"),
     path("<int:pk>/withdraw/", views.referral_withdraw, name="withdraw"),
