@@ -89,8 +89,10 @@ def test_the_request_printed_is_a_clean_referral_document(live_server, page):
 
 def test_the_patient_letter_link_downloads_a_pdf(live_server, page, tmp_path):
     referral = _accepted_request()
+    ARTIFACTS.mkdir(exist_ok=True)
     _login(page, live_server.url, "mottagning.kalmar")
     page.goto(f"{live_server.url}/requests/{referral.pk}/")
+    page.screenshot(path=str(ARTIFACTS / "request-screen.png"))
     link = page.get_by_role("link", name="Patientbrev (PDF)")
     with page.expect_download() as download_info:
         link.click()
