@@ -54,6 +54,10 @@ def test_the_request_printed_is_a_clean_referral_document(live_server, page):
     assert print_button.is_visible()
     assert page.get_by_test_id("main-nav").is_visible()
     assert not page.get_by_test_id("print-header").is_visible()  # on paper only
+    # The button calls the browser's print dialog (from static/sot/print.js: the CSP forbids inline script).
+    page.evaluate("window.print = () => { window.printCalled = true; }")
+    print_button.click()
+    assert page.evaluate("window.printCalled") is True
 
     page.emulate_media(media="print")
     page.screenshot(path=str(ARTIFACTS / "request-print.png"), full_page=True)
