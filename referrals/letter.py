@@ -174,15 +174,15 @@ def _arrangements(referral: Referral, receiving: Unit) -> list[str]:
         language = referral.interpreter_language or _("your language")
         sentences.append(
             _(
-                "Interpreter: an interpreter in %(language)s is booked for your visit. Call %(unit)s if you no "
-                "longer need one or need another language."
+                "Interpreter: an interpreter in %(language)s is booked for your visit. If you no longer need one, "
+                "or need another language, call %(unit)s."
             )
-            % {"language": language, "unit": receiving.name}
+            % {"language": language, "unit": _unit_contact(receiving)}
         )
     else:
         sentences.append(
-            _("Interpreter: none is booked. If you need an interpreter, call %(unit)s before your visit.")
-            % {"unit": receiving.name}
+            _("Interpreter: none is booked. If you need an interpreter at the visit, call %(unit)s.")
+            % {"unit": _unit_contact(receiving)}
         )
     if referral.needs_transport:
         sentences.append(
@@ -195,25 +195,30 @@ def _arrangements(referral: Referral, receiving: Unit) -> list[str]:
     else:
         sentences.append(
             _(
-                "Journey: you travel to the hospital on your own. Call %(contact)s if you need help with the journey "
-                "or want to know which travel costs are paid."
+                "Journey: you travel to the hospital on your own. If you need help with the journey or want to know "
+                "which travel costs are paid, call %(contact)s."
             )
             % {"contact": own_contact}
         )
     if referral.needs_escort:
         sentences.append(
             _(
-                "Journey: an escort may travel with you and stay with you at the visit. Call %(contact)s to say "
-                "who comes with you."
+                "Journey: an escort may travel with you and stay with you at the visit. To say who comes with you, "
+                "call %(contact)s."
             )
             % {"contact": own_contact}
         )
     else:
         sentences.append(
-            _("Journey: no escort is planned. Call %(contact)s if you need someone to come with you.")
+            _("Journey: no escort is planned. If you need someone to come with you, call %(contact)s.")
             % {"contact": own_contact}
         )
     return sentences
+
+
+def _unit_contact(unit: Unit) -> str:
+    """'Ortopedi Kalmar, 010-100 01 00': a unit and its phone, if it has one."""
+    return f"{unit.name}, {unit.phone}" if unit.phone else unit.name
 
 
 def _own_contact(referral: Referral) -> str:

@@ -130,7 +130,7 @@ def test_letter_says_where_when_and_whom_to_call(client, world):
     assert "Anna Berg" in text and "046-17 10 00" in text  # the sending unit's contact person
     assert referral.patient_name in text
     assert referral.reference in text
-    assert "arabiska" in text
+    assert "Tolk: en tolk på arabiska bokas" in flat and "ring Ortopedi Karlskrona, 010-200 02 00." in flat
     assert "Resa: " in flat and "ring Anna Berg på Ortopedi Lund, 046-17 10 00" in flat
     assert referral.patient.personal_number not in text  # least data: the letter names the patient only
 
