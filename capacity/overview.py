@@ -2,7 +2,7 @@
 other regions, without opening a request. Aggregates of published capacity only: no patient data.
 
 Two queries whatever the size of the grid: the free slots summed per (group, week) in the database,
-and the diagnosis groups that make the rows.
+and the diagnosis groups that make the rows (read once, for the filter too); and the regions to filter by.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 
 from accounts.selectors import user_scopes
 from capacity.models import CapacityOffer
@@ -62,6 +62,11 @@ def overview_regions(user: User) -> list[Region]:
     )
 
 
+def overview_groups() -> list[DiagnosisGroup]:
+    """Every diagnosis group, the inactive ones too: an offer may outlive its group's retirement."""
+    return list(DiagnosisGroup.objects.order_by("sort_order", "name"))
+
+
 def overview_weeks(today: date, *, count: int = OVERVIEW_WEEKS) -> list[Week]:
     """The weeks shown: from the first week not over (as matching counts it), `count` of them."""
     first = first_open_week(today)
@@ -73,11 +78,13 @@ def capacity_overview(
     user: User,
     *,
     today: date,
+    groups: list[DiagnosisGroup],
     region: Region | None = None,
     diagnosis_group: DiagnosisGroup | None = None,
 ) -> Overview:
     """Free slots (slots − reserved) of active offers of units outside the user's SOT regions, per
-    diagnosis group (rows) and week (columns); optionally of one region and one group only."""
+    diagnosis group (rows: the active `groups`, and any other that is offered) and week (columns);
+    optionally of one region and one group only."""
     weeks = overview_weeks(today)
     offers = (
         CapacityOffer.objects.active()
@@ -95,9 +102,9 @@ def capacity_overview(
         .annotate(free=Sum(F("slots") - F("reserved_slots")), units=Count("unit_id", distinct=True))
     }
     offered = {group_id for group_id, _week in sums}
-    groups = DiagnosisGroup.objects.filter(Q(is_active=True) | Q(pk__in=offered)).order_by("sort_order", "name")
+    shown = [group for group in groups if group.is_active or group.pk in offered]
     if diagnosis_group is not None:
-        groups = groups.filter(pk=diagnosis_group.pk)
+        shown = [group for group in shown if group.pk == diagnosis_group.pk]
     empty = Cell(free=None)
-    rows = [Row(group=group, cells=[sums.get((group.pk, week.monday), empty) for week in weeks]) for group in groups]
+    rows = [Row(group=group, cells=[sums.get((group.pk, week.monday), empty) for week in weeks]) for group in shown]
     return Overview(weeks=weeks, rows=rows)

@@ -1,4 +1,7 @@
-"""The filters of the capacity overview (GET): a region among the others, a diagnosis group."""
+"""The filters of the capacity overview (GET): a region among the others, a diagnosis group.
+
+Plain choice fields over lists the view has read once, so that validating and rendering the filters
+asks the database nothing more."""
 
 from __future__ import annotations
 
@@ -10,30 +13,31 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import DiagnosisGroup
 from organisations.models import Region
 
-
-class RegionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.healthcare_region.name})"
+ERROR_CHOOSE_FROM_LIST = _("Choose one of the alternatives in the list.")
 
 
 class OverviewFilterForm(forms.Form):
-    region = RegionChoiceField(
-        queryset=Region.objects.none(), label=_("Region"), required=False, empty_label=_("All other regions")
-    )
-    diagnosis_group = forms.ModelChoiceField(
-        queryset=DiagnosisGroup.objects.filter(is_active=True).order_by("sort_order", "name"),
-        label=_("Diagnosis group"),
-        required=False,
-        empty_label=_("All diagnosis groups"),
-    )
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    diagnosis_group = forms.ChoiceField(label=_("Diagnosis group"), required=False)
 
-    def __init__(self, *args: Any, regions: list[Region], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, regions: list[Region], groups: list[DiagnosisGroup], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        region_field = cast(RegionChoiceField, self.fields["region"])
-        region_field.queryset = (
-            Region.objects.filter(pk__in=[r.pk for r in regions])
-            .select_related("healthcare_region")
-            .order_by("healthcare_region__name", "name")
-        )
+        self._regions = {str(region.pk): region for region in regions}
+        self._groups = {str(group.pk): group for group in groups if group.is_active}
+        region_field = cast(forms.ChoiceField, self.fields["region"])
+        group_field = cast(forms.ChoiceField, self.fields["diagnosis_group"])
+        region_field.choices = [("", _("All other regions"))] + [
+            (pk, f"{region.name} ({region.healthcare_region.name})") for pk, region in self._regions.items()
+        ]
+        group_field.choices = [("", _("All diagnosis groups"))] + [
+            (pk, group.name) for pk, group in self._groups.items()
+        ]
         for field in self.fields.values():
+            field.error_messages["invalid_choice"] = ERROR_CHOOSE_FROM_LIST
             field.widget.attrs.setdefault("class", "form-select")
+
+    def clean_region(self) -> Region | None:
+        return self._regions.get(self.cleaned_data["region"])
+
+    def clean_diagnosis_group(self) -> DiagnosisGroup | None:
+        return self._groups.get(self.cleaned_data["diagnosis_group"])

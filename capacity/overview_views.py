@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import user_scopes
-from capacity.overview import capacity_overview, overview_regions
+from capacity.overview import capacity_overview, overview_groups, overview_regions
 from capacity.overview_forms import OverviewFilterForm
 
 
@@ -23,7 +23,8 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """No access log: the page shows capacity summed per group and week, never a request or a patient."""
     if not user_scopes(request.user).sot_regions:
         raise PermissionDenied
-    form = OverviewFilterForm(request.GET or None, regions=overview_regions(request.user))
+    groups = overview_groups()
+    form = OverviewFilterForm(request.GET or None, regions=overview_regions(request.user), groups=groups)
     # A filter that does not validate (a region that is the user's own, a group that does not exist) is
     # shown with its error next to the field; cleaned_data then lacks it, so the table ignores it.
     chosen: dict[str, Any] = {}
@@ -33,6 +34,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     grid = capacity_overview(
         request.user,
         today=timezone.localdate(),
+        groups=groups,
         region=chosen.get("region"),
         diagnosis_group=chosen.get("diagnosis_group"),
     )
