@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import BigIntegerField, Case, F, OuterRef, QuerySet, Subquery, When
+from django.db.models import BigIntegerField, Case, DateTimeField, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import NewsReadMark, Role
@@ -82,7 +83,7 @@ def news_since(user: User, *, now: datetime | None = None) -> tuple[datetime, bo
     return (now or timezone.now()) - timedelta(days=FIRST_VISIT_DAYS), False
 
 
-def _news_events(user: User, *, since: datetime) -> QuerySet[ReferralEvent]:
+def _news_events(user: User, *, since: datetime | Coalesce) -> QuerySet[ReferralEvent]:
     # The user's own steps are not news to them.
     return (
         ReferralEvent.objects.filter(referral__in=referrals_visible_to(user), kind__in=NEWS_KINDS, at__gt=since)
@@ -91,11 +92,13 @@ def _news_events(user: User, *, since: datetime) -> QuerySet[ReferralEvent]:
     )
 
 
-def news_count(user: User) -> int:
-    """How many items the list holds for the user (two queries: the mark and the count)."""
+def news_count(user: User, *, now: datetime | None = None) -> int:
+    """How many items the list holds for the user, in one query: the read mark is read inside it."""
     if not has_news_feed(user):
         return 0
-    since, _marked = news_since(user)
+    mark = NewsReadMark.objects.filter(user_id=user.pk).values("read_until")[:1]
+    first_visit = (now or timezone.now()) - timedelta(days=FIRST_VISIT_DAYS)
+    since = Coalesce(Subquery(mark), Value(first_visit), output_field=DateTimeField())
     return _news_events(user, since=since).count()
 
 

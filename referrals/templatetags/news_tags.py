@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def news_badge(context: Any) -> dict[str, Any]:
-    """Whether the user has a news list, and how many items are new on it (two queries, or none)."""
+    """Whether the user has a news list, and how many items are new on it (one query, or none)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not has_news_feed(user):
