@@ -67,6 +67,10 @@ class News:
     total: int
 
     @property
+    def first_visit_days(self) -> int:
+        return FIRST_VISIT_DAYS
+
+    @property
     def newest(self) -> datetime | None:
         return self.items[0].at if self.items else None
 
