@@ -204,3 +204,10 @@ def test_query_count_does_not_grow(client, world, django_assert_max_num_queries,
         html = Template('{% include "referrals/_news_badge.html" %}').render(Context({"request": request}))
     (count,) = texts(html, data_testid="news-count")
     assert count.startswith(f"{3 * requests} ")
+
+
+def test_a_long_list_says_how_many_there_are(world):
+    journey(world)
+    news = news_for(world.sot, limit=2)
+    assert [item.kind for item in news.items] == [EventKind.ACCEPTED, EventKind.DECLINED]
+    assert news.total == 3
