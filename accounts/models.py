@@ -123,3 +123,24 @@ class Membership(models.Model):
     @property
     def scope(self) -> Unit | Region | HealthcareRegion | None:
         return self.unit or self.region or self.healthcare_region
+
+
+class NewsReadMark(models.Model):
+    """How far a user has read the "Nytt sedan senast" list: events up to `read_until` are no longer new.
+
+    Moved only when the user presses "Markera som läst", never by opening the page, so that what was new
+    stays on the list (and in the start page's count) until the user says it has been read.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="news_read_mark", verbose_name=_("user")
+    )
+    read_until = models.DateTimeField(_("read up to"))
+    marked_at = models.DateTimeField(_("marked as read"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("news read mark")
+        verbose_name_plural = _("news read marks")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.read_until:%Y-%m-%d %H:%M}"

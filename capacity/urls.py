@@ -1,6 +1,6 @@
 from django.urls import path
 
-from capacity import views
+from capacity import overview_views, views
 
 app_name = "capacity"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.offer_create, name="create"),
     path("<int:pk>/", views.offer_change, name="change"),
     path("<int:pk>/withdraw/", views.offer_withdraw, name="withdraw"),
+    path("overview/", overview_views.overview, name="overview"),
 ]

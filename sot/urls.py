@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("requests/", include("referrals.urls")),
     path("capacity/", include("capacity.urls")),
+    path("news/", include("referrals.news_urls")),
     path("reports/", include("reports.urls")),
     path("", include("referrals.work_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -76,6 +76,9 @@ EXPECTED = {
     "capacity:create": (None, RECEIVING_PAGES),
     "capacity:change": ("offer", OWN_OFFER),
     "capacity:withdraw": ("offer", OWN_OFFER),
+    "capacity:overview": (None, SOT_PAGES),
+    "news": (None, row(LOGIN, 200, 200, 200, 200, 403, 403)),  # every role that sees requests
+    "news_read": (None, POST_ONLY),
     "work:queue": (None, SOT_PAGES),
     "work:obstacles": (None, SOT_PAGES),
     "work:obstacle_create": (None, SOT_PAGES),
@@ -173,6 +176,9 @@ POST_EXPECTED = {
     "capacity:create": RECEIVING_PAGES,
     "capacity:change": OWN_OFFER,
     "capacity:withdraw": row(LOGIN, 404, 404, 404, REDIRECT, 404, 404),  # nothing reserved: withdrawn
+    "capacity:overview": GET_ONLY,
+    "news": GET_ONLY,
+    "news_read": row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403, 403),  # marked read, back to the list
     "work:queue": GET_ONLY,
     "work:obstacles": GET_ONLY,
     "work:obstacle_create": SOT_PAGES,
