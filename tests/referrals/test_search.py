@@ -301,3 +301,19 @@ def test_no_warning_for_the_receiving_side(client, world):
     ReferralFactory(patient=proposed.patient, sending_unit=world.home_unit, status=S.SUBMITTED)
     assert _warning(client, world.receiving_staff, proposed) == []
     assert _warning(client, world.unit_staff, proposed) != []
+
+
+def test_query_count_does_not_grow_with_the_rows(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.unit_staff)
+
+    def queries(n: int) -> int:
+        for _i in range(n):
+            ReferralFactory(patient_name=f"Växer {n}", sending_unit=world.home_unit, status=S.SUBMITTED)
+        with CaptureQueriesContext(connection) as captured:
+            assert len(_found(client.post(SEARCH, {"q": f"växer {n}"}))) == n
+        return len(captured)
+
+    assert queries(2) == queries(8)
