@@ -8,7 +8,8 @@ requests the user may not see (the log then says who looked for whom, and the pa
 
 The warning tells the sending region's staff that the patient already has an open request from the same
 region (a duplicate is usually a mistake). Each region is its own care provider: another region's
-requests are never counted, and within the region only the requests the user may see are named.
+requests are never counted, and within the region only the requests the user may see are named; the
+others are counted, except another unit's drafts, which nobody outside that unit sees.
 """
 
 from __future__ import annotations
@@ -175,7 +176,9 @@ def open_requests_in_region(user: User, referral: Referral) -> OpenRequests | No
         .select_related("sending_unit__hospital")
         .order_by("created_at", "id")
     )
-    if not others:
-        return None
     shown = [other for other in others if other.may_see]
-    return OpenRequests(visible=shown, hidden=len(others) - len(shown))
+    # Another unit's draft is its own working copy, disclosed to nobody until it is submitted: not counted.
+    hidden = sum(1 for other in others if not other.may_see and other.status != ReferralStatus.DRAFT)
+    if not shown and not hidden:
+        return None
+    return OpenRequests(visible=shown, hidden=hidden)

@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import ngettext
 from stdnum import luhn
 
 from audit.models import AccessLogEntry
@@ -18,6 +20,14 @@ from tests.i18n import shown
 from tests.pages import elements, field_error, texts
 
 S = ReferralStatus
+HIDDEN_ONLY = (
+    "The patient already has %(n)s open request from another unit of the region, which you may not see. "
+    "Ask the region's SOT representatives."
+)
+HIDDEN_ONLY_PLURAL = (
+    "The patient already has %(n)s open requests from other units of the region, which you may not see. "
+    "Ask the region's SOT representatives."
+)
 SEARCH = reverse("referrals:search")
 TOLVAN = "191212121212"
 
@@ -275,10 +285,19 @@ def test_warning_counts_another_units_request_without_naming_it(client, world, t
     sibling = ReferralFactory(patient=tolvan.patient, sending_unit=other_unit, status=S.SUBMITTED)
     (warning,) = _warning(client, world.unit_staff, tolvan)
     assert sibling.reference not in warning.text
-    assert "1" in warning.text
+    with translation.override("sv"):
+        counted = ngettext(HIDDEN_ONLY, HIDDEN_ONLY_PLURAL, 1) % {"n": 1}
+    assert counted in " ".join(warning.text.split())
     assert _linked(client, world.unit_staff, tolvan) == []
     # The region's SOT representative may see both, so the warning names it.
     assert _linked(client, world.sot, tolvan) == [sibling.reference]
+
+
+def test_another_units_draft_is_not_counted(client, world, tolvan):
+    other_unit = UnitFactory(hospital=HospitalFactory(region=world.home_region))
+    ReferralFactory(patient=tolvan.patient, sending_unit=other_unit, status=S.DRAFT)
+    assert _warning(client, world.unit_staff, tolvan) == []
+    assert _warning(client, world.sot, tolvan) == []
 
 
 def test_no_warning_for_another_regions_request(client, world, tolvan):
