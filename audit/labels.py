@@ -21,6 +21,7 @@ WHAT_LABELS = {
     "referrals:list": _("The unit's requests (list)"),
     "referrals:create": _("New coordination request"),
     "referrals:detail": _("Request page"),
+    "referrals:search": _("Patient search"),
     "referrals:edit": _("Edit draft"),
     "referrals:submit": _("Submit to SOT"),
     "referrals:withdraw": _("Withdraw"),

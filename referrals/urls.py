@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import letter_views, views, workflow_views
+from referrals import letter_views, search_views, views, workflow_views
 
 app_name = "referrals"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.referral_list, name="list"),
     path("new/", views.referral_create, name="create"),
     path("icd10/", views.icd10_lookup, name="icd10_lookup"),
+    path("search/", search_views.search, name="search"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/letter.pdf", letter_views.patient_letter, name="patient_letter"),
     path("<int:pk>/edit/", views.referral_edit, name="edit"),

@@ -30,6 +30,7 @@ from referrals.forms.intake import PatientDetailsForm, ReferralForm, WaitPauseFo
 from referrals.forms.workflow import WithdrawForm
 from referrals.lifecycle import Action
 from referrals.models import Referral, ReferralStatus
+from referrals.search import open_requests_in_region
 from referrals.selectors import (
     referral_timeline,
     unit_referrals,
@@ -143,6 +144,7 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "actions": offered,
             "contacts": referral.contacts.all(),
             "matching": matching,
+            "open_requests": open_requests_in_region(request.user, referral),
             "submission_errors": services.referral_submission_errors(referral)
             if referral.status == ReferralStatus.DRAFT
             else {},

@@ -57,6 +57,7 @@ EXPECTED = {
     "referrals:list": (None, UNIT_PAGES),
     "referrals:create": (None, UNIT_PAGES),
     "referrals:icd10_lookup": (None, UNIT_PAGES),
+    "referrals:search": (None, row(LOGIN, 200, 200, 200, 200, 403, 403)),
     "referrals:detail": ("submitted", row(LOGIN, 404, 200, 200, 404, 404, 404)),
     "referrals:edit": ("draft", row(LOGIN, 404, 200, 404, 404, 404, 404)),
     "referrals:submit": ("draft", POST_ONLY),
@@ -157,6 +158,7 @@ POST_EXPECTED = {
     "referrals:list": GET_ONLY,
     "referrals:create": UNIT_PAGES,
     "referrals:icd10_lookup": GET_ONLY,
+    "referrals:search": row(LOGIN, 200, 200, 200, 200, 403, 403),  # the form again: nothing typed
     "referrals:detail": GET_ONLY,
     "referrals:edit": row(LOGIN, 404, 200, 404, 404, 404, 404),
     "referrals:submit": row(LOGIN, 404, REDIRECT, 404, 404, 404, 404),  # a complete draft is submitted
