@@ -76,6 +76,8 @@ EXPECTED = {
     "capacity:change": ("offer", OWN_OFFER),
     "capacity:withdraw": ("offer", OWN_OFFER),
     "work:queue": (None, SOT_PAGES),
+    "work:handler_take": ("submitted", POST_ONLY),
+    "work:handler_release": ("submitted", POST_ONLY),
     "work:obstacles": (None, SOT_PAGES),
     "work:obstacle_create": (None, SOT_PAGES),
     "work:inbox": (None, RECEIVING_PAGES),
@@ -172,6 +174,8 @@ POST_EXPECTED = {
     "capacity:change": OWN_OFFER,
     "capacity:withdraw": row(LOGIN, 404, 404, 404, REDIRECT, 404, 404),  # nothing reserved: withdrawn
     "work:queue": GET_ONLY,
+    "work:handler_take": row(LOGIN, 404, 403, REDIRECT, 404, 404, 404),  # back to the queue, the handler
+    "work:handler_release": row(LOGIN, 404, 403, REDIRECT, 404, 404, 404),  # nobody handles it: nothing to do
     "work:obstacles": GET_ONLY,
     "work:obstacle_create": SOT_PAGES,
     "work:inbox": GET_ONLY,
