@@ -232,3 +232,16 @@ def test_history_holds_the_finished_requests(client, world):
     assert set(rows(client.get(QUEUE, {"status": "history"}))) == finished
     assert len(rows(client.get(QUEUE, {"status": "withdrawn"}))) == 1
     assert set(rows(client.get(QUEUE, {"status": "history", "q": sorted(finished)[0]}))) == {sorted(finished)[0]}
+
+
+def test_the_request_page_offers_to_take_and_release_it(client, world):
+    referral = ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
+    detail = reverse("referrals:detail", args=[referral.pk])
+    client.force_login(world.unit_staff)
+    assert not elements(client.get(detail).content.decode(), "form", data_testid="handler-form")
+    client.force_login(world.sot)
+    (form,) = elements(client.get(detail).content.decode(), "form", data_testid="handler-form")
+    assert form.attrs["action"] == take_url(referral)
+    assert client.post(form.attrs["action"], {"next": detail})["Location"] == detail
+    (form,) = elements(client.get(detail).content.decode(), "form", data_testid="handler-form")
+    assert form.attrs["action"] == release_url(referral)
