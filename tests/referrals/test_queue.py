@@ -245,3 +245,28 @@ def test_the_request_page_offers_to_take_and_release_it(client, world):
     assert client.post(form.attrs["action"], {"next": detail})["Location"] == detail
     (form,) = elements(client.get(detail).content.decode(), "form", data_testid="handler-form")
     assert form.attrs["action"] == release_url(referral)
+
+
+def test_history_recorded_with_its_real_times_dates_the_status_too(world):
+    """The demo and imports record history with `at`: the time in status follows, from the draft on."""
+    from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory, PatientFactory
+
+    then = timezone.now() - timedelta(days=20)
+    referral = services.referral_create(
+        by=world.unit_staff,
+        sending_unit=world.home_unit,
+        patient=PatientFactory(),
+        at=then,
+        patient_name="Test Testsson",
+        patient_home_region=world.home_region,
+        icd10_code="M17.1",
+        diagnosis_group=DiagnosisGroupFactory(),
+        priority=MedicalPriorityFactory(),
+        asa_class=3,
+        decision_date=timezone.localdate() - timedelta(days=30),
+        consent_referral=True,
+        consent_disclosure=True,
+    )
+    assert referral.status_changed_at == then
+    submitted = services.referral_submit(referral=referral, by=world.unit_staff, at=then + timedelta(days=1))
+    assert submitted.status_changed_at == then + timedelta(days=1)
