@@ -105,6 +105,7 @@ def test_taking_into_review_makes_the_taker_the_handler_and_restarts_the_clock(w
     assert taken.status_changed_at == event.at  # the same moment as its history says
     # An edit does not move the status, so it does not restart the clock either.
     referral_handler_release(referral=taken, by=world.sot)
+    assert taken.diagnosis_group is not None
     services.referral_correct_group(referral=taken, by=world.sot, diagnosis_group=taken.diagnosis_group)
     taken.refresh_from_db()
     assert taken.status_changed_at == event.at
@@ -150,7 +151,7 @@ def test_a_request_that_waited_too_long_is_marked_and_filtered(client, world):
 def test_the_filter_and_the_mark_agree_at_every_age(world):
     """The database condition and the row's mark are two spellings of one rule: compare them day by day."""
     today = timezone.localdate()
-    limits = {S.PROPOSED: 2}
+    limits: dict[str, int] = {S.PROPOSED.value: 2}
     referrals = []
     for days in range(0, 12):
         referral = ReferralFactory(sending_unit=world.home_unit, status=S.PROPOSED, receiving_unit=world.far_unit)
@@ -180,6 +181,7 @@ def test_the_migration_backfills_the_time_in_status_from_the_history(world):
         referral=ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED), by=world.sot
     )
     taken_at = ReferralEvent.objects.get(referral=referral, kind=EventKind.TAKEN).at
+    assert referral.diagnosis_group is not None
     services.referral_correct_group(referral=referral, by=world.sot, diagnosis_group=referral.diagnosis_group)
     untouched = ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)  # no history at all
     Referral.objects.update(status_changed_at=timezone.now() + timedelta(days=1))
