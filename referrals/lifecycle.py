@@ -43,6 +43,7 @@ class Action(models.TextChoices):
     RECORD_CONTACT = "contact", _("Record contact between the units")
     RAISE_OBSTACLE = "obstacle", _("Raise an obstacle to cooperation")
     CORRECT_GROUP = "correct_group", _("Correct the diagnosis group")
+    ASSIGN_HANDLER = "handler", _("Take on or release the request")
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,14 @@ EDITS: dict[str, Transition] = {
         {Role.SOT_REPRESENTATIVE},
         EventKind.GROUP_CORRECTED,
         _("The diagnosis group of a draft follows its ICD-10 code."),
+    ),
+    # "Ta ärendet" / "Släpp ärendet": an SOT representative of the sending region, while SOT works it.
+    Action.ASSIGN_HANDLER: _t(
+        (S.SUBMITTED, S.IN_REVIEW, S.PROPOSED, S.ACCEPTED),
+        None,
+        {Role.SOT_REPRESENTATIVE},
+        EventKind.HANDLER_CHANGED,
+        _("The request is finished; it has no handler to change."),
     ),
 }
 

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.selectors import roles_on_request, user_scopes
 from organisations.models import Unit
-from referrals import clock
-from referrals.models import STATUSES_WITH_RECEIVING_UNIT, Referral, ReferralStatus
+from referrals import clock, working_days
+from referrals.models import STATUSES_WITH_RECEIVING_UNIT, Referral, ReferralStatus, StateWaitLimit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -124,36 +125,90 @@ def referral_timeline(referral: Referral) -> QuerySet:
 
 
 QUEUE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW, ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED)
+# Still without a date of care: an accepted request past its deadline has its date, so it is not "overdue".
+WAITING_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW, ReferralStatus.PROPOSED)
+
+
+def overdue_condition(*, today: date) -> Q:
+    """Past the care-guarantee deadline and still without a date of care. The one definition behind the
+    start page's count, the queue's overdue filter and the queue's order, so that they cannot differ."""
+    return Q(status__in=WAITING_STATUSES, care_guarantee_deadline__lt=today)
+
+
+def sot_region_requests(user: User) -> QuerySet[Referral]:
+    """Every submitted request sent by a unit of the user's SOT regions, open or finished: what the start
+    page counts and what the queue filters (open ones by default, finished ones as its history)."""
+    return referrals_visible_to(user).filter(
+        sending_unit__hospital__region_id__in=user_scopes(user).sot_regions, submitted_at__isnull=False
+    )
 
 
 def sot_queue(user: User, *, today: date) -> QuerySet[Referral]:
-    """Open requests submitted by the units of the user's SOT regions, most urgent first:
-    past the care-guarantee deadline and not yet accepted, then fewest days to the medical target
-    date, then priority, then ASA class (higher first). An accepted request past the deadline
-    already has its date, so it does not push unplaced patients down."""
+    """The requests of the user's SOT regions (sot_region_requests), most urgent first: past the
+    care-guarantee deadline and not yet accepted, then fewest days to the medical target date, then
+    priority, then ASA class (higher first). An accepted request past the deadline already has its
+    date, so it does not push unplaced patients down."""
     from django.db.models import Case, IntegerField, Value, When
 
-    scopes = user_scopes(user)
     return (
-        referrals_visible_to(user)
-        .filter(sending_unit__hospital__region_id__in=scopes.sot_regions, status__in=QUEUE_STATUSES)
+        sot_region_requests(user)
         .select_related(
-            "patient", "priority", "diagnosis_group", "sending_unit__hospital__region", "receiving_unit__hospital"
+            "patient",
+            "priority",
+            "diagnosis_group",
+            "sending_unit__hospital__region",
+            "receiving_unit__hospital",
+            "handler",
         )
         .prefetch_related("pauses")
         .annotate(
             overdue=Case(
-                When(
-                    care_guarantee_deadline__lt=today,
-                    status__in=[ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW, ReferralStatus.PROPOSED],
-                    then=Value(0),
-                ),
-                default=Value(1),
-                output_field=IntegerField(),
+                When(overdue_condition(today=today), then=Value(0)), default=Value(1), output_field=IntegerField()
             )
         )
         .order_by("overdue", "medical_target_date", "priority__sort_order", "-asa_class", "submitted_at", "id")
     )
+
+
+def queue_counts(referrals: QuerySet[Referral], *, user: User) -> dict[str, int]:
+    """The queue's counts in one query: each status (as status_counts) and "mine", the open requests the
+    user handles (what the "Mina ärenden" filter shows)."""
+    counts = dict.fromkeys([*ReferralStatus.values, "mine"], 0)
+    mine = Count("id", filter=handled_by(user) & Q(status__in=QUEUE_STATUSES))
+    for row in referrals.order_by().values("status").annotate(n=Count("id"), mine=mine):
+        counts[row["status"]] = row["n"]
+        counts["mine"] += row["mine"]
+    return counts
+
+
+def handled_by(user: User) -> Q:
+    """The requests the user handles ("Mina ärenden")."""
+    return Q(handler_id=user.pk)
+
+
+def wait_limits() -> dict[str, int]:
+    """Working days a request may stay in each status (admin-editable); a status without a row has no limit."""
+    return dict(StateWaitLimit.objects.values_list("status", "working_days"))
+
+
+def waited_too_long_condition(limits: dict[str, int], *, today: date) -> Q:
+    """In its status for more working days than the status's limit: the queue's filter and its start-page
+    count. `waited_too_long` says the same of one request already loaded."""
+    condition = Q(pk__in=[])
+    for status, days in limits.items():
+        cutoff = working_days.start_of(working_days.first_day_within(days, today=today))
+        condition |= Q(status=status, status_changed_at__lt=cutoff)
+    return condition
+
+
+def days_in_status(referral: Referral, *, today: date) -> int:
+    """Working days since the request entered its status."""
+    return working_days.working_days_between(timezone.localdate(referral.status_changed_at), today)
+
+
+def waited_too_long(referral: Referral, limits: dict[str, int], *, today: date) -> bool:
+    limit = limits.get(referral.status)
+    return limit is not None and days_in_status(referral, today=today) > limit
 
 
 INBOX_STATUSES = (ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED)

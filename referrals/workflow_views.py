@@ -1,11 +1,8 @@
-"""The coordination workflow: the SOT queue, the receiving inbox, each step as a small confirmation
-form, and obstacles to cooperation. Each step is written out: the access helper, the form, one
-service, a redirect; its texts live in its template (templates/referrals/steps/)."""
+"""The coordination workflow: the receiving inbox, each step as a small confirmation form, and
+obstacles to cooperation (the SOT queue is in queue_views). Each step is written out: the access
+helper, the form, one service, a redirect; its texts live in its template (templates/referrals/steps/)."""
 
 from __future__ import annotations
-
-from datetime import date
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,8 +22,6 @@ from capacity.selectors import offers_to_accept
 from organisations.models import Region
 from referrals import services
 from referrals.access import not_now, referral_for
-from referrals.clock import WaitStatus
-from referrals.filters import QueueFilter
 from referrals.forms.workflow import (
     AcceptForm,
     CloseForm,
@@ -43,46 +38,11 @@ from referrals.models import Referral, ReferralStatus
 from referrals.selectors import (
     obstacles_visible_to,
     receiving_inbox,
-    sot_queue,
-    status_counts,
     wait_status_of,
 )
 from sot.forms import add_service_errors
 
 PAGE_SIZE = 25
-
-
-@require_GET
-@login_required
-def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    regions = user_scopes(request.user).sot_regions
-    if not regions:
-        raise PermissionDenied
-    today = timezone.localdate()
-    base = sot_queue(request.user, today=today)
-    filterset = QueueFilter(request.GET or None, queryset=base, regions=regions, today=today)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "referrals/queue.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "rows": _logged_rows(request, page.object_list, today, "work:queue"),
-            "counts": status_counts(base),
-            "regions": Region.objects.filter(pk__in=regions),
-            "query": query.urlencode(),
-        },
-    )
-
-
-def _logged_rows(
-    request: AuthenticatedHttpRequest, referrals: Any, today: date, what: str
-) -> list[tuple[Referral, WaitStatus]]:
-    access_record_many(user=request.user, referrals=referrals, what=what)
-    return [(r, wait_status_of(r, today=today)) for r in referrals]
 
 
 @require_GET

@@ -4,11 +4,13 @@
 
 from catalog.models import ASA_ROMAN, ICD10_CODE_REGEX, MAIN_FOCUS_MIN_ASA, AsaClass, DiagnosisGroup, MedicalPriority
 from referrals.models.choices import (
+    FINISHED_STATUSES,
     OPEN_STATUSES,
     STATUSES_WITH_RECEIVING_UNIT,
     CloseReason,
     DeclineReason,
     EventKind,
+    HandlerChange,
     ObstacleCategory,
     ObstacleSource,
     ReferralStatus,
@@ -17,9 +19,11 @@ from referrals.models.choices import (
 )
 from referrals.models.history import AppendOnlyQuerySet, ContactRecord, Obstacle, ReferralEvent
 from referrals.models.request import Patient, ReferenceSequence, Referral, WaitPause
+from referrals.models.waiting import StateWaitLimit
 
 __all__ = [
     "ASA_ROMAN",
+    "FINISHED_STATUSES",
     "ICD10_CODE_REGEX",
     "MAIN_FOCUS_MIN_ASA",
     "OPEN_STATUSES",
@@ -31,6 +35,7 @@ __all__ = [
     "DeclineReason",
     "DiagnosisGroup",
     "EventKind",
+    "HandlerChange",
     "MedicalPriority",
     "Obstacle",
     "ObstacleCategory",
@@ -40,6 +45,7 @@ __all__ = [
     "Referral",
     "ReferralEvent",
     "ReferralStatus",
+    "StateWaitLimit",
     "WaitPause",
     "WaitPauseKind",
     "WithdrawReason",

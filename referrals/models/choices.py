@@ -26,6 +26,8 @@ OPEN_STATUSES = (
     ReferralStatus.ACCEPTED,
 )
 STATUSES_WITH_RECEIVING_UNIT = (ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED)
+# Requests whose coordination has ended, one way or another: the SOT representative's history.
+FINISHED_STATUSES = (ReferralStatus.COMPLETED, ReferralStatus.WITHDRAWN, ReferralStatus.CLOSED)
 
 
 class DeclineReason(models.TextChoices):
@@ -74,6 +76,14 @@ class EventKind(models.TextChoices):
     OBSTACLE = "obstacle", _("Obstacle to cooperation recorded")
     GROUP_CORRECTED = "group_corrected", _("Diagnosis group corrected")
     PATIENT_DETAILS = "patient_details", _("Patient details changed")
+    HANDLER_CHANGED = "handler_changed", _("Handler changed")
+
+
+class HandlerChange(models.TextChoices):
+    """What a "handler changed" event records: the actor took the request on, or let it go."""
+
+    TAKEN = "taken", _("Took the request on")
+    RELEASED = "released", _("Released the request")
 
 
 class ObstacleCategory(models.TextChoices):

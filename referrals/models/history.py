@@ -16,6 +16,7 @@ from referrals.models.choices import (
     CloseReason,
     DeclineReason,
     EventKind,
+    HandlerChange,
     ObstacleCategory,
     ObstacleSource,
     ReferralStatus,
@@ -94,6 +95,7 @@ class ReferralEvent(ChainedModel):
             EventKind.DECLINED: DeclineReason,
             EventKind.CLOSED: CloseReason,
             EventKind.WITHDRAWN: WithdrawReason,
+            EventKind.HANDLER_CHANGED: HandlerChange,
         }
         reasons = reasons_by_kind.get(self.kind)
         return str(dict(reasons.choices).get(self.reason, self.reason)) if reasons else self.reason

@@ -166,6 +166,18 @@ class Referral(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    # When the request entered its current status: written with the status, in the same UPDATE.
+    status_changed_at = models.DateTimeField(_("in this status since"), default=timezone.now, editable=False)
+    # The SOT representative who has taken the request on ("Mina ärenden"); none until someone does.
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_referrals",
+        editable=False,
+        verbose_name=_("handler"),
+    )
 
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -179,6 +191,7 @@ class Referral(models.Model):
             models.Index(fields=["receiving_unit", "status"], name="referral_receiver_status"),
             models.Index(fields=["status", "care_guarantee_deadline"], name="referral_status_deadline"),
             models.Index(fields=["accepted_at"], name="referral_accepted_at"),
+            models.Index(fields=["handler", "status"], name="referral_handler_status"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ReferralStatus.values), name="referral_status_valid"),

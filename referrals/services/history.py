@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from audit.models import AccessAction
 from audit.services import access_record
-from referrals.lifecycle import ACTIONS, is_allowed
+from referrals.lifecycle import ACTIONS, Action, is_allowed
 from referrals.models import Referral, ReferralEvent
 from referrals.notifications import queue_notification
 from referrals.selectors import referral_roles
@@ -61,6 +61,10 @@ class Outcome:
 
 
 Apply = Callable[[Referral, datetime], Outcome | None]
+
+# Taking a request into review makes the taker its handler ("Mina ärenden"), in the same change; its
+# event ("taken into review", by whom) says so, so no separate "handler changed" event is written.
+TAKES_HANDLER = frozenset({Action.TAKE})
 
 
 def now(at: datetime | None) -> datetime:
@@ -145,6 +149,9 @@ def referral_change(
         changes = dict(values or {})
         if transition.target is not None:
             changes["status"] = transition.target
+            changes["status_changed_at"] = when  # the time in a status is counted from here
+            if action in TAKES_HANDLER:
+                changes["handler_id"] = by.pk
             if stamp:
                 changes[stamp] = when
             updated = Referral.objects.filter(pk=locked.pk, status=locked.status).update(**changes, updated_at=when)

@@ -110,6 +110,7 @@ def referral_create(
         sending_unit=sending_unit,
         created_by=by,
         created_at=when,
+        status_changed_at=when,
         reference=_next_reference(timezone.localtime(when).year),
         **fields,
     )

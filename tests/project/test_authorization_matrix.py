@@ -81,6 +81,8 @@ EXPECTED = {
     "news": (None, row(LOGIN, 200, 200, 200, 200, 403, 403)),  # every role that sees requests
     "news_read": (None, POST_ONLY),
     "work:queue": (None, SOT_PAGES),
+    "work:handler_take": ("submitted", POST_ONLY),
+    "work:handler_release": ("submitted", POST_ONLY),
     "work:obstacles": (None, SOT_PAGES),
     "work:obstacle_create": (None, SOT_PAGES),
     "work:inbox": (None, RECEIVING_PAGES),
@@ -182,6 +184,8 @@ POST_EXPECTED = {
     "news": GET_ONLY,
     "news_read": row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403, 403),  # marked read, back to the list
     "work:queue": GET_ONLY,
+    "work:handler_take": row(LOGIN, 404, 403, REDIRECT, 404, 404, 404),  # back to the queue, the handler
+    "work:handler_release": row(LOGIN, 404, 403, REDIRECT, 404, 404, 404),  # nobody handles it: nothing to do
     "work:obstacles": GET_ONLY,
     "work:obstacle_create": SOT_PAGES,
     "work:inbox": GET_ONLY,

@@ -20,6 +20,7 @@ from referrals.models import (
     ReferralStatus,
     WithdrawReason,
 )
+from referrals.services.handling import referral_handler_take
 from tests.factories import DiagnosisGroupFactory, MedicalPriorityFactory, PatientFactory, ReferralFactory
 
 S = ReferralStatus
@@ -130,6 +131,11 @@ EXPECTED_EDITS = {
     Action.RECORD_CONTACT: ({S.PROPOSED, S.ACCEPTED, S.COMPLETED}, {Role.SOT_REPRESENTATIVE}, EventKind.CONTACT),
     Action.RAISE_OBSTACLE: (AFTER_SUBMISSION, {Role.SOT_REPRESENTATIVE}, EventKind.OBSTACLE),
     Action.CORRECT_GROUP: (AFTER_SUBMISSION, {Role.SOT_REPRESENTATIVE}, EventKind.GROUP_CORRECTED),
+    Action.ASSIGN_HANDLER: (
+        {S.SUBMITTED, S.IN_REVIEW, S.PROPOSED, S.ACCEPTED},
+        {Role.SOT_REPRESENTATIVE},
+        EventKind.HANDLER_CHANGED,
+    ),
 }
 
 
@@ -170,6 +176,7 @@ def _edit(action, referral, user, world):
             by=user,
             diagnosis_group=DiagnosisGroupFactory(code="hand", name="Handkirurgi", ranges=[]),
         ),
+        Action.ASSIGN_HANDLER: lambda: referral_handler_take(referral=referral, by=user),
     }
     return calls[action]()
 

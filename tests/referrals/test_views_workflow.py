@@ -74,7 +74,7 @@ def test_queue_holds_the_regions_open_requests_most_urgent_first(client, world):
     ReferralFactory(sending_unit=world.home_unit, status=S.COMPLETED, receiving_unit=world.far_unit)  # closed
     ReferralFactory(sending_unit=world.neighbour_unit, status=S.SUBMITTED)  # another region
     response = login(client, world.sot).get(QUEUE)
-    refs = [r.reference for r, _wait in response.context["rows"]]
+    refs = [row.referral.reference for row in response.context["rows"]]
     assert refs == [overdue, same_day_asa4, soon, same_day_medium, later]
     assert response.context["counts"]["submitted"] == 5
 
@@ -88,7 +88,7 @@ def test_queue_filters(client, world):
     login(client, world.sot)
 
     def refs(**params):
-        return {r.reference for r, _w in client.get(QUEUE, params).context["rows"]}
+        return {row.referral.reference for row in client.get(QUEUE, params).context["rows"]}
 
     assert refs(status="in_review") == {mine.reference}
     assert refs(diagnosis_group=other_group.pk) == {other.reference}
@@ -105,9 +105,9 @@ def test_queue_query_count_does_not_grow(client, world, django_assert_num_querie
     for _ in range(rows):
         ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
     login(client, world.sot)
-    # session, user, memberships, page count, page, pauses, one access-log INSERT for the page,
-    # status counts, regions, the filter choice lists, session save (savepoint, update, release)
-    with django_assert_num_queries(14 + CHAINED):
+    # session, user, memberships, wait limits, page count, page, pauses, one access-log INSERT for the
+    # page, status counts, regions, the filter choice lists, session save (savepoint, update, release)
+    with django_assert_num_queries(15 + CHAINED):
         assert client.get(QUEUE).status_code == 200
 
 

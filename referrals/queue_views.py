@@ -1,0 +1,179 @@
+"""The SOT representative's queue: the region's requests, filtered, sorted and paged, with who handles
+each ("Ta ärendet" / "Släpp ärendet") and how long it has been in its status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.requests import AuthenticatedHttpRequest
+from accounts.selectors import user_scopes
+from audit.services import access_record_many
+from organisations.models import Region
+from referrals.access import not_now, referral_for
+from referrals.clock import WaitStatus
+from referrals.filters import QueueFilter
+from referrals.lifecycle import Action
+from referrals.models import Referral
+from referrals.selectors import (
+    days_in_status,
+    queue_counts,
+    sot_queue,
+    wait_limits,
+    wait_status_of,
+    waited_too_long,
+)
+from referrals.services.handling import referral_handler_release, referral_handler_take
+from referrals.services.history import TransitionNotAllowed
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Column:
+    """A header of the queue's table; `sort` names its QueueOrdering parameter, if it sorts."""
+
+    label: StrOrPromise
+    sort: str = ""
+    numeric: bool = False
+
+
+COLUMNS = (
+    Column(gettext_lazy("Reference"), "reference"),
+    Column(gettext_lazy("Status"), "status"),
+    Column(gettext_lazy("Handler"), "handler"),
+    Column(gettext_lazy("In this status since"), "since"),
+    Column(gettext_lazy("Sending unit"), "unit"),
+    Column(gettext_lazy("Diagnosis group"), "group"),
+    Column(gettext_lazy("Priority"), "priority"),
+    Column("ASA", "asa"),
+    Column(gettext_lazy("Days to target date"), "target", numeric=True),
+    Column(gettext_lazy("Days left"), "deadline", numeric=True),
+    Column(gettext_lazy("Receiving unit"), "receiver"),
+)
+
+
+@dataclass(frozen=True)
+class Header:
+    column: Column
+    href: str = ""
+    aria_sort: str = ""  # "ascending" / "descending" on the sorted column only
+
+
+@dataclass(frozen=True)
+class Row:
+    referral: Referral
+    wait: WaitStatus
+    days_in_status: int
+    waited_too_long: bool
+
+
+@require_GET
+@login_required
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    regions = user_scopes(request.user).sot_regions
+    if not regions:
+        raise PermissionDenied
+    today = timezone.localdate()
+    limits = wait_limits()
+    base = sot_queue(request.user, today=today)
+    filterset = QueueFilter(request.GET, queryset=base, regions=regions, today=today, user=request.user, limits=limits)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    access_record_many(user=request.user, referrals=page.object_list, what="work:queue")
+    rows = [
+        Row(r, wait_status_of(r, today=today), days_in_status(r, today=today), waited_too_long(r, limits, today=today))
+        for r in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/queue.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "headers": _headers(query),
+            "counts": queue_counts(base, user=request.user),
+            "regions": Region.objects.filter(pk__in=regions),
+            "query": query.urlencode(),
+            "filtered": any(key != "sort" for key in query),
+            "here": request.get_full_path(),
+        },
+    )
+
+
+def _headers(query: QueryDict) -> list[Header]:
+    """Each sortable header links to the same filters sorted by its column, the other way if already so."""
+    current = query.get("sort", "")
+    headers = []
+    for column in COLUMNS:
+        if not column.sort:
+            headers.append(Header(column))
+            continue
+        link = query.copy()
+        aria_sort = ""
+        if current == column.sort:
+            aria_sort, link["sort"] = "ascending", f"-{column.sort}"
+        elif current == f"-{column.sort}":
+            aria_sort, link["sort"] = "descending", column.sort
+        else:
+            link["sort"] = column.sort
+        headers.append(Header(column, href=f"?{link.urlencode()}", aria_sort=aria_sort))
+    return headers
+
+
+def _back(request: AuthenticatedHttpRequest) -> str:
+    """Where the form came from (the queue with its filters, or the request's page); the queue otherwise."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("work:queue")
+
+
+@require_POST
+@login_required
+def handler_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """ "Ta ärendet": the request is the user's, in "Mina ärenden"."""
+    referral, offered = referral_for(request, pk, action=Action.ASSIGN_HANDLER)
+    if Action.ASSIGN_HANDLER not in offered:
+        return not_now(request, referral, Action.ASSIGN_HANDLER)
+    try:
+        referral_handler_take(referral=referral, by=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("You now handle %(ref)s.") % {"ref": referral.reference})
+    return redirect(_back(request))
+
+
+@require_POST
+@login_required
+def handler_release(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """ "Släpp ärendet": the request has no handler until someone takes it on."""
+    referral, offered = referral_for(request, pk, action=Action.ASSIGN_HANDLER)
+    if Action.ASSIGN_HANDLER not in offered:
+        return not_now(request, referral, Action.ASSIGN_HANDLER)
+    try:
+        referral_handler_release(referral=referral, by=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("You released %(ref)s; it has no handler now.") % {"ref": referral.reference})
+    return redirect(_back(request))
