@@ -132,7 +132,8 @@ def test_the_other_figures(world):
     all_regions = compute_figures(month=OCTOBER, scope=Scope("all"))
     assert all_regions["accepted_after_deadline"] == 1
     assert all_regions["median_days_to_acceptance"] == 10.0
-    assert all_regions["closed_without_coordination"] == [{"reason": "Ingen mottagare hittades", "count": 1}]
+    closed = [{"reason": "Ingen mottagande verksamhet hittades", "count": 1}]
+    assert all_regions["closed_without_coordination"] == closed
     assert all_regions["declines"] == [{"reason": "Ingen kapacitet i tid", "count": 1}]
     assert all_regions["submitted"] == 4  # the two accepted (submitted 10 days before) and the two on 3 October
     assert all_regions["obstacles"] == [
