@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import models
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
@@ -73,7 +74,8 @@ def test_status_names(status, swedish):
 
 def test_every_event_kind_and_obstacle_category_is_in_swedish():
     with translation.override("sv"):
-        for choices in (EventKind, ObstacleCategory, *REASONS_BY_KIND.values()):
+        kinds: list[type[models.TextChoices]] = [EventKind, ObstacleCategory, *REASONS_BY_KIND.values()]
+        for choices in kinds:
             for value, label in choices.choices:
                 with translation.override("en"):
                     english = str(label)

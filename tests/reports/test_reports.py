@@ -170,7 +170,7 @@ def test_three_files_agree_with_the_figures_and_hold_no_personal_data(world, set
     assert [c.value for c in sheet[2]] == ["Höft- och knäledsartros", "Region Skåne", "Region Blekinge", 1]
 
     text = "\n".join(page.extract_text() for page in PdfReader(report.pdf_file.path).pages)
-    assert "SOT månadsrapport 2026-10" in text
+    assert "SOT månadsrapport oktober 2026" in text
     assert "Samordnade patienter per diagnosgrupp" in text
     assert "Höft- och knäledsartros" in text
 
