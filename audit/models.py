@@ -80,8 +80,9 @@ class AccessLogEntry(ChainedModel):
         ]
 
     def __str__(self) -> str:
+        # As the admin names an entry: local time, the action in words, who. Never the patient.
         when = timezone.localtime(self.at)
-        return f"{when:%Y-%m-%d %H:%M} {self.get_action_display()} {self.user_id} {self.patient_id}"
+        return f"{when:%Y-%m-%d %H:%M} · {self.get_action_display()} · {self.user.username}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

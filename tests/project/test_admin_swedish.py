@@ -61,5 +61,15 @@ def test_access_log_entries_are_shown_in_local_time_and_swedish_words(client, wo
     body = client.get(reverse("admin:audit_accesslogentry_changelist")).content.decode()
     assert "Ändring" in body  # the action, in its own context
     assert "2026-07-01 12:30:00" in body  # Stockholm's summer time, not UTC's 10:30
+    change_title = f"2026-07-01 12:30 · Ändring · {world.unit_staff.username}"
     change = client.get(reverse("admin:audit_accesslogentry_change", args=[entry.pk])).content.decode()
-    assert "Ändring" in change
+    assert change_title in change
+
+
+def test_axes_rows_are_named_in_swedish_and_local_time(client, world):
+    row = _axes_row(AccessLog)
+    AccessLog.objects.filter(pk=row.pk).update(attempt_time=datetime(2026, 1, 15, 7, 5, tzinfo=UTC))
+    client.force_login(world.administrator)
+    body = client.get(reverse("admin:axes_accesslog_change", args=[row.pk])).content.decode()
+    assert "x · 2026-01-15 08:05" in body  # Stockholm's winter time
+    assert "Access Log for" not in body and "+00:00" not in body
