@@ -6,7 +6,6 @@ from django import template
 from django.utils.translation import gettext, ngettext
 
 from referrals.models import ReferralStatus
-from reports.months import month_label as _month_label
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -62,9 +61,3 @@ def days_left(days: int | None, to: str = "") -> str:
     if days == 0:
         return gettext("today")
     return _days_phrases(days, to)
-
-
-@register.filter
-def month_label(month: Any) -> str:
-    """A report's month as words: "oktober 2026"."""
-    return _month_label(month) if month else ""

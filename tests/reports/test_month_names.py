@@ -32,3 +32,17 @@ def test_the_build_form_lists_months_in_words():
         form = BuildReportForm(scopes=[])
         labels = [label for _value, label in form.fields["month"].choices]  # type: ignore[attr-defined]
     assert labels and all(label.split()[0].islower() and label.split()[1].isdigit() for label in labels)
+
+
+def test_the_report_list_names_the_month_in_words(client, world):
+    from datetime import date
+
+    from django.urls import reverse
+
+    from reports.models import MonthlyReport
+
+    MonthlyReport.objects.create(month=date(2026, 9, 1), scope_key="region:skane", scope_label="Region Skåne")
+    client.force_login(world.director)
+    body = client.get(reverse("reports:list")).content.decode()
+    assert "september 2026" in body
+    assert ">2026-09<" not in body
