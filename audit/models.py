@@ -17,15 +17,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audit.chain import ACCESS_LOG, GENESIS, ChainedModel, ChainedQuerySet, chain_insert
 
 
 class AccessAction(models.TextChoices):
-    READ = "read", _("Read")
-    CREATE = "create", _("Create")
-    CHANGE = "change", _("Change")
-    EXPORT = "export", _("Export")
+    # In a context of their own: a bare "Change" would also translate the admin's "Change" links.
+    READ = "read", pgettext_lazy("access log action", "Read")
+    CREATE = "create", pgettext_lazy("access log action", "Create")
+    CHANGE = "change", pgettext_lazy("access log action", "Change")
+    EXPORT = "export", pgettext_lazy("access log action", "Export")
 
 
 class AccessLogQuerySet(ChainedQuerySet):
@@ -67,7 +69,7 @@ class AccessLogEntry(ChainedModel):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("access log entry")
-        verbose_name_plural = _("access log")
+        verbose_name_plural = pgettext_lazy("patient data", "access log")  # not axes' "access log" (sign-ins)
         indexes = [
             models.Index(fields=["patient", "at"], name="access_patient_at"),
             models.Index(fields=["user", "at"], name="access_user_at"),
@@ -78,8 +80,9 @@ class AccessLogEntry(ChainedModel):
         ]
 
     def __str__(self) -> str:
+        # As the admin names an entry: local time, the action in words, who. Never the patient.
         when = timezone.localtime(self.at)
-        return f"{when:%Y-%m-%d %H:%M} {self.get_action_display()} {self.user_id} {self.patient_id}"
+        return f"{when:%Y-%m-%d %H:%M} · {self.get_action_display()} · {self.user.username}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

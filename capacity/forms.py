@@ -15,10 +15,13 @@ from organisations.models import Unit
 
 
 class WeekField(forms.CharField):
-    """An ISO week typed as 2026-W48 (or 2026-V48, 2026 48); cleaned to its Monday."""
+    """A week typed as people write it (v. 48 2026, v 48, vecka 48, 2026-W48); cleaned to its Monday.
+
+    The field shows its week the way the pages do ("v. 48 2026"), and reads that back.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "2026-W48", "autocomplete": "off"}))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "v. 48 2026", "autocomplete": "off"}))
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:

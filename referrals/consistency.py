@@ -24,7 +24,7 @@ from django.db.models.functions import Lag
 from django.utils import translation
 
 from capacity.models import CapacityOffer
-from capacity.weeks import format_week
+from capacity.weeks import iso_week
 from referrals.models import EventKind, Referral, ReferralEvent, ReferralStatus
 
 HOLDING = (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED)
@@ -59,7 +59,7 @@ def checked_counts() -> tuple[int, int]:
 def _offer_name(offer: CapacityOffer | None) -> str:
     if offer is None:  # only requests that hold a slot are named
         raise ValueError("The request holds no capacity offer.")
-    return f"capacity offer {offer.pk} ({offer.unit.name}, {format_week(offer.week_start)})"
+    return f"capacity offer {offer.pk} ({offer.unit.name}, {iso_week(offer.week_start)})"
 
 
 def _status(value: str) -> str:

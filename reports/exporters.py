@@ -24,6 +24,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from reports.months import month_label
 from sot.tabular import csv_writer, neutralise
 
 PADDING = 6  # ReportLab's default left and right padding of a table cell and of a frame
@@ -79,7 +80,8 @@ def tables(figures: dict) -> list[tuple[str, list[str], list[list]]]:
 
 
 def title(figures: dict) -> str:
-    return _("SOT monthly report %(month)s – %(scope)s") % {"month": figures["month"], "scope": figures["scope_label"]}
+    month = month_label(figures["month"])
+    return _("SOT monthly report %(month)s – %(scope)s") % {"month": month, "scope": figures["scope_label"]}
 
 
 def to_csv(figures: dict) -> bytes:
@@ -98,6 +100,7 @@ def to_csv(figures: dict) -> bytes:
 
 def to_xlsx(figures: dict) -> bytes:
     workbook = Workbook()
+    workbook.properties.title = title(figures)
     workbook.remove(workbook.active)
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="0D6EFD")

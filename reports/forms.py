@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reports.months import month_label
 from reports.scopes import scope_from_key
 
 
@@ -26,7 +27,7 @@ class BuildReportForm(forms.Form):
     def __init__(self, *args: Any, scopes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.TypedChoiceField, self.fields["month"]).choices = [
-            (m.isoformat(), f"{m:%Y-%m}") for m in past_months()
+            (m.isoformat(), month_label(m)) for m in past_months()
         ]
         cast(forms.ChoiceField, self.fields["scope"]).choices = [(s.key, s.label) for s in scopes]
         if len(scopes) == 1:

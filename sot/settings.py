@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "bootstrap",  # Bootstrap 5 static files from the django-bootstrap-static package
     "django_htmx",
     "django_filters",
-    "axes",
+    "sot.axes_app.AxesConfig",  # django-axes, with a Swedish name in the admin
     "csp",
     "rest_framework",
     "drf_spectacular",

@@ -18,7 +18,7 @@ from organisations.models import Unit
 class CapacityOfferSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.__str__")
     diagnosis_group = serializers.CharField(source="diagnosis_group.name")
-    week = serializers.CharField(source="week_label")
+    week = serializers.CharField(source="week_iso")
     free_slots = serializers.IntegerField()
 
     class Meta:
@@ -29,7 +29,7 @@ class CapacityOfferSerializer(serializers.ModelSerializer):
 
 
 class Week(Text):
-    """An ISO week typed as 2026-W48 (or 2026-V48, 2026 48), as the page's week field reads it; its Monday."""
+    """A week typed as 2026-W48 (or v. 48 2026, v 48, 2026 48), as the page's week field reads it; its Monday."""
 
     def to_internal_value(self, data: Any) -> Any:
         return parse_week(super().to_internal_value(data))

@@ -91,14 +91,22 @@ class ReferralEvent(ChainedModel):
 
     @property
     def reason_display(self) -> str:
-        reasons_by_kind: dict[str, type[models.TextChoices]] = {
-            EventKind.DECLINED: DeclineReason,
-            EventKind.CLOSED: CloseReason,
-            EventKind.WITHDRAWN: WithdrawReason,
-            EventKind.HANDLER_CHANGED: HandlerChange,
-        }
-        reasons = reasons_by_kind.get(self.kind)
+        """The reason in words: a stored code (a decline reason, an obstacle's category) is never shown raw.
+
+        A proposal's reason is free text written by the SOT representative and is shown as written.
+        """
+        reasons = REASONS_BY_KIND.get(self.kind)
         return str(dict(reasons.choices).get(self.reason, self.reason)) if reasons else self.reason
+
+
+# The kinds of event whose reason is a code from a list, and that list.
+REASONS_BY_KIND: dict[str, type[models.TextChoices]] = {
+    EventKind.DECLINED: DeclineReason,
+    EventKind.CLOSED: CloseReason,
+    EventKind.WITHDRAWN: WithdrawReason,
+    EventKind.OBSTACLE: ObstacleCategory,
+    EventKind.HANDLER_CHANGED: HandlerChange,
+}
 
 
 class ContactRecord(models.Model):

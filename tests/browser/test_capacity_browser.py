@@ -77,7 +77,7 @@ def test_published_capacity_is_proposed_to_the_sot_representative(live_server, p
     kalmar = proposals.locator("li.list-group-item", has_text="Länssjukhuset i Kalmar")
     assert kalmar.count() == 1
     text = kalmar.inner_text()
-    assert f"Första lediga vecka {first}" in text
+    assert f"Första lediga vecka: {first}" in text
     assert "Annan sjukvårdsregion" in text
     assert "km bort" in text
     assert "12 lediga platser under 4 veckor" in text

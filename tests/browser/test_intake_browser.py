@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from catalog.icd10_sv import ICD10_SE_TITLES
 from catalog.reference_data import load_reference_data
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from referrals.models import Referral, ReferralStatus
@@ -37,7 +38,7 @@ def test_file_correct_and_submit_a_request(live_server, page):
     # The description and diagnosis group appear while typing (htmx).
     description = page.get_by_test_id("icd10-description")
     description.wait_for()
-    assert "Other primary gonarthrosis" in description.inner_text()
+    assert ICD10_SE_TITLES["M17"] in description.inner_text()  # Swedish: the category's ICD-10-SE title
     page.get_by_label("Medicinsk prioritet").select_option(label="Hög")
     page.get_by_label("ASA-klass").select_option(value="3")
     page.get_by_label("Komplicerande sjukdomar").fill("Hjärtsvikt NYHA III.")

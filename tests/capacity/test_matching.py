@@ -79,7 +79,7 @@ def test_only_the_requests_diagnosis_group(world, group, referral):
     assert [e.kind for e in result.exclusions] == [ExclusionKind.NO_OFFER]
     with translation.override("sv"):
         message = rank_receiving_units(referral, today=TODAY).exclusions[0].message
-    assert message == "Ingen verksamhet i annan region erbjuder Höft- och knäledsartros från vecka 2026-W47."
+    assert message == "Ingen verksamhet i annan region erbjuder Höft- och knäledsartros från och med v. 47 2026."
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_a_free_slot_is_needed(world, group, referral):
     assert kinds(referral) == {ExclusionKind.FULL: 1}
     with translation.override("sv"):
         message = rank_receiving_units(referral, today=TODAY).exclusions[0].message
-    assert message == "1 verksamhet har ingen ledig plats till och med vecka 2026-W50."
+    assert message == "1 verksamhet har ingen ledig plats till och med v. 50 2026."
     offer(world.neighbour_unit, group, 4, slots=2, reserved_slots=1)
     assert ranked(referral) == [world.neighbour_unit.pk]
 
@@ -215,7 +215,7 @@ def test_reasons_in_swedish(world, group, referral):
     offer(unit, group, 2, slots=1)
     with translation.override("sv"):
         reasons = rank_receiving_units(referral, today=TODAY).proposals[0].reasons
-    assert reasons[0] == "Första lediga vecka 2026-W48 (från 2026-11-23)"
+    assert reasons[0] == "Första lediga vecka: v. 48 2026 (från 2026-11-23)"
     assert reasons[1] == "7 dagar före medicinskt måldatum"
     assert reasons[2] == "35 dagar före vårdgarantidatum"
     assert reasons[3] == "Samma sjukvårdsregion"

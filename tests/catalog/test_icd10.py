@@ -5,6 +5,9 @@ from django.core.exceptions import ValidationError
 
 from catalog.icd10 import lookup_icd10
 
+# The description is looked up among the Swedish titles first (none here: WHO's English is shown).
+pytestmark = pytest.mark.django_db
+
 
 @pytest.mark.parametrize(
     ("raw", "code", "description_part"),

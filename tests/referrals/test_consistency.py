@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from capacity.models import CapacityOffer
-from capacity.weeks import first_open_week, format_week
+from capacity.weeks import first_open_week, iso_week
 from referrals import services
 from referrals.consistency import find_problems
 from referrals.models import EventKind, Referral, ReferralEvent, ReferralStatus, WithdrawReason
@@ -86,7 +86,7 @@ def test_reserved_slots_corrupted_by_raw_sql(accepted):
     code, out = _run()
     assert code == 1
     assert (
-        f"capacity offer {offer.pk} ({offer.unit.name}, {format_week(offer.week_start)}): 2 slots are counted "
+        f"capacity offer {offer.pk} ({offer.unit.name}, {iso_week(offer.week_start)}): 2 slots are counted "
         "as reserved, but 1 accepted or completed requests hold one." in out
     )
     assert "1 problem found (1 capacity offers and 1 requests checked)." in out
@@ -98,7 +98,7 @@ def test_a_slot_released_twice_or_never(accepted):
     _referral, offer = accepted
     _sql(f"UPDATE {CapacityOffer._meta.db_table} SET reserved_slots = 0 WHERE id = %s", [offer.pk])  # noqa: S608
     assert [str(p) for p in find_problems()] == [
-        f"capacity offer {offer.pk} ({offer.unit.name}, {format_week(offer.week_start)}): 0 slots are counted "
+        f"capacity offer {offer.pk} ({offer.unit.name}, {iso_week(offer.week_start)}): 0 slots are counted "
         "as reserved, but 1 accepted or completed requests hold one."
     ]
 
@@ -112,11 +112,11 @@ def test_a_reservation_of_another_units_or_groups_capacity(world, accepted):
     _sql(f"UPDATE {table} SET planned_date = %s WHERE id = %s", [offer.week_start - timedelta(days=1), referral.pk])  # noqa: S608
     prefix = f"{referral.reference}: holds a slot of capacity offer {offer.pk}"
     assert [str(p) for p in find_problems()] == [
-        f"{prefix} ({offer.unit.name}, {format_week(offer.week_start)}), "
+        f"{prefix} ({offer.unit.name}, {iso_week(offer.week_start)}), "
         "which belongs to another unit than the request's receiving unit.",
-        f"{prefix} ({offer.unit.name}, {format_week(offer.week_start)}), "
+        f"{prefix} ({offer.unit.name}, {iso_week(offer.week_start)}), "
         "which is for another diagnosis group, and the group was not corrected after acceptance.",
-        f"{prefix} ({offer.unit.name}, {format_week(offer.week_start)}), "
+        f"{prefix} ({offer.unit.name}, {iso_week(offer.week_start)}), "
         "but the request's planned date is outside that week.",
     ]
 

@@ -109,7 +109,7 @@ def test_list_marks_overdue_in_red(client, world):
     response = login(client, world.unit_staff).get(LIST)
     ((_referral, wait),) = response.context["rows"]
     assert wait.is_overdue and wait.days_to_deadline == -3  # what the list marks in red
-    assert texts(response.content.decode(), "td", data_testid="days-left") == ["-3"]
+    assert texts(response.content.decode(), "td", data_testid="days-left") == ["3 dagar för sent"]
 
 
 @pytest.mark.parametrize("rows", [5, 50])

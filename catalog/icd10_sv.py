@@ -1,0 +1,108 @@
+"""Swedish titles of the ICD-10 categories that the shipped diagnosis groups cover.
+
+The wording follows Socialstyrelsen's Swedish edition, ICD-10-SE. It was written for SOT without
+access to Socialstyrelsen's file, so it is a starting point, not the official text: an installation
+imports the official file with `manage.py import_icd10_se` (README, "ICD-10 in Swedish"), which
+replaces these titles and adds every subcode. Only the 3-character categories are listed here.
+`load_reference_data` loads them and never overwrites an imported or an administrator's title.
+"""
+
+from __future__ import annotations
+
+ICD10_SE_TITLES: dict[str, str] = {
+    # Höft- och knäledsartros, handkirurgi, övrig ortopedi
+    "M16": "Koxartros [artros i höftled]",
+    "M17": "Gonartros [artros i knäled]",
+    "M18": "Artros i första karpometakarpalleden",
+    "M19": "Andra artroser",
+    "M20": "Förvärvade deformiteter av fingrar och tår",
+    "M21": "Andra förvärvade deformiteter av extremiteter",
+    "M22": "Sjukdomar i knäskålen",
+    "M23": "Inre knäledsskador",
+    "M24": "Andra specificerade ledsjukdomar",
+    "M25": "Andra ledsjukdomar som ej klassificeras på annan plats",
+    "M43": "Andra deformerande ryggsjukdomar",
+    "M45": "Ankyloserande spondylit [Bechterews sjukdom]",
+    "M46": "Andra inflammatoriska sjukdomar i ryggraden",
+    "M47": "Spondylos",
+    "M48": "Andra sjukdomar i ryggraden",
+    "M49": "Sjukdomar i ryggraden vid sjukdomar som klassificeras på annan plats",
+    "M50": "Sjukdomar i halsryggens diskar",
+    "M51": "Andra sjukdomar i mellankotskivorna",
+    "M53": "Andra sjukdomar i rygg och nacke som ej klassificeras på annan plats",
+    "M54": "Ryggvärk",
+    "M72": "Fibroblastiska sjukdomar",
+    "M75": "Sjukdomstillstånd i skuldran",
+    "M76": "Entesopatier i nedre extremiteten med undantag av foten",
+    "M77": "Andra entesopatier",
+    "G56": "Mononeuropatier i övre extremiteten",
+    # Bråck, gallvägar
+    "K40": "Ljumskbråck",
+    "K41": "Lårbråck",
+    "K42": "Navelbråck",
+    "K43": "Bukväggsbråck",
+    "K44": "Diafragmabråck",
+    "K45": "Andra bukbråck",
+    "K46": "Ospecificerat bukbråck",
+    "K80": "Gallsten",
+    "K81": "Gallblåseinflammation",
+    "K82": "Andra sjukdomar i gallblåsan",
+    "K83": "Andra sjukdomar i gallvägarna",
+    # Tjock- och ändtarmscancer, bröstcancer
+    "C18": "Malign tumör i tjocktarmen",
+    "C19": "Malign tumör i övergången mellan tjocktarmen och ändtarmen",
+    "C20": "Malign tumör i ändtarmen",
+    "C50": "Malign tumör i bröstkörtel",
+    "D05": "Cancer in situ i bröstkörtel",
+    # Urologi
+    "N20": "Sten i njure och urinledare",
+    "N21": "Sten i de nedre urinvägarna",
+    "N22": "Sten i urinvägarna vid sjukdomar som klassificeras på annan plats",
+    "N23": "Ospecificerat njurstensanfall",
+    "N40": "Prostatahyperplasi",
+    "N41": "Inflammatoriska sjukdomar i prostata",
+    "N42": "Andra sjukdomar i prostata",
+    "C61": "Malign tumör i prostata",
+    "C62": "Malign tumör i testikel",
+    "C63": "Malign tumör i andra och icke specificerade manliga könsorgan",
+    "C64": "Malign tumör i njure, utom njurbäcken",
+    "C65": "Malign tumör i njurbäcken",
+    "C66": "Malign tumör i urinledare",
+    "C67": "Malign tumör i urinblåsan",
+    "C68": "Malign tumör i andra och icke specificerade urinorgan",
+    # Gynekologi
+    "D25": "Leiomyom i livmodern",
+    "D26": "Andra godartade tumörer i livmodern",
+    "D27": "Godartad tumör i äggstock",
+    "D28": "Godartad tumör i andra och icke specificerade kvinnliga könsorgan",
+    "N80": "Endometrios",
+    "N81": "Genitalt framfall hos kvinna",
+    "N82": "Fistlar som engagerar kvinnliga könsorgan",
+    "N83": "Icke inflammatoriska sjukdomar i äggstock, äggledare och breda ligamentet",
+    "C53": "Malign tumör i livmoderhalsen",
+    "C54": "Malign tumör i livmoderkroppen",
+    "C55": "Malign tumör i livmodern, ospecificerad del",
+    "C56": "Malign tumör i äggstock",
+    # Öron, näsa, hals
+    "J32": "Kronisk bihåleinflammation",
+    "J33": "Näspolyp",
+    "J34": "Andra sjukdomar i näsa och näsbihålor",
+    "J35": "Kroniska sjukdomar i halsmandlar och körtelvävnad bakom näsan",
+    "H65": "Icke varig mellanöreinflammation",
+    "H66": "Varig och ospecificerad mellanöreinflammation",
+    "H67": "Mellanöreinflammation vid sjukdomar som klassificeras på annan plats",
+    "H68": "Inflammation och förträngning i örontrumpeten",
+    "H69": "Andra sjukdomar i örontrumpeten",
+    "H70": "Mastoidit och besläktade tillstånd",
+    "H71": "Kolesteatom i mellanörat",
+    "H72": "Perforation av trumhinnan",
+    "H73": "Andra sjukdomar i trumhinnan",
+    "H74": "Andra sjukdomar i mellanörat och mastoidutskottet",
+    # Kärl
+    "I70": "Ateroskleros",
+    "I71": "Aortaaneurysm och aortadissektion",
+    "I72": "Andra aneurysm och dissektioner",
+    "I73": "Andra perifera kärlsjukdomar",
+    "I74": "Arteriell emboli och trombos",
+    "I83": "Åderbråck i nedre extremiteterna",
+}
