@@ -175,11 +175,11 @@ class AcceptForm(NoteForm):
             field.widget = forms.CheckboxInput()
             target = self.referral.medical_target_date
             deadline = self.referral.care_guarantee_deadline
-            field.label = LATE_CONFIRMATIONS[(bool(target and planned > target), bool(deadline and planned > deadline))]
+            late = (bool(target and planned > target), bool(deadline and planned > deadline))
+            # The bound field was made (and its label copied) when the fields were cleaned: set both.
+            field.label = self["confirm_late"].label = LATE_CONFIRMATIONS[late]
             if not self.cleaned_data.get("confirm_late"):
-                for warning in warnings:
-                    self.add_error("confirm_late", warning)
-                self.add_error("confirm_late", str(ERROR_CONFIRM_LATE))
+                self.add_error("confirm_late", " ".join([*warnings, str(ERROR_CONFIRM_LATE)]))
         return self.cleaned_data
 
     def service_kwargs(self) -> dict[str, Any]:

@@ -133,7 +133,7 @@ def _check_planned_date(
     if confirm_late is False:
         warnings = planned_date_warnings(referral, planned_date)
         if warnings:
-            raise ValidationError({"confirm_late": [*warnings, str(ERROR_CONFIRM_LATE)]})
+            raise ValidationError({"confirm_late": " ".join([*warnings, str(ERROR_CONFIRM_LATE)])})
 
 
 def referral_accept(
