@@ -5,7 +5,7 @@ on the phone is recorded by the SOT representative and shown so in the timeline.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -101,7 +101,7 @@ def test_decline_then_propose_again_and_accept_by_phone(live_server, page):
     page.get_by_label("Vem på mottagande verksamhet som accepterade").fill("Karin Ek")
     page.get_by_label("Kapacitet").select_option(value=str(offer.pk))
     planned = page.get_by_label("Planerat vårddatum").input_value()
-    assert week <= timezone.datetime.fromisoformat(planned).date() <= week + timedelta(days=4)
+    assert week <= date.fromisoformat(planned) <= week + timedelta(days=4)
     page.get_by_role("button", name="Registrera accepten").click()
     page.wait_for_url(detail)
     shown = page.get_by_test_id("accepted-by-phone").inner_text()
