@@ -63,6 +63,8 @@ class ChainedModel(models.Model):
     CHAIN_FIELDS: tuple[str, ...]
     CHAIN_LOCKS: tuple[str, ...] = ()
     CHAIN_REQUIRED: bool = False
+    # Fields added after rows were chained: hashed only where set, so the rows chained before still verify.
+    CHAIN_FIELDS_IF_SET: tuple[str, ...] = ()
 
     chain_seq = models.PositiveBigIntegerField(editable=False)
     chain_hash = models.CharField(max_length=64, editable=False)
@@ -71,7 +73,17 @@ class ChainedModel(models.Model):
         abstract = True
 
     def chain_content(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.CHAIN_FIELDS}
+        return self.chain_content_of({name: getattr(self, name) for name in self.chain_field_names()})
+
+    @classmethod
+    def chain_field_names(cls) -> tuple[str, ...]:
+        return (*cls.CHAIN_FIELDS, *cls.CHAIN_FIELDS_IF_SET)
+
+    @classmethod
+    def chain_content_of(cls, values: dict[str, Any]) -> dict[str, Any]:
+        content = {name: values[name] for name in cls.CHAIN_FIELDS}
+        content.update({name: values[name] for name in cls.CHAIN_FIELDS_IF_SET if values[name]})
+        return content
 
 
 def foreign_key(model: type[models.Model], name: str) -> models.ForeignKey:

@@ -59,7 +59,7 @@ def chained_models() -> list[type[ChainedModel]]:
 
 
 def _rows(model: type[ChainedModel], key: str) -> Iterator[dict[str, Any]]:
-    fields = ("id", key, "chain_seq", "chain_hash", *model.CHAIN_FIELDS)
+    fields = ("id", key, "chain_seq", "chain_hash", *model.chain_field_names())
     return (
         model._default_manager.order_by(key, "chain_seq", "id")
         .values(*dict.fromkeys(fields))
@@ -100,7 +100,7 @@ def verify_model(model: type[ChainedModel]) -> tuple[list[Problem], int, int]:
             if walk is not None:
                 problems += [Problem(model.CHAIN, walk.key, m) for m in _ended(walk, heads.pop(walk.key, None))]
             walk, chains = Walk(key=row[key]), chains + 1
-        walk.step(row, {name: row[name] for name in model.CHAIN_FIELDS})
+        walk.step(row, model.chain_content_of(row))
         rows += 1
     if walk is not None:
         problems += [Problem(model.CHAIN, walk.key, m) for m in _ended(walk, heads.pop(walk.key, None))]

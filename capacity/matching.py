@@ -22,6 +22,7 @@ Ranking, lexicographic, each factor kept on the proposal:
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -130,13 +131,47 @@ class Exclusion:
 
 
 @dataclass(frozen=True)
+class EarlierDecline:
+    """A unit that declined this request before (the requests' history says so; matching is told)."""
+
+    unit_id: int
+    unit_name: str
+    hospital_name: str
+    region_name: str
+    on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class DeclinedUnit:
+    """A unit left out of the ranking because it declined the request, with the proposal it would have had."""
+
+    decline: EarlierDecline
+    proposal: Proposal | None
+
+    @property
+    def unit_id(self) -> int:
+        return self.decline.unit_id
+
+    @property
+    def on(self) -> date:
+        return self.decline.on
+
+
+@dataclass(frozen=True)
 class MatchResult:
     proposals: list[Proposal] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
+    declined: list[DeclinedUnit] = field(default_factory=list)  # latest decline first
 
 
-def rank_receiving_units(referral: MatchRequest, *, today: date | None = None) -> MatchResult:
+def rank_receiving_units(
+    referral: MatchRequest, *, today: date | None = None, declined: Sequence[EarlierDecline] = ()
+) -> MatchResult:
     """Ranked proposals for one request, and why every other offering unit is left out.
+
+    A unit in `declined` declined the request before: it is never ranked (proposing it again takes a
+    written reason) but listed apart, with the proposal it would have had.
 
     The request must come with `sending_unit__hospital__region` loaded (the selectors do that);
     the call then makes exactly one query.
@@ -144,7 +179,9 @@ def rank_receiving_units(referral: MatchRequest, *, today: date | None = None) -
     today = today or timezone.localdate()
     if referral.diagnosis_group_id is None or referral.asa_class is None:
         message = _("The request needs a diagnosis group and an ASA class before units can be matched.")
-        return MatchResult(exclusions=[Exclusion(ExclusionKind.INCOMPLETE, 0, message)])
+        return MatchResult(
+            exclusions=[Exclusion(ExclusionKind.INCOMPLETE, 0, message)], declined=_declined([], declined)
+        )
 
     this_week = first_open_week(today)
     asa = referral.asa_class
@@ -189,10 +226,18 @@ def rank_receiving_units(referral: MatchRequest, *, today: date | None = None) -
         else:
             full.append(row["last_week"])
     proposals.sort(key=lambda p: p.sort_key)
+    exclusions = _exclusions(referral, this_week, own_region, too_low, full, offered_elsewhere=bool(proposals))
     return MatchResult(
-        proposals=proposals,
-        exclusions=_exclusions(referral, this_week, own_region, too_low, full, offered_elsewhere=bool(proposals)),
+        proposals=[p for p in proposals if p.unit_id not in {d.unit_id for d in declined}],
+        exclusions=exclusions,
+        declined=_declined(proposals, declined),
     )
+
+
+def _declined(proposals: list[Proposal], declined: Sequence[EarlierDecline]) -> list[DeclinedUnit]:
+    by_unit = {p.unit_id: p for p in proposals}
+    latest = sorted(declined, key=lambda d: d.on, reverse=True)
+    return [DeclinedUnit(decline=d, proposal=by_unit.get(d.unit_id)) for d in latest]
 
 
 def _proposal(row: dict, referral: MatchRequest, sending_hospital: Any, sending_healthcare_region_id: int) -> Proposal:

@@ -10,8 +10,9 @@ its sending region, staff of the receiving unit it is proposed to (see selectors
 
 Besides the steps that move the status (TRANSITIONS), the table holds every other change a request
 may undergo without moving it (EDITS: edit a draft, change the patient's details, add a pause, record
-contact, raise an obstacle, correct the diagnosis group). ACTIONS is both: the one table that decides
-what a page offers, what a service allows and what the API answers.
+contact, raise an obstacle, correct the diagnosis group), and RECORDED_STEPS, a step another role took
+outside SOT that the SOT representative records (an acceptance given by phone). ACTIONS is all three:
+the one table that decides what a page offers, what a service allows and what the API answers.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Action(models.TextChoices):
     TAKE = "take", _("Take into review")
     PROPOSE = "propose", _("Propose a receiving unit")
     ACCEPT = "accept", _("Accept")
+    ACCEPT_BY_PHONE = "accept_by_phone", _("Record an acceptance given by phone")
     DECLINE = "decline", _("Decline")
     COMPLETE = "complete", _("Mark care as given")
     WITHDRAW = "withdraw", _("Withdraw")
@@ -78,6 +80,12 @@ TRANSITIONS: dict[str, Transition] = {
     Action.CLOSE: _t({S.IN_REVIEW}, S.CLOSED, {Role.SOT_REPRESENTATIVE}, EventKind.CLOSED),
 }
 
+# Steps of the design that their role took outside SOT and that the SOT representative records for them:
+# the receiving unit accepted on the phone. The same step (same event, same slot reservation), another
+# hand; apart from TRANSITIONS so that each of the design's steps keeps one row there.
+RECORDED_STEPS: dict[str, Transition] = {
+    Action.ACCEPT_BY_PHONE: _t({S.PROPOSED}, S.ACCEPTED, {Role.SOT_REPRESENTATIVE}, EventKind.ACCEPTED),
+}
 
 AFTER_SUBMISSION = (S.SUBMITTED, S.IN_REVIEW, S.PROPOSED, S.ACCEPTED, S.COMPLETED, S.WITHDRAWN, S.CLOSED)
 WITH_RECEIVING_UNIT = (S.PROPOSED, S.ACCEPTED, S.COMPLETED)
@@ -125,7 +133,7 @@ EDITS: dict[str, Transition] = {
     ),
 }
 
-ACTIONS: dict[str, Transition] = {**TRANSITIONS, **EDITS}
+ACTIONS: dict[str, Transition] = {**TRANSITIONS, **RECORDED_STEPS, **EDITS}
 
 
 def is_allowed(action: str, *, status: str, roles: frozenset[str] | set[str]) -> bool:

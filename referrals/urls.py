@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/propose/", workflow_views.propose, name="propose"),
     path("<int:pk>/contact/", workflow_views.contact, name="contact"),
     path("<int:pk>/accept/", workflow_views.accept, name="accept"),
+    path("<int:pk>/accept-by-phone/", workflow_views.accept_by_phone, name="accept_by_phone"),
     path("<int:pk>/decline/", workflow_views.decline, name="decline"),
     path("<int:pk>/complete/", workflow_views.complete, name="complete"),
     path("<int:pk>/close/", workflow_views.close, name="close"),

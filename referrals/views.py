@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import user_scopes
 from audit.services import access_record_many
-from capacity.matching import rank_receiving_units
 from catalog.icd10 import lookup_icd10
 from catalog.selectors import diagnosis_group_for_code
 from organisations.models import Unit
@@ -30,6 +29,7 @@ from referrals.forms.intake import PatientDetailsForm, ReferralForm, WaitPauseFo
 from referrals.forms.workflow import WithdrawForm
 from referrals.lifecycle import Action
 from referrals.models import Referral, ReferralStatus
+from referrals.proposals import ranking_for
 from referrals.search import open_requests_in_region
 from referrals.selectors import (
     referral_timeline,
@@ -74,7 +74,9 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _save(request: AuthenticatedHttpRequest, *, referral: Referral | None) -> HttpResponse:
     units = _staff_units(request.user)
-    form = ReferralForm(request.POST or None, units=units, user=request.user, instance=referral)
+    form = ReferralForm(
+        request.POST or None, units=units, user=request.user, instance=referral, submit="submit" in request.POST
+    )
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:
@@ -130,7 +132,7 @@ def icd10_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
 def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk)
     # SOT representatives of the sending region see ranked receiving units while they look for one.
-    matching = rank_receiving_units(referral) if Action.PROPOSE in offered or Action.TAKE in offered else None
+    matching = ranking_for(referral) if Action.PROPOSE in offered or Action.TAKE in offered else None
     return render(
         request,
         "referrals/detail.html",

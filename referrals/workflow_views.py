@@ -4,6 +4,9 @@ helper, the form, one service, a redirect; its texts live in its template (templ
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import user_scopes
 from audit.services import access_record_many
-from capacity.matching import rank_receiving_units
+from capacity.matching import MatchResult
 from capacity.selectors import offers_to_accept
-from organisations.models import Region
+from organisations.models import Region, Unit
 from referrals import services
 from referrals.access import not_now, referral_for
 from referrals.forms.workflow import (
@@ -31,13 +34,16 @@ from referrals.forms.workflow import (
     GroupCorrectionForm,
     NoteForm,
     ObstacleForm,
+    PhoneAcceptForm,
     ProposeForm,
 )
 from referrals.lifecycle import Action
 from referrals.models import Referral, ReferralStatus
+from referrals.proposals import ranking_for
 from referrals.selectors import (
     obstacles_visible_to,
     receiving_inbox,
+    units_to_propose,
     wait_status_of,
 )
 from sot.forms import add_service_errors
@@ -89,11 +95,21 @@ def take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Without a unit: the chooser (the ranking, each with "Choose", and any other unit with a reason).
+    With `?unit=` (or a posted unit chosen so): a short page confirming that unit."""
     referral, offered = referral_for(request, pk, action=Action.PROPOSE)
     if Action.PROPOSE not in offered:
         return not_now(request, referral, Action.PROPOSE)
-    initial = {"unit": request.GET.get("unit")} if request.GET.get("unit") else None
-    form = ProposeForm(request.POST or None, referral=referral, initial=initial)
+    ranking = ranking_for(referral)
+    chosen = _chosen_unit(referral, request.POST.get("chosen") if request.method == "POST" else request.GET.get("unit"))
+    choice = _choice(ranking, chosen) if chosen else None
+    form = ProposeForm(
+        request.POST or None,
+        referral=referral,
+        chosen=chosen is not None,
+        reason_required=choice is not None and choice["proposal"] is None,
+        initial={"unit": str(chosen.pk)} if chosen else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_propose(referral=referral, by=request.user, **form.cleaned_data)
@@ -104,8 +120,38 @@ def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             message = _("%(ref)s was proposed to the receiving unit; they have been told by e-mail.")
             return _done(request, referral, message % {"ref": referral.reference})
-    context = {"form": form, "referral": referral, "matching": rank_receiving_units(referral)}
+    if chosen is not None:
+        context = {"form": form, "referral": referral, "unit": chosen, **(choice or {})}
+        return render(request, "referrals/steps/propose_confirm.html", context)
+    context = {"form": form, "referral": referral, "ranking": ranking}
     return render(request, "referrals/steps/propose.html", context)
+
+
+def _chosen_unit(referral: Referral, value: str | None) -> Unit | None:
+    """The unit chosen on the page before, if it is one the request may be proposed to."""
+    if not value or not value.isdigit():
+        return None
+    return units_to_propose(referral).filter(pk=int(value)).first()
+
+
+def _choice(ranking: MatchResult, unit: Unit) -> dict[str, Any]:
+    """The chosen unit's place in the ranking: its proposal (reasons) if ranked, its decline if it declined."""
+    proposal = next((p for p in ranking.proposals if p.unit_id == unit.pk), None)
+    declined = next((d for d in ranking.declined if d.unit_id == unit.pk), None)
+    return {"proposal": proposal, "declined": declined}
+
+
+def _accept_form(request: AuthenticatedHttpRequest, referral: Referral, form_class: type[AcceptForm]) -> AcceptForm:
+    offers = offers_to_accept(referral)
+    first = offers.first()
+    initial = {"planned_date": max(first.week_start, _first_weekday(timezone.localdate()))} if first else None
+    return form_class(request.POST or None, offers=offers, referral=referral, initial=initial)
+
+
+def _first_weekday(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,13 +160,10 @@ def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk, action=Action.ACCEPT)
     if Action.ACCEPT not in offered:
         return not_now(request, referral, Action.ACCEPT)
-    offers = offers_to_accept(referral)
-    first = offers.first()
-    initial = {"planned_date": first.week_start} if first else None
-    form = AcceptForm(request.POST or None, offers=offers, initial=initial)
+    form = _accept_form(request, referral, AcceptForm)
     if request.method == "POST" and form.is_valid():
         try:
-            services.referral_accept(referral=referral, by=request.user, **form.cleaned_data)
+            services.referral_accept(referral=referral, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
             add_service_errors(form, exc)
         except services.NoFreeSlot as exc:
@@ -131,6 +174,29 @@ def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             message = _("%(ref)s was accepted; the sending unit and SOT have been told.")
             return _done(request, referral, message % {"ref": referral.reference})
     return render(request, "referrals/steps/accept.html", {"form": form, "referral": referral})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def accept_by_phone(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The SOT representative records the acceptance the receiving unit gave on the phone."""
+    referral, offered = referral_for(request, pk, action=Action.ACCEPT_BY_PHONE)
+    if Action.ACCEPT_BY_PHONE not in offered:
+        return not_now(request, referral, Action.ACCEPT_BY_PHONE)
+    form = _accept_form(request, referral, PhoneAcceptForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_accept_by_phone(referral=referral, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except services.NoFreeSlot as exc:
+            form.add_error("offer", exc.message)
+        except services.TransitionNotAllowed as exc:
+            return _refused(request, referral, exc)
+        else:
+            message = _("%(ref)s: the acceptance given by phone was recorded; the sending unit has been told.")
+            return _done(request, referral, message % {"ref": referral.reference})
+    return render(request, "referrals/steps/accept_by_phone.html", {"form": form, "referral": referral})
 
 
 @require_http_methods(["GET", "POST"])
@@ -148,8 +214,10 @@ def decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except services.TransitionNotAllowed as exc:
             return _refused(request, referral, exc)
         else:
+            # The unit no longer sees the request: back to its inbox, not to a page it may not open.
             message = _("%(ref)s was declined and is back with the SOT representative.")
-            return _done(request, referral, message % {"ref": referral.reference})
+            messages.success(request, message % {"ref": referral.reference})
+            return redirect("work:inbox")
     return render(request, "referrals/steps/decline.html", {"form": form, "referral": referral})
 
 
@@ -159,7 +227,8 @@ def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, offered = referral_for(request, pk, action=Action.COMPLETE)
     if Action.COMPLETE not in offered:
         return not_now(request, referral, Action.COMPLETE)
-    form = CompleteForm(request.POST or None, initial={"care_given_date": referral.planned_date})
+    # Care is usually marked as given on the day, or soon after: today, not the planned date, as the default.
+    form = CompleteForm(request.POST or None, initial={"care_given_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_complete(referral=referral, by=request.user, **form.cleaned_data)

@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 
-from api.serializers.fields import Choice, Date, Input, ModelChoice, Text
+from api.serializers.fields import Boolean, Choice, Date, Input, ModelChoice, Text
 from capacity.models import CapacityOffer
 from capacity.selectors import offers_to_accept
 from organisations.models import Unit
@@ -41,6 +41,12 @@ class AcceptInput(NoteInput):
         help_text=_("One slot of the chosen week is reserved for the patient."),
     )
     planned_date = Date()
+    confirm_late = Boolean(
+        help_text=_(
+            "true to accept a planned date after the medical target date or the care-guarantee deadline; "
+            "left out, such a date is answered 400 with the warning under confirm_late."
+        )
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

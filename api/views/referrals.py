@@ -21,10 +21,10 @@ from api.serializers.intake import ReferralInput
 from api.serializers.referrals import MatchSerializer, ReferralListItemSerializer, ReferralSerializer
 from api.views.common import detail_queryset, run_service, validated
 from audit.services import access_record, access_record_many
-from capacity.matching import rank_receiving_units
 from organisations.models import Unit
 from referrals import services
 from referrals.models import ReferralStatus
+from referrals.proposals import ranking_for
 from referrals.selectors import referral_get_for, referral_roles
 
 # A service's message about the diagnosis group belongs to the code it follows from, as on the page.
@@ -111,7 +111,7 @@ class ReferralProposals(APIView):
         if Role.SOT_REPRESENTATIVE not in referral_roles(user, referral):
             raise exceptions.PermissionDenied
         access_record(user=user, referral=referral, what="api:proposals")
-        result = rank_receiving_units(referral)
+        result = ranking_for(referral)  # a unit that declined the request is not ranked (a reason is needed)
         proposals = [{**p.__dict__, "timeliness": int(p.timeliness), "reasons": p.reasons} for p in result.proposals]
         exclusions = [{"kind": str(e.kind), "units": e.units, "message": e.message} for e in result.exclusions]
         return Response({"proposals": proposals, "exclusions": exclusions})

@@ -17,7 +17,7 @@ from organisations.models import Region, Unit
 from referrals.forms.widgets import date_input
 from referrals.models import Referral, WaitPause
 from referrals.rules import referral_errors, validate_decision_date
-from referrals.services import DRAFT_FIELDS
+from referrals.services import DRAFT_FIELDS, MISSING_FOR_SUBMISSION
 from sot.forms import add_service_errors
 from sot.personal_numbers import format_personal_number, normalize_personal_number
 
@@ -72,8 +72,10 @@ class ReferralForm(forms.ModelForm):
             "decision_date": _("The decision to treat: the care-guarantee clock starts here."),
         }
 
-    def __init__(self, *args: Any, units: Any, user: User | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any, user: User | None = None, submit: bool = False, **kwargs: Any) -> None:
+        """`submit`: the form is sent to be submitted, so what submission needs is said with the rest."""
         super().__init__(*args, **kwargs)
+        self.submit = submit
         self.icd10: Icd10Code | None = None
         cast(forms.ModelChoiceField, self.fields["sending_unit"]).queryset = units
         if len(units) == 1:
@@ -122,7 +124,24 @@ class ReferralForm(forms.ModelForm):
         super().clean()
         for name, error in referral_errors(self.cleaned_data).items():  # the API's input applies them too
             self.add_error(name, error)
+        if self.submit:
+            # Every error in one round: what submission lacks (the consents among it) is said together with
+            # the field errors, not only once they are fixed. The service checks again when it submits.
+            for name, message in self._missing_for_submission().items():
+                self.add_error(name, message)
         return self.cleaned_data
+
+    def _missing_for_submission(self) -> dict[str, str]:
+        data = self.cleaned_data
+        missing = {}
+        for name, message in MISSING_FOR_SUBMISSION.items():
+            if name in self.errors or name not in self.fields:
+                continue  # already said, or derived (the group follows from the code: the service says it)
+            if name == "medical_target_date" and (data.get("priority") or "priority" in self.errors):
+                continue  # defaults from the priority's maximum wait
+            if not data.get(name):
+                missing[name] = str(message)
+        return missing
 
     def _post_clean(self) -> None:
         # The service validates the model once the patient and derived fields are in place.

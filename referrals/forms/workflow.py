@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -70,15 +71,24 @@ class ProposeForm(NoteForm):
         label=_("Why this unit"),
         required=False,
         max_length=300,
-        help_text=_("Required when the unit has no matching free capacity in SOT."),
+        help_text=_("Required when the unit has no matching free capacity in SOT or declined the request before."),
     )
 
-    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, referral: Referral, chosen: bool = False, reason_required: bool = False, **kwargs: Any
+    ) -> None:
+        """`chosen`: the unit was chosen on the page before (a hidden field); `reason_required`: the service
+        will ask for a reason (the unit is not ranked or declined before), so the field is marked required."""
         super().__init__(*args, **kwargs)
         unit = cast(forms.ModelChoiceField, self.fields["unit"])
         unit.queryset = units_to_propose(referral)
         # A label for this form only; the stubs type label_from_instance as a method, not an attribute.
         unit.label_from_instance = lambda u: f"{u.hospital.region.name} – {u}"  # type: ignore[method-assign,assignment]
+        if chosen:
+            unit.widget = forms.HiddenInput()
+        if reason_required:
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = _("Required: the unit has no matching free capacity or declined before.")
         self.order_fields(["unit", "reason", "note"])
 
 
@@ -92,6 +102,25 @@ class ContactForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+class OfferSelect(forms.Select):
+    """The capacity weeks, each option carrying its Monday, so that static/sot/forms.js keeps the planned
+    date and the week in step (choosing one fills the other)."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-week-start"] = instance.week_start.isoformat()
+        return option
+
+
+LATE_CONFIRMATIONS = {
+    (True, False): _("I confirm that the date is after the medical target date."),
+    (False, True): _("I confirm that the date is after the care-guarantee deadline."),
+    (True, True): _("I confirm that the date is after the medical target date and the care-guarantee deadline."),
+}
+
+
 class AcceptForm(NoteForm):
     offer: forms.ModelChoiceField[CapacityOffer] = forms.ModelChoiceField(
         queryset=None,
@@ -99,17 +128,81 @@ class AcceptForm(NoteForm):
         required=False,
         empty_label=_("Outside published capacity"),
         help_text=_("One slot of the chosen week is reserved for the patient."),
+        widget=OfferSelect(attrs={"data-week-sync": "offer"}),
     )
-    planned_date = forms.DateField(label=_("Planned date of care"), widget=date_input())
+    planned_date = forms.DateField(
+        label=_("Planned date of care"),
+        widget=date_input(),
+        help_text=_("Not in the past. Choosing a week fills in its first day; typing a date chooses its week."),
+    )
+    # Shown, with the warning, only when the planned date misses the target date or the deadline.
+    confirm_late = forms.BooleanField(label=_("I confirm the date"), required=False, widget=forms.HiddenInput())
 
-    def __init__(self, *args: Any, offers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, offers: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.referral = referral
         offer = cast(forms.ModelChoiceField, self.fields["offer"])
         offer.queryset = offers
         offer.label_from_instance = _offer_label  # type: ignore[method-assign,assignment]  # as for ProposeForm
         if offers:
             self.fields["offer"].initial = offers[0]
-        self.order_fields(["offer", "planned_date", "note"])
+        self.fields["planned_date"].widget.attrs["data-week-sync"] = "date"
+        self.order_fields(["offer", "planned_date", "note", "confirm_late"])
+
+    def clean(self) -> dict[str, Any]:
+        from django.utils import timezone
+
+        from referrals.services.workflow import (
+            ERROR_CONFIRM_LATE,
+            ERROR_PLANNED_DATE_OUTSIDE_WEEK,
+            planned_date_errors,
+            planned_date_warnings,
+        )
+
+        super().clean()
+        planned, offer = self.cleaned_data.get("planned_date"), self.cleaned_data.get("offer")
+        if planned is None:
+            return self.cleaned_data
+        # Every problem of the date at once (the service judges again): the week, the past, the submission.
+        problems = planned_date_errors(self.referral, planned, today=timezone.localdate())
+        if offer is not None and not offer.week_start <= planned <= offer.week_start + timedelta(days=6):
+            problems.append(str(ERROR_PLANNED_DATE_OUTSIDE_WEEK))
+        for problem in problems:
+            self.add_error("planned_date", problem)
+        warnings = planned_date_warnings(self.referral, planned)
+        if warnings and not problems:
+            field = self.fields["confirm_late"]
+            field.widget = forms.CheckboxInput()
+            target = self.referral.medical_target_date
+            deadline = self.referral.care_guarantee_deadline
+            late = (bool(target and planned > target), bool(deadline and planned > deadline))
+            # The bound field was made (and its label copied) when the fields were cleaned: set both.
+            field.label = self["confirm_late"].label = LATE_CONFIRMATIONS[late]
+            if not self.cleaned_data.get("confirm_late"):
+                self.add_error("confirm_late", " ".join([*warnings, str(ERROR_CONFIRM_LATE)]))
+        return self.cleaned_data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """What the service is given: the confirmation was asked for (the person saw the checkbox if needed)."""
+        data = {name: self.cleaned_data[name] for name in ("offer", "planned_date", "note")}
+        data["confirm_late"] = bool(self.cleaned_data.get("confirm_late"))
+        return data
+
+
+class PhoneAcceptForm(AcceptForm):
+    given_by = forms.CharField(
+        label=_("Who at the receiving unit accepted"),
+        max_length=120,
+        help_text=_("The name of the person who gave the acceptance on the phone (a work role, no private number)."),
+        validators=[validate_no_personal_number],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["given_by", "offer", "planned_date", "note", "confirm_late"])
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {**super().service_kwargs(), "given_by": self.cleaned_data["given_by"]}
 
 
 def _offer_label(offer: CapacityOffer) -> str:

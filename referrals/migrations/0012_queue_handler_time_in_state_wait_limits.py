@@ -34,7 +34,7 @@ def unseed_limits(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0010_event_chain_required'),
+        ('referrals', '0011_event_given_by_phone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

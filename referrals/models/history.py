@@ -50,6 +50,7 @@ class ReferralEvent(ChainedModel):
         "note",
         "receiving_unit_id",
     )
+    CHAIN_FIELDS_IF_SET = ("given_by_phone",)
     CHAIN_LOCKS = ("referral",)
     CHAIN_REQUIRED = True
 
@@ -66,6 +67,8 @@ class ReferralEvent(ChainedModel):
     receiving_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("receiving unit")
     )
+    # A step its role took outside SOT and the actor recorded: who at the receiving unit accepted by phone.
+    given_by_phone = models.CharField(_("given by phone by"), max_length=120, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -82,6 +82,7 @@ def event_append(
     reason: str = "",
     note: str = "",
     receiving_unit_id: int | None = None,
+    given_by_phone: str = "",
 ) -> ReferralEvent:
     """Append one entry to a request's history. Called by `referral_change` and by the creation of a request."""
     return ReferralEvent.objects.create(
@@ -94,6 +95,7 @@ def event_append(
         reason=reason,
         note=note,
         receiving_unit_id=receiving_unit_id,
+        given_by_phone=given_by_phone,
     )
 
 
@@ -131,6 +133,7 @@ def referral_change(
     values: dict[str, Any] | None = None,
     stamp: str = "",
     apply: Apply | None = None,
+    given_by_phone: str = "",
 ) -> Referral:
     """Apply one action of the lifecycle table to a request; return the row as it was before.
 
@@ -138,7 +141,8 @@ def referral_change(
     (and the time, once the lock is held, into the field named by `stamp`). `apply`, if given, then
     runs on the locked row with the time of the change: an edit does its work there, a step what
     must commit or roll back with it (claiming or releasing a capacity slot). `at` records history
-    with its real time (imports, the demo); such events notify nobody.
+    with its real time (imports, the demo); such events notify nobody. `given_by_phone` names who took
+    a step recorded for them (an acceptance given by phone).
     """
     transition = ACTIONS[action]
     with transaction.atomic():
@@ -171,6 +175,7 @@ def referral_change(
             reason=reason or outcome.reason,
             note=note or outcome.note,
             receiving_unit_id=changes.get("receiving_unit_id", before.receiving_unit_id),
+            given_by_phone=given_by_phone,
         )
         for follow_up in outcome.follow_ups:
             event_append(

@@ -38,6 +38,17 @@ from sot.personal_numbers import ERROR_PERSONAL_NUMBER_IN_TEXT, contains_persona
 ERROR_PROPOSAL_NEEDS_REASON = gettext_lazy("The unit has no matching free capacity: say why you propose it anyway.")
 ERROR_PLANNED_DATE_OUTSIDE_WEEK = gettext_lazy("The planned date must fall in the week of the chosen capacity.")
 ERROR_CARE_GIVEN_IN_FUTURE = gettext_lazy("The date care was given cannot be in the future.")
+ERROR_PROPOSAL_DECLINED_BEFORE = gettext_lazy(
+    "The unit declined this request on %(date)s: say why you propose it again."
+)
+ERROR_PLANNED_DATE_IN_PAST = gettext_lazy("The planned date cannot be in the past.")
+ERROR_PLANNED_DATE_BEFORE_SUBMISSION = gettext_lazy(
+    "The planned date cannot be before the request was submitted (%(date)s)."
+)
+WARNING_AFTER_TARGET_DATE = gettext_lazy("The planned date is after the medical target date (%(date)s).")
+WARNING_AFTER_DEADLINE = gettext_lazy("The planned date is after the care-guarantee deadline (%(date)s).")
+ERROR_CONFIRM_LATE = gettext_lazy("Confirm the date to accept anyway.")
+ERROR_PHONE_GIVER_MISSING = gettext_lazy("Give the name of the person at the receiving unit who accepted.")
 
 
 class NoFreeSlot(TransitionNotAllowed):
@@ -66,19 +77,63 @@ def referral_propose(
     *, referral: Referral, by: User, unit: Unit, reason: str = "", note: str = "", at: datetime | None = None
 ) -> Referral:
     """Propose a receiving unit: one the matching service ranks, or any other unit with a written reason."""
-    from capacity.matching import rank_receiving_units
+    from referrals.proposals import ranking_for
 
     if unit.hospital.region_id == referral.sending_unit.hospital.region_id:
         raise ValidationError({"unit": _("Choose a unit in another region than the sending region.")})
     if not reason.strip():
-        ranked = {p.unit_id for p in rank_receiving_units(referral).proposals}
-        if unit.pk not in ranked:
+        # One click is for a unit the matching ranks; a unit that declined the request before is never ranked.
+        ranking = ranking_for(referral)
+        declined = {d.unit_id: d for d in ranking.declined}
+        if unit.pk in declined:
+            raise ValidationError({"reason": ERROR_PROPOSAL_DECLINED_BEFORE % {"date": declined[unit.pk].on}})
+        if unit.pk not in {p.unit_id for p in ranking.proposals}:
             raise ValidationError({"reason": ERROR_PROPOSAL_NEEDS_REASON})
     text = "\n".join(part for part in (reason.strip(), note.strip()) if part)
     referral_change(
         referral=referral, action=Action.PROPOSE, by=by, at=at, note=text, values={"receiving_unit_id": unit.pk}
     )
     return _done(referral)
+
+
+def planned_date_errors(referral: Referral, planned_date: date, *, today: date) -> list[str]:
+    """Why a planned date cannot be accepted: care cannot be planned for a day that has passed, nor for
+    one before the request existed."""
+    if planned_date < today:
+        return [str(ERROR_PLANNED_DATE_IN_PAST)]
+    if referral.submitted_at and planned_date < timezone.localdate(referral.submitted_at):
+        return [str(ERROR_PLANNED_DATE_BEFORE_SUBMISSION % {"date": timezone.localdate(referral.submitted_at)})]
+    return []
+
+
+def planned_date_warnings(referral: Referral, planned_date: date) -> list[str]:
+    """What a planned date misses (the medical target date, the care-guarantee deadline): possible, but
+    only once the person accepting has confirmed it."""
+    warnings = []
+    if referral.medical_target_date and planned_date > referral.medical_target_date:
+        warnings.append(str(WARNING_AFTER_TARGET_DATE % {"date": referral.medical_target_date}))
+    if referral.care_guarantee_deadline and planned_date > referral.care_guarantee_deadline:
+        warnings.append(str(WARNING_AFTER_DEADLINE % {"date": referral.care_guarantee_deadline}))
+    return warnings
+
+
+def _check_planned_date(
+    referral: Referral,
+    planned_date: date,
+    offer: CapacityOffer | None,
+    *,
+    at: datetime | None,
+    confirm_late: bool | None,
+) -> None:
+    if offer is not None and not offer.week_start <= planned_date <= offer.week_start + timedelta(days=6):
+        raise ValidationError({"planned_date": ERROR_PLANNED_DATE_OUTSIDE_WEEK})
+    errors = planned_date_errors(referral, planned_date, today=timezone.localdate(at) if at else timezone.localdate())
+    if errors:
+        raise ValidationError({"planned_date": errors})
+    if confirm_late is False:
+        warnings = planned_date_warnings(referral, planned_date)
+        if warnings:
+            raise ValidationError({"confirm_late": " ".join([*warnings, str(ERROR_CONFIRM_LATE)])})
 
 
 def referral_accept(
@@ -88,16 +143,25 @@ def referral_accept(
     planned_date: date,
     offer: CapacityOffer | None = None,
     note: str = "",
+    confirm_late: bool | None = None,
+    given_by_phone: str = "",
     at: datetime | None = None,
 ) -> Referral:
     """Accept with a planned date, reserving one slot of the chosen offer in the same transaction.
+
+    A planned date that has passed, or lies before the submission, is refused. One after the medical
+    target date or the care-guarantee deadline needs `confirm_late=True` from a caller that asks the
+    person (the page, the API pass what was ticked); None asks nobody (history recorded as it happened).
+
+    With `given_by_phone` (the name of who accepted on the phone), the SOT representative `by` records
+    the receiving unit's acceptance for it: the same step, the same reservation, attributed to both.
 
     The slot is claimed by a conditional UPDATE (`reserved_slots < slots`): of two acceptances racing
     for the last slot, PostgreSQL lets exactly one update the row; the other finds no row to update
     and gets NoFreeSlot, and its whole transaction (the status change included) is rolled back.
     """
-    if offer is not None and not offer.week_start <= planned_date <= offer.week_start + timedelta(days=6):
-        raise ValidationError({"planned_date": ERROR_PLANNED_DATE_OUTSIDE_WEEK})
+    _check_planned_date(referral, planned_date, offer, at=at, confirm_late=confirm_late)
+    by_phone = bool(given_by_phone.strip())
 
     def claim(locked: Referral, when: datetime) -> None:
         if offer is not None:
@@ -105,15 +169,44 @@ def referral_accept(
 
     referral_change(
         referral=referral,
-        action=Action.ACCEPT,
+        action=Action.ACCEPT_BY_PHONE if by_phone else Action.ACCEPT,
         by=by,
         at=at,
         note=note,
         stamp="accepted_at",
         values={"planned_date": planned_date, "reserved_offer_id": offer.pk if offer else None},
         apply=claim,
+        given_by_phone=given_by_phone.strip(),
     )
     return _done(referral)
+
+
+def referral_accept_by_phone(
+    *,
+    referral: Referral,
+    by: User,
+    given_by: str,
+    planned_date: date,
+    offer: CapacityOffer | None = None,
+    note: str = "",
+    confirm_late: bool | None = None,
+    at: datetime | None = None,
+) -> Referral:
+    """The SOT representative records the acceptance the receiving unit gave on the phone."""
+    if not given_by.strip():
+        raise ValidationError({"given_by": ERROR_PHONE_GIVER_MISSING})
+    if contains_personal_number(given_by):
+        raise ValidationError({"given_by": ERROR_PERSONAL_NUMBER_IN_TEXT})
+    return referral_accept(
+        referral=referral,
+        by=by,
+        planned_date=planned_date,
+        offer=offer,
+        note=note,
+        confirm_late=confirm_late,
+        given_by_phone=given_by,
+        at=at,
+    )
 
 
 def _claim_slot(offer: CapacityOffer, locked: Referral) -> None:

@@ -195,7 +195,9 @@ def test_accept_reserves_a_slot_and_withdrawal_releases_it(client, world):
     login(client, world.receiving_staff)
     response = client.post(url, {"offer": offer.pk, "planned_date": (week + timedelta(days=8)).isoformat()})
     assert response.context["form"].errors["planned_date"] == [shown(ERROR_PLANNED_DATE_OUTSIDE_WEEK)]
-    response = client.post(url, {"offer": offer.pk, "planned_date": (week + timedelta(days=2)).isoformat()})
+    # The factory's target date has passed: a late date is accepted once confirmed.
+    planned = (week + timedelta(days=2)).isoformat()
+    response = client.post(url, {"offer": offer.pk, "planned_date": planned, "confirm_late": "on"})
     assert response.status_code == 302
     offer.refresh_from_db()
     referral.refresh_from_db()
@@ -212,7 +214,9 @@ def test_accept_outside_published_capacity(client, world):
     referral = _referral_in(world, S.PROPOSED)
     planned = timezone.localdate() + timedelta(days=20)
     login(client, world.receiving_staff)
-    response = client.post(reverse("referrals:accept", args=[referral.pk]), {"planned_date": planned.isoformat()})
+    response = client.post(
+        reverse("referrals:accept", args=[referral.pk]), {"planned_date": planned.isoformat(), "confirm_late": "on"}
+    )  # the factory's target date has passed: a late date is accepted once confirmed
     assert response.status_code == 302
     referral.refresh_from_db()
     assert (referral.status, referral.planned_date, referral.reserved_offer) == (S.ACCEPTED, planned, None)
