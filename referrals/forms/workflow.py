@@ -66,7 +66,7 @@ class NoteForm(forms.Form):
 
 
 class ProposeForm(NoteForm):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Receiving unit"))
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Receiving unit"), empty_label=_("– choose –"))
     reason = forms.CharField(
         label=_("Why this unit"),
         required=False,
