@@ -95,6 +95,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "sot.urls"
+# `make bench-load` only: routes the bare view it compares the pages with (sot/bench.py).
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 WSGI_APPLICATION = "sot.wsgi.application"
 
 TEMPLATES = [
