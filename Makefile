@@ -98,7 +98,7 @@ bench-load: install
 	@mkdir -p var
 	$(LOAD_ENV) BENCH_BARE_VIEW=1 $(BIN)/gunicorn sot.wsgi --bind 127.0.0.1:$(LOAD_PORT) --workers 2 \
 	  --log-level warning --pid var/load.pid --daemon
-	sleep 3
+	sleep 1
 	$(BIN)/python scripts/load_test.py --base http://127.0.0.1:$(LOAD_PORT) --seconds 15 --mixed-seconds 20 \
 	  $(LOAD_ARGS); status=$$?; kill $$(cat var/load.pid); exit $$status
 

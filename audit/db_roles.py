@@ -72,5 +72,7 @@ def create_app_role(connection: BaseDatabaseWrapper, *, role: str, password: str
     )
     with connection.cursor() as cursor:
         for statement in statements:
-            cursor.execute(statement.sql, list(statement.params) or None)
+            # Composed here: a utility statement (ALTER ROLE … PASSWORD) takes no server-side parameter.
+            params = list(statement.params)
+            cursor.execute(connection.ops.compose_sql(statement.sql, params) if params else statement.sql)
     return statements

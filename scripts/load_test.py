@@ -179,8 +179,23 @@ def measure(base: str, target: Target, connections: int, processes: int, seconds
     }
 
 
+def wait_for_server(base: str, seconds: float = 60) -> None:
+    """Gunicorn answers a few seconds after it is started, later on a busy machine."""
+    parsed = urllib.parse.urlparse(base)
+    give_up = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 80), timeout=2).close()
+            return
+        except OSError:
+            if time.monotonic() > give_up:
+                raise SystemExit(f"nothing answers at {base} after {seconds:.0f} s") from None
+            time.sleep(0.5)
+
+
 def targets(base: str) -> list[Target]:
     """Log in once per role and check that each page answers what it should before it is measured."""
+    wait_for_server(base)
     sot, staff = Session(base), Session(base)
     sot.login("sot.skane")
     staff.login("vardpersonal.skane")
