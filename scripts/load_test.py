@@ -118,7 +118,7 @@ def _one(host: str, port: int, request: bytes) -> int:
 
 def _hammer(host: str, port: int, request: bytes, threads: int, begin: float, warm: float, end: float) -> dict:
     """In one process: `threads` connections without pause from `begin` (wall clock) to `end`; the
-    latencies (seconds) of the requests started after the warm-up, and every status."""
+    latencies (seconds) of the answers completed after the warm-up and before `end`, and every status."""
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     lock = threading.Lock()
@@ -136,7 +136,7 @@ def _hammer(host: str, port: int, request: bytes, threads: int, begin: float, wa
                 status = 0
             elapsed = time.perf_counter() - started
             seen[status] += 1
-            if started_at >= begin + warm and started_at + elapsed <= end:
+            if begin + warm <= started_at + elapsed <= end:  # answers completed in the measured window
                 mine.append(elapsed)
         with lock:
             latencies.extend(mine)
