@@ -14,6 +14,7 @@ statements as the owner; `--print` shows them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -74,5 +75,6 @@ def create_app_role(connection: BaseDatabaseWrapper, *, role: str, password: str
         for statement in statements:
             # Composed here: a utility statement (ALTER ROLE … PASSWORD) takes no server-side parameter.
             params = list(statement.params)
-            cursor.execute(connection.ops.compose_sql(statement.sql, params) if params else statement.sql)
+            ops: Any = connection.ops  # PostgreSQL's, which has compose_sql
+            cursor.execute(ops.compose_sql(statement.sql, params) if params else statement.sql)
     return statements
