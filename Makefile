@@ -81,21 +81,26 @@ bench: install
 	DEBUG=1 DATABASE_URL=$(BENCH_REPORT_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 DATABASE_URL=$(BENCH_REPORT_DATABASE_URL) $(BIN)/python manage.py bench_report $(BENCH_REPORT_ARGS)
 
-# Load benchmark on loopback: gunicorn with production settings on PostgreSQL, 50 users for 60 s.
+# Load benchmark on loopback: gunicorn (2 sync workers, production settings, PostgreSQL); the queue, a request
+# page and the unit list against a bare view, 16 connections, then 50 users of mixed pages for 20 s.
 LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sot_load
 LOAD_PORT ?= 8765
 LOAD_ENV = DEBUG=0 SECRET_KEY=load-test-only-$$(date +%s)-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=127.0.0.1 \
 	DATABASE_URL=$(LOAD_DATABASE_URL) SECURE_SSL_REDIRECT=0 MEDIA_ROOT=$(CURDIR)/var/load-media
 bench-load: install
-	@createdb -h 127.0.0.1 -U postgres sot_load 2>/dev/null || true
+	@# A new database each run: the same data (a full first queue page) and an access log that starts empty.
+	dropdb -h 127.0.0.1 -U postgres --if-exists $(notdir $(LOAD_DATABASE_URL))
+	createdb -h 127.0.0.1 -U postgres $(notdir $(LOAD_DATABASE_URL))
 	DEBUG=1 DATABASE_URL=$(LOAD_DATABASE_URL) MEDIA_ROOT=$(CURDIR)/var/load-media $(BIN)/python manage.py migrate --noinput -v0
-	DEBUG=1 DATABASE_URL=$(LOAD_DATABASE_URL) MEDIA_ROOT=$(CURDIR)/var/load-media $(BIN)/python manage.py seed_demo
+	DEBUG=1 DATABASE_URL=$(LOAD_DATABASE_URL) MEDIA_ROOT=$(CURDIR)/var/load-media $(BIN)/python manage.py seed_demo \
+	  --referrals 300
 	$(LOAD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	$(LOAD_ENV) $(BIN)/gunicorn sot.wsgi --bind 127.0.0.1:$(LOAD_PORT) --workers 4 --threads 4 --worker-class gthread \
+	@mkdir -p var
+	$(LOAD_ENV) BENCH_BARE_VIEW=1 $(BIN)/gunicorn sot.wsgi --bind 127.0.0.1:$(LOAD_PORT) --workers 2 \
 	  --log-level warning --pid var/load.pid --daemon
-	sleep 3
-	$(BIN)/python scripts/load_test.py --base http://127.0.0.1:$(LOAD_PORT) --users 50 --seconds 60; \
-	  status=$$?; kill $$(cat var/load.pid); exit $$status
+	sleep 1
+	$(BIN)/python scripts/load_test.py --base http://127.0.0.1:$(LOAD_PORT) --seconds 15 --mixed-seconds 20 \
+	  $(LOAD_ARGS); status=$$?; kill $$(cat var/load.pid); exit $$status
 
 # Redis stopped for 20 s in the middle of the load: 5xx per phase, and every e-mail of that minute delivered
 # afterwards. A redis-server of its own on a free port (never the shared one) and a database sot_load_outage.

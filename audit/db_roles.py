@@ -14,6 +14,7 @@ statements as the owner; `--print` shows them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -72,5 +73,8 @@ def create_app_role(connection: BaseDatabaseWrapper, *, role: str, password: str
     )
     with connection.cursor() as cursor:
         for statement in statements:
-            cursor.execute(statement.sql, list(statement.params) or None)
+            # Composed here: a utility statement (ALTER ROLE … PASSWORD) takes no server-side parameter.
+            params = list(statement.params)
+            ops: Any = connection.ops  # PostgreSQL's, which has compose_sql
+            cursor.execute(ops.compose_sql(statement.sql, params) if params else statement.sql)
     return statements

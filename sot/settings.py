@@ -95,6 +95,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "sot.urls"
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)  # `make bench-load` only (sot/bench.py)
 WSGI_APPLICATION = "sot.wsgi.application"
 
 TEMPLATES = [
@@ -124,6 +125,9 @@ else:
     # A database that does not answer fails a request (503) and readiness in seconds, not after TCP's timeout.
     _connect_timeout = env.int("DATABASE_CONNECT_TIMEOUT", default=3, minimum=1, maximum=60)
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", _connect_timeout)
+    # Prepared statements: a repeated statement is planned once per connection (README "Load"); 0 behind a pooler.
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -174,6 +178,7 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 
+FORM_RENDERER = "sot.form_renderer.FormRenderer"  # Django's, with a select that writes its options in place
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from api import token_views
 from referrals import start_page
-from sot import health
+from sot import bench, health
 
 admin.site.site_header = _("SOT administration")
 admin.site.site_title = _("SOT")
@@ -28,6 +29,9 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", token_views.token_revoke_view, name="token_revoke"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_BARE_VIEW:  # the benchmark's baseline (sot/bench.py); never set in production
+    urlpatterns.append(path("bench/bare/", bench.bare, name="bench_bare"))
 
 handler400 = "sot.views.bad_request"
 handler403 = "sot.views.permission_denied"
