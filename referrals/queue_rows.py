@@ -1,15 +1,16 @@
 """The rows of the SOT queue's table as HTML, written in Python.
 
-The queue is the SOT representative's most used page; with its rows in the template, 25 rows of template
-nodes were a quarter of the page's time. Every value goes through `format_html`, which escapes it: free
-text and names are data here as everywhere, never markup."""
+The queue is the SOT representative's most used page; with its rows in the template (and then with
+`format_html`, whose lazy-aware escaping is called for every value), 25 rows were a third of the page's
+time. Every value still goes through `_e`, the standard library's HTML escape (the same five characters
+as Django's `escape`): free text and names are data here as everywhere, never markup."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from html import escape
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -19,15 +20,20 @@ if TYPE_CHECKING:
 DASH = "–"
 
 
+def _e(value: Any) -> str:
+    return escape(str(value), quote=True)
+
+
 def queue_rows_html(rows: list[Row]) -> SafeString:
     labels = {
-        "focus": gettext("Focus"),
-        "no_one": gettext("No one"),
-        "release": gettext("Release the request"),
-        "take": gettext("Take the request"),
-        "waited": gettext("Waited too long"),
+        "focus": _e(gettext("Focus")),
+        "no_one": _e(gettext("No one")),
+        "release": _e(gettext("Release the request")),
+        "take": _e(gettext("Take the request")),
+        "waited": _e(gettext("Waited too long")),
     }
-    return mark_safe("".join(_row(row, labels) for row in rows))  # noqa: S308  each row is format_html's output
+    # Every value in the rows went through _e.
+    return mark_safe("".join(_row(row, labels) for row in rows))  # noqa: S308
 
 
 def _row(row: Row, labels: dict[str, str]) -> str:
@@ -38,55 +44,46 @@ def _row(row: Row, labels: dict[str, str]) -> str:
         css = "table-warning waited-too-long"
     else:
         css = ""
-    focus = format_html(' <span class="badge text-bg-info">{}</span>', labels["focus"]) if r.is_main_focus else ""
+    reference = _e(r.reference)
+    focus = f' <span class="badge text-bg-info">{labels["focus"]}</span>' if r.is_main_focus else ""
     if row.handled_by_me:
-        handler = format_html('<span class="fw-semibold">{}</span>', row.handler_label)
+        handler = f'<span class="fw-semibold">{_e(row.handler_label)}</span>'
     elif row.handler_label:
-        handler = format_html("{}", row.handler_label)
+        handler = _e(row.handler_label)
     else:
-        handler = format_html('<span class="text-body-secondary">{}</span>', labels["no_one"])
+        handler = f'<span class="text-body-secondary">{labels["no_one"]}</span>'
     if row.handler_action:
-        handler += format_html(
-            '<br><button type="submit" form="handler-form" formaction="{}" class="btn btn-sm btn-link p-0 '
-            'text-nowrap">{}<span class="visually-hidden"> {}</span></button>',
-            row.handler_action,
-            labels["release"] if row.handled_by_me else labels["take"],
-            r.reference,
+        label = labels["release"] if row.handled_by_me else labels["take"]
+        handler += (
+            f'<br><button type="submit" form="handler-form" formaction="{_e(row.handler_action)}" '
+            f'class="btn btn-sm btn-link p-0 text-nowrap">{label}<span class="visually-hidden"> {reference}</span>'
+            "</button>"
         )
-    since = format_html(
-        "{}<br>{}",
-        timezone.localdate(r.status_changed_at).isoformat() if r.status_changed_at else DASH,
-        ngettext("%(n)s working day", "%(n)s working days", row.days_in_status) % {"n": row.days_in_status},
-    )
+    since_day = timezone.localdate(r.status_changed_at).isoformat() if r.status_changed_at else DASH
+    days = ngettext("%(n)s working day", "%(n)s working days", row.days_in_status) % {"n": row.days_in_status}
+    since = f"{since_day}<br>{_e(days)}"
     if row.waited_too_long:
-        since += format_html(
-            '<br><span class="badge text-bg-warning" data-testid="waited-too-long">{}</span>', labels["waited"]
-        )
-    receiver = format_html("{}", r.receiving_unit if r.receiving_unit_id else DASH)
+        since += f'<br><span class="badge text-bg-warning" data-testid="waited-too-long">{labels["waited"]}</span>'
+    receiver = _e(r.receiving_unit) if r.receiving_unit_id else DASH
     if r.planned_date:
-        receiver += format_html("<br>{}", r.planned_date.isoformat())
-    cells = [
-        ("", "", format_html('<a class="fw-semibold text-nowrap" href="{}">{}</a>{}', row.url, r.reference, focus)),
-        ("", "", format_html('<span class="badge status-{}">{}</span>', r.status, row.status_label)),
-        ("small", "handler", handler),
-        ("small text-nowrap", "since", since),
-        ("small", "", r.sending_unit),
-        ("small", "", r.diagnosis_group or DASH),
-        ("small", "", r.priority or DASH),
-        ("", "", r.asa_display),
-        (_late("small text-end", row.wait.is_past_target), "", row.days_to_target),
-        (_late("small text-end", row.wait.is_overdue), "", row.days_to_deadline),
-        ("small", "", receiver),
-    ]
-    body = format_html_join(
-        "",
-        "<td{}{}>{}</td>",
-        (
-            (format_html(' class="{}"', css) if css else "", format_html(' data-testid="{}"', tid) if tid else "", v)
-            for css, tid, v in cells
-        ),
+        receiver += f"<br>{r.planned_date.isoformat()}"
+    target_css = _late("small text-end", row.wait.is_past_target)
+    deadline_css = _late("small text-end", row.wait.is_overdue)
+    return (
+        f'<tr class="{css}" data-reference="{reference}">'
+        f'<td><a class="fw-semibold text-nowrap" href="{_e(row.url)}">{reference}</a>{focus}</td>'
+        f'<td><span class="badge status-{_e(r.status)}">{_e(row.status_label)}</span></td>'
+        f'<td class="small" data-testid="handler">{handler}</td>'
+        f'<td class="small text-nowrap" data-testid="since">{since}</td>'
+        f'<td class="small">{_e(r.sending_unit)}</td>'
+        f'<td class="small">{_e(r.diagnosis_group or DASH)}</td>'
+        f'<td class="small">{_e(r.priority or DASH)}</td>'
+        f"<td>{_e(r.asa_display)}</td>"
+        f'<td class="{target_css}">{_e(row.days_to_target)}</td>'
+        f'<td class="{deadline_css}">{_e(row.days_to_deadline)}</td>'
+        f'<td class="small">{receiver}</td>'
+        "</tr>"
     )
-    return format_html('<tr class="{}" data-reference="{}">{}</tr>', css, r.reference, body)
 
 
 def _late(css: str, late: bool) -> str:
