@@ -13,7 +13,7 @@ QUEUE = reverse("work:queue")
 
 
 def test_names_in_the_rows_are_text_not_markup(client, world):
-    world.sot.first_name, world.sot.last_name = "<script>alert(1)</script>", "=HYPERLINK(\"x\")"
+    world.sot.first_name, world.sot.last_name = "<script>alert(1)</script>", '=HYPERLINK("x")'
     world.sot.save()
     world.home_unit.name = "<b>Ortopedi</b>"
     world.home_unit.save()
