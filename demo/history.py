@@ -85,7 +85,13 @@ def _close(story: Story) -> None:
     reason = story.rng.choice(CloseReason.values)
     category, text = _obstacle(story.rng, 0.5)
     services.referral_close(
-        referral=story.referral, by=story.sot_user, reason=reason, at=at, obstacle_category=category, obstacle_text=text
+        referral=story.referral,
+        by=story.sot_user,
+        reason=reason,
+        note=_other_note(reason),
+        at=at,
+        obstacle_category=category,
+        obstacle_text=text,
     )
 
 
@@ -135,10 +141,12 @@ def _declined_first(story: Story, options: list[Unit], at: datetime) -> bool:
     if (declined_at := story.clock.step(3)) is None:
         return False
     category, text = _obstacle(story.rng, 0.4)
+    reason = story.rng.choice(DeclineReason.values)
     services.referral_decline(
         referral=story.referral,
         by=story.cast.staff[first.code],
-        reason=story.rng.choice(DeclineReason.values),
+        reason=reason,
+        note=_other_note(reason),
         obstacle_category=category,
         obstacle_text=text,
         at=declined_at,
@@ -168,3 +176,8 @@ def _accept_and_complete(story: Story, receiver: User) -> None:
         services.referral_complete(
             referral=story.referral, by=receiver, care_given_date=planned, at=after(planned, clock.last_at, rng)
         )
+
+
+def _other_note(reason: str) -> str:
+    """ "Annat skäl" comes with a note saying what it is (the services require one)."""
+    return "Demo: operationsplaneringen räcker inte denna period." if reason == "other" else ""

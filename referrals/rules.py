@@ -18,6 +18,8 @@ ERROR_DECISION_IN_FUTURE = _("The decision date cannot be in the future.")
 ERROR_TARGET_BEFORE_DECISION = _("The medical target date cannot be before the decision date.")
 ERROR_INTERPRETER_LANGUAGE = _("Say which language the interpreter is needed for.")
 ERROR_DESCRIBE_OBSTACLE = _("Describe the obstacle.")
+ERROR_OTHER_REASON_NOTE = _("Say in the note what the other reason is: the SOT representative acts on it.")
+OTHER_REASON = "other"  # the value of "Annat skäl" in every reason list
 
 # The fields `referral_errors` reads.
 REFERRAL_RULE_FIELDS = ("decision_date", "medical_target_date", "needs_interpreter", "interpreter_language")
@@ -48,6 +50,8 @@ def texts_leaving_care_errors(values: Mapping[str, Any], *, failed: Collection[s
     obstacle names a patient (they reach the other region and the monthly report). A field in `failed`
     already has an error of its own and is not judged again."""
     errors = {}
+    if values.get("reason") == OTHER_REASON and not (values.get("note") or "").strip():
+        errors["note"] = ValidationError(ERROR_OTHER_REASON_NOTE, code="required")
     if values.get("obstacle_category") and not (values.get("obstacle_text") or "").strip():
         errors["obstacle_text"] = ValidationError(ERROR_DESCRIBE_OBSTACLE)
     for name in ("note", "obstacle_text"):

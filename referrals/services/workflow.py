@@ -29,6 +29,7 @@ from referrals.models import (
     Referral,
     WithdrawReason,
 )
+from referrals.rules import ERROR_OTHER_REASON_NOTE, OTHER_REASON
 from referrals.services.coordination import obstacle_create
 from referrals.services.history import FollowUp, Outcome, TransitionNotAllowed, referral_change
 from referrals.services.intake import referral_submission_errors
@@ -231,12 +232,14 @@ def _release_slot(offer_id: int | None) -> None:
         CapacityOffer.objects.filter(pk=offer_id, reserved_slots__gt=0).update(reserved_slots=F("reserved_slots") - 1)
 
 
-def _check_texts_leaving_care(*, note: str, obstacle_category: str, obstacle_text: str) -> None:
+def _check_texts_leaving_care(*, reason: str, note: str, obstacle_category: str, obstacle_text: str) -> None:
     """Decline and close reasons reach the other region and the report; an obstacle's text is written
     on purpose (never taken from the note) and goes to the health directors. None may name a patient."""
     errors: dict[str, str] = {}
     if contains_personal_number(note):
         errors["note"] = str(ERROR_PERSONAL_NUMBER_IN_TEXT)
+    elif reason == OTHER_REASON and not note.strip():  # "Annat skäl" says nothing without the note
+        errors["note"] = str(ERROR_OTHER_REASON_NOTE)
     if obstacle_category and obstacle_category not in ObstacleCategory.values:
         errors["obstacle_category"] = _("Choose a category from the list.")
     if obstacle_category and not obstacle_text.strip():
@@ -277,7 +280,9 @@ def referral_decline(
     """Decline: the request goes back to review and the proposal ends. Optionally raise an obstacle."""
     if reason not in DeclineReason.values:
         raise ValidationError({"reason": _("Choose a reason from the list.")})
-    _check_texts_leaving_care(note=note, obstacle_category=obstacle_category, obstacle_text=obstacle_text)
+    _check_texts_leaving_care(
+        reason=reason, note=note, obstacle_category=obstacle_category, obstacle_text=obstacle_text
+    )
     referral_change(
         referral=referral,
         action=Action.DECLINE,
@@ -343,7 +348,9 @@ def referral_close(
     """Close without coordination, with a reason; optionally raise an obstacle to cooperation."""
     if reason not in CloseReason.values:
         raise ValidationError({"reason": _("Choose a reason from the list.")})
-    _check_texts_leaving_care(note=note, obstacle_category=obstacle_category, obstacle_text=obstacle_text)
+    _check_texts_leaving_care(
+        reason=reason, note=note, obstacle_category=obstacle_category, obstacle_text=obstacle_text
+    )
     referral_change(
         referral=referral,
         action=Action.CLOSE,

@@ -77,6 +77,8 @@ def test_the_request_printed_is_a_clean_referral_document(live_server, page):
     waiting = page.get_by_test_id("deadline")
     assert patient.bounding_box()["y"] < waiting.bounding_box()["y"]
     assert not page.get_by_role("link", name="Ändra patientuppgifter").is_visible()
+    # Contact paths are what staff need on paper: phone numbers stay, only steps are hidden.
+    assert page.locator('a[href^="tel:"]', has_text="046-17 10 00").is_visible()
     overdue = page.locator(".text-danger").first
     assert overdue.evaluate("e => getComputedStyle(e).color") == "rgb(0, 0, 0)"
 
