@@ -4,7 +4,6 @@ helper, the form, one service, a redirect; its texts live in its template (templ
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -46,6 +45,7 @@ from referrals.selectors import (
     units_to_propose,
     wait_status_of,
 )
+from referrals.working_days import next_working_day
 from sot.forms import add_service_errors
 
 PAGE_SIZE = 25
@@ -144,14 +144,8 @@ def _choice(ranking: MatchResult, unit: Unit) -> dict[str, Any]:
 def _accept_form(request: AuthenticatedHttpRequest, referral: Referral, form_class: type[AcceptForm]) -> AcceptForm:
     offers = offers_to_accept(referral)
     first = offers.first()
-    initial = {"planned_date": max(first.week_start, _first_weekday(timezone.localdate()))} if first else None
+    initial = {"planned_date": max(first.week_start, next_working_day(timezone.localdate()))} if first else None
     return form_class(request.POST or None, offers=offers, referral=referral, initial=initial)
-
-
-def _first_weekday(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 @require_http_methods(["GET", "POST"])

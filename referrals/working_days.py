@@ -18,6 +18,13 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5
 
 
+def next_working_day(day: date) -> date:
+    """`day` itself if it is a working day, else the Monday after."""
+    while not is_working_day(day):
+        day += ONE_DAY
+    return day
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end`: a request that entered a status on a
     Friday has waited one working day on Monday, none on Saturday."""
