@@ -11,6 +11,7 @@ from catalog.models import MAIN_FOCUS_MIN_ASA, DiagnosisGroup, MedicalPriority
 from organisations.models import Hospital, Unit
 from referrals.models import FINISHED_STATUSES, Referral, ReferralStatus
 from referrals.selectors import QUEUE_STATUSES, handled_by, overdue_condition, waited_too_long_condition
+from sot.widgets import FastSelect
 
 
 class UnitReferralFilter(django_filters.FilterSet):
@@ -97,21 +98,33 @@ class QueueFilter(django_filters.FilterSet):
         ],
         empty_label=_("All open"),
         method="filter_status",
+        widget=FastSelect,
     )
     diagnosis_group = django_filters.ModelChoiceFilter(
-        label=_("Diagnosis group"), queryset=DiagnosisGroup.objects.all(), empty_label=_("All groups")
+        label=_("Diagnosis group"),
+        queryset=DiagnosisGroup.objects.all(),
+        empty_label=_("All groups"),
+        widget=FastSelect,
     )
     priority = django_filters.ModelChoiceFilter(
-        label=_("Priority"), queryset=MedicalPriority.objects.all(), empty_label=_("All priorities")
+        label=_("Priority"),
+        queryset=MedicalPriority.objects.all(),
+        empty_label=_("All priorities"),
+        widget=FastSelect,
     )
     hospital = django_filters.ModelChoiceFilter(
         label=_("Hospital"),
         field_name="sending_unit__hospital",
         queryset=Hospital.objects.none(),
         empty_label=_("All hospitals"),
+        widget=FastSelect,
     )
     unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"), field_name="sending_unit", queryset=Unit.objects.none(), empty_label=_("All units")
+        label=_("Unit"),
+        field_name="sending_unit",
+        queryset=Unit.objects.none(),
+        empty_label=_("All units"),
+        widget=FastSelect,
     )
     mine = django_filters.BooleanFilter(label=_("My requests"), method="filter_mine", widget=forms.CheckboxInput)
     overdue = django_filters.BooleanFilter(

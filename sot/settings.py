@@ -77,6 +77,7 @@ MIDDLEWARE = [
     # After WhiteNoise, so that static files keep their caching; everything else is never stored.
     "sot.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "sot.middleware.SessionIdleMiddleware",
     "sot.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -233,7 +234,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sot@localhost")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an inactivity limit, not a fixed one
+# The age above is an inactivity limit, not a fixed one: sot.middleware.SessionIdleMiddleware saves a
+# signed-in session with a new expiry when its last save is this old (not on every request).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

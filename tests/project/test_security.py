@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role
+from sot.middleware import SessionIdleMiddleware
 from tests.factories import ReferralFactory
 from tests.i18n import shown_html
 
@@ -28,8 +38,52 @@ def test_login_is_throttled_after_five_failures(client, world):
     assert response.status_code == 302
 
 
-def test_sessions_expire_after_thirty_idle_minutes(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+def _stored(client) -> Session:
+    return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+def _age_session(client, *, refreshed_seconds_ago: int, expires_in: timedelta | None = None) -> None:
+    """Make the stored session look as if its last save was that long ago (and, optionally, expiring then)."""
+    stored = _stored(client)
+    store = SessionStore(session_key=stored.session_key)
+    data = store.load()
+    data[SessionIdleMiddleware.KEY] = int(time.time()) - refreshed_seconds_ago
+    Session.objects.filter(pk=stored.pk).update(
+        session_data=store.encode(data), expire_date=stored.expire_date if expires_in is None else now() + expires_in
+    )
+
+
+def test_sessions_expire_after_thirty_idle_minutes(client, world):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    client.force_login(world.unit_staff)
+    url = reverse("referrals:list")
+    assert client.get(url).status_code == 200
+    _age_session(client, refreshed_seconds_ago=10 * 60, expires_in=timedelta(seconds=-1))  # idle past the limit
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_request_within_a_minute_of_the_last_save_writes_no_session(client, world):
+    client.force_login(world.unit_staff)
+    url = reverse("referrals:list")
+    client.get(url)  # the first page after login stamps the session
+    expiry = _stored(client).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not [q for q in queries.captured_queries if "UPDATE" in q["sql"] and "django_session" in q["sql"]]
+    assert _stored(client).expire_date == expiry
+
+
+def test_a_request_a_minute_after_the_last_save_extends_the_session(client, world):
+    client.force_login(world.unit_staff)
+    url = reverse("referrals:list")
+    client.get(url)
+    _age_session(client, refreshed_seconds_ago=settings.SESSION_REFRESH_SECONDS, expires_in=timedelta(minutes=29))
+    before = _stored(client).expire_date
+    assert client.get(url).status_code == 200
+    after = _stored(client).expire_date
+    assert after > before
+    assert abs((after - now()).total_seconds() - settings.SESSION_COOKIE_AGE) < 60
 
 
 def test_a_deactivated_user_is_out_on_the_next_request(client, world):
