@@ -61,6 +61,15 @@ class Env:
             raise ImproperlyConfigured(f"{name} must be at most {maximum}, got {result}.")
         return result
 
+    def choice(self, name: builtins.str, choices: tuple[builtins.str, ...], default: builtins.str) -> builtins.str:
+        value = self.environ.get(name)
+        if value is None or value.strip() == "":
+            return default
+        lowered = value.strip().lower()
+        if lowered not in choices:
+            raise ImproperlyConfigured(f"{name} must be one of {'/'.join(choices)}, got {value!r}.")
+        return lowered
+
     def list(self, name: builtins.str, default: list[builtins.str] | None = None) -> list[builtins.str]:
         value = self.environ.get(name)
         if value is None:

@@ -49,7 +49,9 @@ INSTALLED_APPS = [
     "bootstrap",  # Bootstrap 5 static files from the django-bootstrap-static package
     "django_htmx",
     "django_filters",
-    "sot.axes_app.AxesConfig",  # django-axes, with a Swedish name in the admin
+    "sot.axes_app.AxesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # django-axes, with a Swedish name in the admin
     "csp",
     "rest_framework",
     "drf_spectacular",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session confirmed a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After CSRF, the user and the messages: a form sent twice or an API call repeated with the same
     # Idempotency-Key runs once; the repeat gets the first answer (idempotency/middleware.py).
@@ -135,8 +139,15 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a login while the username/address is locked out after repeated failures.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Username and password, refused by LOCAL_LOGIN below (accounts/backends.py).
+    "accounts.backends.LocalAccountBackend",
 ]
+# Who may sign in with a local password: all (the demo, development), administrators (is_staff or
+# superuser: break-glass accounts; production's default) or none (SITHS only). README, "Local accounts".
+LOCAL_LOGIN = env.choice("LOCAL_LOGIN", ("all", "administrators", "none"), default="all" if DEBUG else "administrators")
+# A local administrator signs in with a 6-digit TOTP code after the password, and the admin needs it.
+ADMIN_REQUIRES_OTP = env.bool("ADMIN_REQUIRES_OTP", default=not DEBUG)
+OTP_TOTP_ISSUER = "SOT"  # the name authenticator apps show next to the account
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -5,6 +5,9 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# As the demo: every local account signs in with its password; tests of the production policy override these.
+os.environ.setdefault("LOCAL_LOGIN", "all")
+os.environ.setdefault("ADMIN_REQUIRES_OTP", "0")
 
 from sot.settings import *  # noqa: F403  (test settings extend the real ones on purpose)
 

@@ -3,10 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_site import SecondFactorAdminSite
 from api import token_views
 from referrals import start_page
 from sot import bench, health
 
+# The admin asks for an administrator's second factor (ADMIN_REQUIRES_OTP); models stay registered on admin.site.
+admin.site.__class__ = SecondFactorAdminSite
 admin.site.site_header = _("SOT administration")
 admin.site.site_title = _("SOT")
 admin.site.index_title = _("Reference data, users and memberships")

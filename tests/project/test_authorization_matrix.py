@@ -119,12 +119,16 @@ EXPECTED = {
     "api:docs": (None, row(200, 200, 200, 200, 200, 200, 200)),
     "tokens": (None, row(LOGIN, 200, 200, 200, 200, 200, 200)),
     "token_revoke": ("token", POST_ONLY),
+    # An administrator's code step: only after the password step of the same session; else to the login.
+    "login_code": (None, row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
+    "login_enrol": (None, row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
+    "password_change": (None, row(LOGIN, 200, 200, 200, 200, 200, 200)),
 }
 # Django's admin: administrators only; everyone else is sent to the admin's login page.
 ADMIN = row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200)
 ADMIN_EXCEPTIONS = {
     "admin:logout": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 405),
-    "admin:login": row(200, 200, 200, 200, 200, 200, REDIRECT),
+    "admin:login": row(LOGIN, 200, 200, 200, 200, 200, REDIRECT),  # anonymous: our login (password, code)
     "admin:view_on_site": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 404),
     "admin:autocomplete": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
     "admin:password_change_done": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200),
@@ -215,11 +219,14 @@ POST_EXPECTED = {
     "api:docs": GET_ONLY,
     "tokens": row(LOGIN, 200, 200, 200, 200, 200, 200),
     "token_revoke": row(LOGIN, 404, REDIRECT, 404, 404, 404, 404),  # the owner's own token
+    "login_code": row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    "login_enrol": row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    "password_change": row(LOGIN, 200, 200, 200, 200, 200, 200),  # the form again, with its errors
 }
 # Django's admin: everyone but an administrator is sent to the admin's login page, as for GET.
 ADMIN_POST = ADMIN
 ADMIN_POST_EXCEPTIONS = {
-    "admin:login": row(200, 200, 200, 200, 200, 200, 200),  # the form again, with its errors
+    "admin:login": row(LOGIN, 200, 200, 200, 200, 200, 200),  # the form again, with its errors
     "admin:logout": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, LOGIN),
     "admin:view_on_site": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 404),
     "admin:autocomplete": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 405),
@@ -283,6 +290,9 @@ def objects(world, settings, tmp_path):
     load_reference_data()  # every admin model has a row to open
     group = DiagnosisGroup.objects.get(code="artros-hoft-kna")
     Group.objects.create(name="SOT-gruppen")
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=world.administrator, name="SOT", confirmed=True)  # the device admin's row
     # The login-throttling admin pages need rows: one failed and one successful login make them.
     from django.test import Client
 
@@ -333,6 +343,10 @@ def _admin_url(name: str, pattern: URLPattern, world) -> str:
     obj = model.objects.order_by("pk").first()
     if "id" in keys:  # password change of a user
         return reverse(name, kwargs={"id": world.administrator.pk})
+    if keys == {"pk"}:  # django-otp's QR code pages of a TOTP device
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return reverse(name, kwargs={"pk": TOTPDevice.objects.get().pk})
     return reverse(name, kwargs={"object_id": obj.pk})
 
 
