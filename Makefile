@@ -26,10 +26,29 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 # Development server with the demo data; DEBUG is on unless .env or the shell says otherwise.
+# Beside it, the local OpenID Connect provider for SITHS-style sign-in (demo/oidc_provider.py) on OIDC_PORT,
+# stopped with the server; skipped when the port is taken or .env configures a real provider.
+OIDC_PORT ?= 8001
+OIDC_LOCAL = http://$(HOST):$(OIDC_PORT)
 run: export DEBUG ?= 1
 run: migrate
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@if [ -n "$$OIDC_RP_CLIENT_ID" ]; then \
+	  echo "SITHS sign-in through the provider configured in the environment."; \
+	  exec $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	elif $(BIN)/python -c "import socket, sys; sys.exit(socket.socket().connect_ex(('$(HOST)', $(OIDC_PORT))) == 0)"; then \
+	  echo "Local OpenID Connect provider for SITHS-style sign-in: $(OIDC_LOCAL)"; \
+	  $(BIN)/python -m demo.oidc_provider --host $(HOST) --port $(OIDC_PORT) & provider=$$!; \
+	  trap 'kill $$provider 2>/dev/null' EXIT INT TERM; \
+	  OIDC_OP_ISSUER=$(OIDC_LOCAL) OIDC_OP_AUTHORIZATION_ENDPOINT=$(OIDC_LOCAL)/oauth2/authorize \
+	  OIDC_OP_TOKEN_ENDPOINT=$(OIDC_LOCAL)/oauth2/token OIDC_OP_USER_ENDPOINT=$(OIDC_LOCAL)/userinfo \
+	  OIDC_OP_JWKS_ENDPOINT=$(OIDC_LOCAL)/jwks OIDC_OP_LOGOUT_ENDPOINT=$(OIDC_LOCAL)/oauth2/end_session \
+	  OIDC_RP_CLIENT_ID=sot-demo OIDC_RP_CLIENT_SECRET=sot-demo-secret \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	else \
+	  echo "Port $(OIDC_PORT) is taken: no local SITHS provider; the demo accounts work as before."; \
+	  exec $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	fi
 
 # The whole suite except the browser tests, which need Debian's Chromium (see test-browser).
 test: install

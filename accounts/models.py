@@ -81,6 +81,13 @@ class Membership(models.Model):
         verbose_name=_("healthcare region"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Given by the assignment chosen at a SITHS sign-in (accounts/oidc.py), and replaced at the next one;
+    # memberships an administrator adds by hand are never touched by a sign-in.
+    from_sign_in = models.BooleanField(
+        _("from SITHS sign-in"),
+        default=False,
+        help_text=_("Given by the assignment chosen at the last SITHS sign-in; replaced at the next one."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 

@@ -103,16 +103,16 @@ class RoleFilter(admin.SimpleListFilter):
         )
 
 
-_COLUMNS = ("when", "user", "roles", "place", "action", "patient", "referral", "page")
+_COLUMNS = ("when", "user", "user_hsa_id", "roles", "place", "action", "patient", "referral", "page")
 
 
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(admin.ModelAdmin):
-    list_display = ["when", "user", "roles", "place", "action", "patient", "referral", "page"]
+    list_display = ["when", "user", "user_hsa_id", "roles", "place", "action", "patient", "referral", "page"]
     fields = _COLUMNS
     readonly_fields = _COLUMNS
     list_filter = [PatientSearchFilter, "action", RoleFilter, ("at", admin.DateFieldListFilter)]
-    search_fields = ["user__username", "user__last_name", "=referral__reference"]
+    search_fields = ["user__username", "user__last_name", "=user_hsa_id", "=referral__reference"]
     search_help_text = _("Search by username or reference. Search for a patient with the personnummer field above.")
     change_list_template = "admin/audit/accesslogentry/change_list.html"
     date_hierarchy = "at"

@@ -10,6 +10,7 @@ removal or insertion made past all of that, by someone with the database owner's
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from audit.chain import ACCESS_LOG, GENESIS, ChainedModel, ChainedQuerySet, chain_insert
+from organisations.hsa import HSA_ID_MAX_LENGTH
 
 
 class AccessAction(models.TextChoices):
@@ -30,7 +32,19 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", pgettext_lazy("access log action", "Export")
 
 
+def _name_hsa_id(entries: Iterable[AccessLogEntry]) -> None:
+    """Every entry names the user's HSA-id as it is when the entry is made (a SITHS user's; "" otherwise)."""
+    for entry in entries:
+        if not entry.user_hsa_id:
+            entry.user_hsa_id = entry.user.hsa_id or ""
+
+
 class AccessLogQuerySet(ChainedQuerySet):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        rows = list(objs)
+        _name_hsa_id(rows)
+        return super().bulk_create(rows, *args, **kwargs)
+
     def update(self, **kwargs: Any) -> int:
         raise TypeError("The access log is append-only.")
 
@@ -43,10 +57,15 @@ class AccessLogEntry(ChainedModel):
     CHAIN_KEY = "patient"
     CHAIN_FIELDS = ("at", "user_id", "role", "place", "patient_id", "referral_id", "action", "what")
     CHAIN_LOCKS = ("referral",)
+    CHAIN_FIELDS_IF_SET = ("user_hsa_id",)
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_log", verbose_name=_("user")
+    )
+    # The user's employee HSA-id when the entry was made (set at each SITHS sign-in; empty for local accounts).
+    user_hsa_id = models.CharField(
+        _("user's HSA-id"), max_length=HSA_ID_MAX_LENGTH, blank=True, default="", db_default=""
     )
     role = models.CharField(_("as"), max_length=60, blank=True, help_text=_("The user's roles on the request."))
     place = models.CharField(_("unit or region"), max_length=200, blank=True)
@@ -87,6 +106,7 @@ class AccessLogEntry(ChainedModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise TypeError("The access log is append-only.")
+        _name_hsa_id([self])
         chain_insert(AccessLogEntry, [self], lambda: super(AccessLogEntry, self).save(*args, **kwargs))
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:

@@ -16,3 +16,16 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+
+def allowing_form_action_to(policy: dict, url: str) -> dict:
+    """The policy with `url`'s origin added to form-action: the logout form is answered by a redirect to the
+    identity provider's end-session page (RP-initiated logout), which form-action 'self' would block."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return policy
+    directives = dict(policy["DIRECTIVES"])
+    directives["form-action"] = [*directives["form-action"], f"{parts.scheme}://{parts.netloc}"]
+    return {**policy, "DIRECTIVES": directives}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from sot.env import Env
 from sot.logs import logging_config
 from sot.security_headers import CONTENT_SECURITY_POLICY as CSP
+from sot.security_headers import allowing_form_action_to
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -141,6 +142,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Username and password, refused by LOCAL_LOGIN below (accounts/backends.py).
     "accounts.backends.LocalAccountBackend",
+    # SITHS sign-in through the region's OpenID Connect provider (accounts/oidc.py); inert unless configured.
+    "accounts.oidc.SithsBackend",
 ]
 # Who may sign in with a local password: all (the demo, development), administrators (is_staff or
 # superuser: break-glass accounts; production's default) or none (SITHS only). README, "Local accounts".
@@ -161,6 +164,61 @@ AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in with SITHS through the region's OpenID Connect provider (mozilla-django-oidc, accounts/oidc.py).
+# On when the provider's endpoints and the client id are set; README "Sign-in with SITHS" lists every variable.
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")  # the ID token's "iss" must be this (when set)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")  # end_session_endpoint
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")  # only ever from the environment
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile")
+OIDC_ENABLED = bool(
+    OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT
+)
+OIDC_RP_SIGN_ALGO = "RS256"  # the ID token's signature is checked against the provider's published keys
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = True  # only for the id_token_hint of the provider's logout (RP-initiated logout)
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10, minimum=1, maximum=60)
+OIDC_CALLBACK_CLASS = "accounts.oidc.SithsCallbackView"
+OIDC_AUTHENTICATE_CLASS = "accounts.oidc.SithsAuthenticateView"
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.provider_logout_url"
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+# Claim names, as Inera's IdP names them by default.
+OIDC_CLAIM_EMPLOYEE_HSA_ID = env.str("OIDC_CLAIM_EMPLOYEE_HSA_ID", default="employeeHsaId")
+OIDC_CLAIM_GIVEN_NAME = env.str("OIDC_CLAIM_GIVEN_NAME", default="givenName")
+OIDC_CLAIM_FAMILY_NAME = env.str("OIDC_CLAIM_FAMILY_NAME", default="surname")
+OIDC_CLAIM_COMMISSION_HSA_ID = env.str("OIDC_CLAIM_COMMISSION_HSA_ID", default="commissionHsaId")
+OIDC_CLAIM_UNIT_HSA_ID = env.str("OIDC_CLAIM_UNIT_HSA_ID", default="healthCareUnitHsaId")
+OIDC_CLAIM_CARE_PROVIDER_HSA_ID = env.str("OIDC_CLAIM_CARE_PROVIDER_HSA_ID", default="healthCareProviderHsaId")
+OIDC_CLAIM_SYSTEM_ROLE = env.str("OIDC_CLAIM_SYSTEM_ROLE", default="systemRole")
+OIDC_CLAIM_ACR = env.str("OIDC_CLAIM_ACR", default="acr")
+# The weakest authentication accepted (SITHS eID is LoA 3); a weaker or missing "acr" is refused.
+OIDC_REQUIRED_ACR = env.str("OIDC_REQUIRED_ACR", default="http://id.elegnamnden.se/loa/1.0/loa3")
+# The assignment's system role (HSA "systemroll") → SOT role, "value=role" pairs separated by commas.
+_OIDC_ROLES = {"unit_staff", "receiving_staff", "sot_representative", "health_director"}  # accounts.models.Role
+OIDC_ROLE_MAP: dict[str, str] = {}
+for _pair in env.list(
+    "OIDC_ROLE_MAP",
+    default=[
+        "SOT;Vardpersonal=unit_staff",
+        "SOT;Mottagning=receiving_staff",
+        "SOT;Samordnare=sot_representative",
+        "SOT;Direktor=health_director",
+    ],
+):
+    _value, _sep, _role = _pair.rpartition("=")
+    if not _value or _role not in _OIDC_ROLES:
+        raise ImproperlyConfigured(
+            f"OIDC_ROLE_MAP: {_pair!r} must be 'system role=one of {', '.join(sorted(_OIDC_ROLES))}'."
+        )
+    OIDC_ROLE_MAP[_value] = _role
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -309,6 +367,8 @@ SPECTACULAR_SETTINGS = {
 
 # Content-Security-Policy: everything from our own origin; no inline scripts or styles (sot/security_headers.py).
 CONTENT_SECURITY_POLICY = CSP
+if OIDC_OP_LOGOUT_ENDPOINT:  # the logout form's answer goes on to the provider's end-session page
+    CONTENT_SECURITY_POLICY = allowing_form_action_to(CSP, OIDC_OP_LOGOUT_ENDPOINT)
 
 # Logs: one JSON line per record (LOG_FORMAT=json, the default with DEBUG off) or plain; LOG_LEVEL.
 # They carry ids and reference numbers, never personal data (sot/logs.py; README, "Health and operations").

@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz/live/", health.live, name="healthz_live"),
     path("healthz/ready/", health.ready, name="healthz_ready"),
     path("", include("accounts.urls")),
+    path("oidc/", include("accounts.oidc_urls")),
     path("requests/", include("referrals.urls")),
     path("capacity/", include("capacity.urls")),
     path("news/", include("referrals.news_urls")),

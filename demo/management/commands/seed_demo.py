@@ -10,6 +10,7 @@ from catalog.reference_data import load_reference_data
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from demo.capacity import seed_demo_capacity
 from demo.contacts import seed_demo_contacts
+from demo.hsa import seed_demo_hsa_ids
 from demo.referrals import seed_demo_referrals
 from demo.reports import seed_demo_reports
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_demo_accounts()
             seed_demo_contacts()
+            seed_demo_hsa_ids()
         created = seed_demo_referrals(count=options["referrals"])
         if created:
             self.stdout.write(f"Created {created} demo requests.")
