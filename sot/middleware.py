@@ -1,6 +1,7 @@
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -42,6 +43,12 @@ class SessionIdleMiddleware:
     """
 
     KEY = "_sot_refreshed"
+
+    @classmethod
+    def stamp_at_login(cls, sender: Any, request: HttpRequest, **kwargs: Any) -> None:
+        """Connected to `user_logged_in` (accounts/apps.py): a new session is saved anyway, stamped with it."""
+        if getattr(request, "session", None) is not None:
+            request.session[cls.KEY] = int(time.time())
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
