@@ -53,6 +53,10 @@ EXPECTED = {
     "healthz_ready": (None, row(200, 200, 200, 200, 200, 200, 200)),
     "login": (None, row(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
     "logout": (None, POST_ONLY),
+    # SITHS sign-in is off in the tests' settings (tests/accounts/test_oidc.py runs it against a provider).
+    "oidc_authentication_init": (None, row(404, 404, 404, 404, 404, 404, 404)),
+    "oidc_authentication_callback": (None, row(404, 404, 404, 404, 404, 404, 404)),
+    "oidc_logout": (None, POST_ONLY),
     "set_language": (None, row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
     "referrals:list": (None, UNIT_PAGES),
     "referrals:create": (None, UNIT_PAGES),
@@ -161,6 +165,9 @@ POST_EXPECTED = {
     "healthz_ready": GET_ONLY,
     "login": row(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "logout": row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),  # logged out, to the login page
+    "oidc_authentication_init": POST_ONLY,
+    "oidc_authentication_callback": POST_ONLY,
+    "oidc_logout": row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),  # logged out
     "set_language": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "referrals:list": GET_ONLY,
     "referrals:create": UNIT_PAGES,
