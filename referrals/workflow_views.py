@@ -222,10 +222,10 @@ def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if Action.COMPLETE not in offered:
         return not_now(request, referral, Action.COMPLETE)
     # Care is usually marked as given on the day, or soon after: today, not the planned date, as the default.
-    form = CompleteForm(request.POST or None, initial={"care_given_date": timezone.localdate()})
+    form = CompleteForm(request.POST or None, referral=referral, initial={"care_given_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.referral_complete(referral=referral, by=request.user, **form.cleaned_data)
+            services.referral_complete(referral=referral, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
             add_service_errors(form, exc)
         except services.TransitionNotAllowed as exc:

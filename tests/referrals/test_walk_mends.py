@@ -4,12 +4,172 @@ a format hint, and Swedish holidays that are not working days."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone, translation
+from rest_framework.test import APIClient
 
 from capacity.weeks import first_open_week
+from referrals import services
+from referrals.models import Referral, ReferralStatus
+from referrals.services.workflow import (
+    ERROR_CARE_GIVEN_IN_FUTURE,
+    ERROR_CONFIRM_EARLY,
+    WARNING_BEFORE_PLANNED_DATE,
+)
 from referrals.working_days import first_day_within, is_working_day, next_working_day, working_days_between
+from sot.forms import NOT_SAVED_YET, TICK_TO_CONFIRM
+from tests.factories import DiagnosisGroupFactory, ReferralFactory
+from tests.i18n import shown, shown_html
+from tests.pages import elements, field_error, texts
+
+S = ReferralStatus
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def group(db):
+    return DiagnosisGroupFactory()
+
+
+def proposed(world, group, **extra) -> Referral:
+    defaults = {
+        "status": S.PROPOSED,
+        "sending_unit": world.home_unit,
+        "receiving_unit": world.neighbour_unit,
+        "diagnosis_group": group,
+        "asa_class": 3,
+        "medical_target_date": today() + timedelta(days=60),
+        "care_guarantee_deadline": today() + timedelta(days=80),
+    }
+    return ReferralFactory(**(defaults | extra))
+
+
+def accepted(world, group, planned: date) -> Referral:
+    return proposed(world, group, status=S.ACCEPTED, planned_date=planned)
+
+
+# --- 3. a late planned date is a warning, not an error ----------------------------------------------------
+
+
+def test_a_late_planned_date_is_an_amber_warning_without_the_error_summary(client, world, group):
+    """Before: the red summary said "Inget sparades…" and "…måldatumet.: Planerat datum…"."""
+    referral = proposed(world, group, medical_target_date=today() + timedelta(days=5))
+    url = reverse("referrals:accept", args=[referral.pk])
+    planned = next_working_day(today() + timedelta(days=10))
+    client.force_login(world.receiving_staff)
+    body = client.post(url, {"planned_date": planned.isoformat()}).content.decode()
+    assert not elements(body, "div", data_testid="form-errors")
+    (box,) = elements(body, "div", data_testid="form-warnings")
+    assert "alert-warning" in box.attrs["class"].split()
+    (text,) = texts(body, "div", data_testid="form-warnings")
+    target = (today() + timedelta(days=5)).isoformat()
+    assert text == f"Inte sparat ännu Datumet ligger efter det medicinska måldatumet ({target}). " + shown(
+        TICK_TO_CONFIRM
+    )
+    assert ".:" not in text and ".." not in text
+    (checkbox,) = elements(body, "input", name="confirm_late", type="checkbox")
+    assert checkbox.attrs.get("aria-invalid") != "true"  # not marked as an error
+    labels = [" ".join(e.text.split()) for e in elements(body, "label") if e.attrs.get("for") == "id_confirm_late"]
+    assert labels == ["Jag bekräftar att datumet ligger efter det medicinska måldatumet"]
+    referral.refresh_from_db()
+    assert referral.status == S.PROPOSED  # not saved
+
+
+# --- 2. care given before the planned date: warned and confirmed; in the future: refused -----------------
+
+
+def test_care_given_before_the_planned_date_is_warned_and_needs_the_checkbox(client, world, group):
+    """Before: it went through without a word."""
+    planned = today() + timedelta(days=10)
+    referral = accepted(world, group, planned)
+    url = reverse("referrals:complete", args=[referral.pk])
+    client.force_login(world.receiving_staff)
+    first = client.post(url, {"care_given_date": today().isoformat()})
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert not elements(body, "div", data_testid="form-errors")
+    (text,) = texts(body, "div", data_testid="form-warnings")
+    assert f"Planerat datum var {planned.isoformat()}: stämmer datumet?" in text
+    assert shown(NOT_SAVED_YET) in text
+    assert elements(body, "input", name="confirm_early", type="checkbox")
+    assert f'value="{today().isoformat()}"' in body  # the date is kept
+    referral.refresh_from_db()
+    assert referral.status == S.ACCEPTED
+    done = client.post(url, {"care_given_date": today().isoformat(), "confirm_early": "on"})
+    assert done.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.status, referral.care_given_date) == (S.COMPLETED, today())
+
+
+def test_care_given_on_or_after_the_planned_date_needs_no_confirmation(client, world, group):
+    referral = accepted(world, group, today() - timedelta(days=3))
+    client.force_login(world.receiving_staff)
+    response = client.post(reverse("referrals:complete", args=[referral.pk]), {"care_given_date": today().isoformat()})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == S.COMPLETED
+
+
+def test_care_given_in_the_future_is_refused_next_to_the_field(client, world, group):
+    referral = accepted(world, group, today() + timedelta(days=10))
+    client.force_login(world.receiving_staff)
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    body = client.post(
+        reverse("referrals:complete", args=[referral.pk]), {"care_given_date": tomorrow, "confirm_early": "on"}
+    ).content.decode()
+    assert shown_html(ERROR_CARE_GIVEN_IN_FUTURE) in field_error(body, "care_given_date")
+    assert not elements(body, "div", data_testid="form-warnings")
+    referral.refresh_from_db()
+    assert referral.status == S.ACCEPTED
+
+
+def test_the_service_asks_for_the_confirmation_only_when_told_to(world, group):
+    referral = accepted(world, group, today() + timedelta(days=10))
+    with pytest.raises(ValidationError) as warned:
+        services.referral_complete(
+            referral=referral, by=world.receiving_staff, care_given_date=today(), confirm_early=False
+        )
+    planned = (today() + timedelta(days=10)).isoformat()
+    with translation.override("sv"):
+        expected = f"{WARNING_BEFORE_PLANNED_DATE % {'date': planned}} {ERROR_CONFIRM_EARLY}"
+    with translation.override("sv"):
+        assert warned.value.message_dict["confirm_early"] == [expected]
+    done = services.referral_complete(referral=referral, by=world.receiving_staff, care_given_date=today())
+    assert done.status == S.COMPLETED  # None asks nobody (history recorded as it happened)
+
+
+def test_the_api_answers_care_before_the_planned_date_with_the_warning_until_confirmed(world, group):
+    referral = accepted(world, group, today() + timedelta(days=10))
+    api = APIClient()
+    api.force_authenticate(world.receiving_staff)
+    url = f"/api/v1/referrals/{referral.pk}/complete/"
+    warned = api.post(url, {"care_given_date": today().isoformat()}, format="json")
+    assert warned.status_code == 400
+    assert shown(ERROR_CONFIRM_EARLY) in " ".join(warned.json()["errors"]["confirm_early"])
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    future = api.post(url, {"care_given_date": tomorrow, "confirm_early": True}, format="json")
+    assert future.status_code == 400 and "care_given_date" in future.json()["errors"]
+    done = api.post(url, {"care_given_date": today().isoformat(), "confirm_early": True}, format="json")
+    assert done.status_code == 200
+    referral.refresh_from_db()
+    assert referral.status == S.COMPLETED
+
+
+def test_complete_personas(client, world, group):
+    referral = accepted(world, group, today())
+    url = reverse("referrals:complete", args=[referral.pk])
+    assert "login" in client.get(url)["Location"]
+    assert client.force_login(world.other_region_staff) or client.get(url).status_code == 404
+    assert client.force_login(world.unit_staff) or client.get(url).status_code == 403
+    assert client.force_login(world.receiving_staff) or client.get(url).status_code == 200
+
 
 # --- 5. working days: Swedish public holidays and the three eves ----------------------------------------
 
