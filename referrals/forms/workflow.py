@@ -66,6 +66,19 @@ class NoteForm(forms.Form):
     )
 
 
+class UnitChoiceForm(forms.Form):
+    """The chooser's "another unit": it only chooses (sent as `?unit=`); the proposal is confirmed on the
+    next page, with the reason the unit needs."""
+
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Receiving unit"), empty_label=_("– choose –"))
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = units_to_propose(referral)
+        unit.label_from_instance = lambda u: f"{u.hospital.region.name} – {u}"  # type: ignore[method-assign,assignment]
+
+
 class ProposeForm(NoteForm):
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Receiving unit"), empty_label=_("– choose –"))
     reason = forms.CharField(
@@ -76,10 +89,10 @@ class ProposeForm(NoteForm):
     )
 
     def __init__(
-        self, *args: Any, referral: Referral, chosen: bool = False, reason_required: bool = False, **kwargs: Any
+        self, *args: Any, referral: Referral, chosen: bool = False, reason_required: str = "", **kwargs: Any
     ) -> None:
-        """`chosen`: the unit was chosen on the page before (a hidden field); `reason_required`: the service
-        will ask for a reason (the unit is not ranked or declined before), so the field is marked required."""
+        """`chosen`: the unit was chosen on the page before (a hidden field); `reason_required`: why the
+        service will ask for a reason (the unit is outside the ranking), so the field is required, with it."""
         super().__init__(*args, **kwargs)
         unit = cast(forms.ModelChoiceField, self.fields["unit"])
         unit.queryset = units_to_propose(referral)
@@ -89,6 +102,7 @@ class ProposeForm(NoteForm):
             unit.widget = forms.HiddenInput()
         if reason_required:
             self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = reason_required
             self.fields["reason"].help_text = _("Required: the unit has no matching free capacity or declined before.")
         self.order_fields(["unit", "reason", "note"])
 

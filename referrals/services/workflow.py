@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from capacity.matching import MatchResult
 from capacity.models import CapacityOffer
 from organisations.models import Unit
 from referrals.lifecycle import Action
@@ -85,18 +86,26 @@ def referral_propose(
     if unit.hospital.region_id == referral.sending_unit.hospital.region_id:
         raise ValidationError({"unit": _("Choose a unit in another region than the sending region.")})
     if not reason.strip():
-        # One click is for a unit the matching ranks; a unit that declined the request before is never ranked.
-        ranking = ranking_for(referral)
-        declined = {d.unit_id: d for d in ranking.declined}
-        if unit.pk in declined:
-            raise ValidationError({"reason": ERROR_PROPOSAL_DECLINED_BEFORE % {"date": declined[unit.pk].on}})
-        if unit.pk not in {p.unit_id for p in ranking.proposals}:
-            raise ValidationError({"reason": ERROR_PROPOSAL_NEEDS_REASON})
+        outside = proposal_outside_ranking(ranking_for(referral), unit)
+        if outside is not None:
+            raise ValidationError({"reason": outside})
     text = "\n".join(part for part in (reason.strip(), note.strip()) if part)
     referral_change(
         referral=referral, action=Action.PROPOSE, by=by, at=at, note=text, values={"receiving_unit_id": unit.pk}
     )
     return _done(referral)
+
+
+def proposal_outside_ranking(ranking: MatchResult, unit: Unit) -> str | None:
+    """Why proposing `unit` needs a written reason, or None if the matching ranks it. One click is for a
+    ranked unit; a unit that declined the request before is never ranked, nor one without matching free
+    capacity. The confirm page says this, the service refuses a proposal without a reason with it."""
+    declined = next((d for d in ranking.declined if d.unit_id == unit.pk), None)
+    if declined is not None:
+        return str(ERROR_PROPOSAL_DECLINED_BEFORE % {"date": declined.on})
+    if unit.pk not in {p.unit_id for p in ranking.proposals}:
+        return str(ERROR_PROPOSAL_NEEDS_REASON)
+    return None
 
 
 def planned_date_errors(referral: Referral, planned_date: date, *, today: date) -> list[str]:

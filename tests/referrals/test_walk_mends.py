@@ -14,10 +14,12 @@ from rest_framework.test import APIClient
 
 from capacity.weeks import first_open_week
 from referrals import services
-from referrals.models import Referral, ReferralStatus
+from referrals.models import DeclineReason, Referral, ReferralStatus
 from referrals.services.workflow import (
     ERROR_CARE_GIVEN_IN_FUTURE,
     ERROR_CONFIRM_EARLY,
+    ERROR_PROPOSAL_DECLINED_BEFORE,
+    ERROR_PROPOSAL_NEEDS_REASON,
     WARNING_BEFORE_PLANNED_DATE,
 )
 from referrals.working_days import first_day_within, is_working_day, next_working_day, working_days_between
@@ -53,6 +55,84 @@ def proposed(world, group, **extra) -> Referral:
 
 def accepted(world, group, planned: date) -> Referral:
     return proposed(world, group, status=S.ACCEPTED, planned_date=planned)
+
+
+# --- 1. a unit outside the ranking goes through the confirm page ------------------------------------------
+
+
+def in_review(world, group) -> Referral:
+    return proposed(world, group, status=S.IN_REVIEW, receiving_unit=None)
+
+
+def test_the_other_unit_chooser_only_chooses_it_never_proposes(client, world, group):
+    """Before: the chooser posted the unit and the reason and proposed at once."""
+    referral = in_review(world, group)
+    url = reverse("referrals:propose", args=[referral.pk])
+    client.force_login(world.sot)
+    chooser = client.get(url).content.decode()
+    assert len(elements(chooser, "select", name="unit")) == 1
+    forms = [e for e in elements(chooser, "form") if e.attrs.get("aria-labelledby") == "another-unit"]
+    assert [f.attrs.get("method") for f in forms] == ["get"]
+    assert not elements(chooser, "input", name="reason")  # the reason is asked on the confirm page
+    # A unit posted the old way (no "chosen") lands on the confirm page instead of being proposed.
+    response = client.post(url, {"unit": world.far_unit.pk, "reason": "Har plats."})
+    assert response.status_code == 302 and response["Location"] == f"{url}?unit={world.far_unit.pk}"
+    referral.refresh_from_db()
+    assert (referral.status, referral.receiving_unit) == (S.IN_REVIEW, None)
+
+
+def test_the_confirm_page_says_the_unit_is_outside_the_ranking_and_asks_the_reason(client, world, group):
+    world.far_unit.phone = "0480-81 000"
+    world.far_unit.save()
+    referral = in_review(world, group)
+    url = reverse("referrals:propose", args=[referral.pk])
+    client.force_login(world.sot)
+    body = client.get(url, {"unit": world.far_unit.pk}).content.decode()
+    (outside,) = texts(body, "div", data_testid="outside-ranking")
+    assert outside == f"Utanför rangordningen {shown(ERROR_PROPOSAL_NEEDS_REASON)}"
+    assert "0480-81 000" in body  # its contact paths
+    (reason,) = elements(body, "input", name="reason")
+    assert "required" in reason.attrs  # marked required before anything is sent
+    assert elements(body, "input", name="chosen", value=str(world.far_unit.pk))
+    refused = client.post(url, {"chosen": world.far_unit.pk, "unit": world.far_unit.pk, "reason": ""})
+    assert shown_html(ERROR_PROPOSAL_NEEDS_REASON) in field_error(refused.content.decode(), "reason")
+    referral.refresh_from_db()
+    assert referral.status == S.IN_REVIEW
+    done = client.post(url, {"chosen": world.far_unit.pk, "unit": world.far_unit.pk, "reason": "Plats enligt samtal."})
+    assert done.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.status, referral.receiving_unit) == (S.PROPOSED, world.far_unit)
+
+
+def test_the_confirm_page_of_a_unit_that_declined_says_so(client, world, group):
+    referral = in_review(world, group)
+    services.referral_propose(referral=referral, by=world.sot, unit=world.neighbour_unit, reason="Plats enligt samtal.")
+    services.referral_decline(referral=referral, by=world.receiving_staff, reason=DeclineReason.NO_CAPACITY)
+    client.force_login(world.sot)
+    url = reverse("referrals:propose", args=[referral.pk])
+    body = client.get(url, {"unit": world.neighbour_unit.pk}).content.decode()
+    (outside,) = texts(body, "div", data_testid="outside-ranking")
+    assert shown(ERROR_PROPOSAL_DECLINED_BEFORE, date=today()) in outside
+
+
+def test_an_unknown_unit_in_the_chooser_is_said_next_to_the_field(client, world, group):
+    referral = in_review(world, group)
+    client.force_login(world.sot)
+    response = client.get(reverse("referrals:propose", args=[referral.pk]), {"unit": world.home_unit.pk})
+    assert response.status_code == 200
+    assert field_error(response.content.decode(), "unit")  # the own region's unit cannot be proposed
+
+
+def test_propose_personas(client, world, group):
+    referral = in_review(world, group)
+    url = f"{reverse('referrals:propose', args=[referral.pk])}?unit={world.far_unit.pk}"
+    assert "login" in client.get(url)["Location"]
+    client.force_login(world.other_sot)
+    assert client.get(url).status_code == 404
+    client.force_login(world.unit_staff)
+    assert client.get(url).status_code == 403
+    client.force_login(world.sot)
+    assert client.get(url).status_code == 200
 
 
 # --- 3. a late planned date is a warning, not an error ----------------------------------------------------
