@@ -324,3 +324,48 @@ def test_the_first_open_capacity_week_ends_with_its_last_working_day():
     assert first_open_week(date(2026, 4, 3)) == date(2026, 4, 6)  # långfredagen
     assert first_open_week(date(2026, 11, 27)) == date(2026, 11, 23)  # an ordinary Friday
     assert first_open_week(date(2026, 11, 28)) == date(2026, 11, 30)
+
+
+# --- 4. every date field shows its format and takes 2026-12-24 or 20261224 --------------------------------
+
+
+@pytest.mark.parametrize(("language", "hint"), [("sv", "ÅÅÅÅ-MM-DD"), ("en", "YYYY-MM-DD")])
+def test_every_date_field_carries_the_format_hint(client, world, group, language, hint):
+    """Before: the hint was hard-coded in Swedish on some fields and the English page had it too."""
+    from django.conf import settings
+
+    client.force_login(world.receiving_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    accept = proposed(world, group)
+    complete = accepted(world, group, today())
+    pages = [reverse("referrals:accept", args=[accept.pk]), reverse("referrals:complete", args=[complete.pk])]
+    for url in pages:
+        body = client.get(url).content.decode()
+        (date_input,) = [
+            e for e in elements(body, "input") if e.attrs.get("name") in ("planned_date", "care_given_date")
+        ]
+        assert date_input.attrs["placeholder"] == hint
+    client.force_login(world.unit_staff)
+    body = client.get(reverse("referrals:create")).content.decode()
+    for name in ("decision_date", "medical_target_date"):
+        (field,) = elements(body, "input", name=name)
+        assert field.attrs["placeholder"] == hint
+
+
+@pytest.mark.parametrize("typed", ["2026-12-24", "20261224", " 2026-12-24 "])
+def test_unambiguous_swedish_dates_are_read(typed):
+    from referrals.forms.workflow import CompleteForm
+
+    with translation.override("sv"):
+        field = CompleteForm(referral=Referral()).fields["care_given_date"]
+        assert field.clean(typed) == date(2026, 12, 24)
+
+
+@pytest.mark.parametrize("typed", ["12/24/2026", "24/12/2026", "24.12.2026", "2026-24-12"])
+def test_ambiguous_or_foreign_dates_are_refused_with_a_message(typed):
+    from referrals.forms.workflow import CompleteForm
+
+    with translation.override("sv"):
+        form = CompleteForm({"care_given_date": typed}, referral=Referral())
+        assert not form.is_valid()
+        assert form.errors["care_given_date"]
