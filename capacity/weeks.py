@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sot.working_days import FRIDAY, is_working_day
+
 ERROR_WEEK_FORMAT = _("Write the week as a week number, for example v. 48 or v. 48 2026.")
 ERROR_WEEK_MISSING = _("%(year)s has no week %(week)s.")
 
@@ -35,13 +37,13 @@ def monday_of(day: date) -> date:
 def first_open_week(today: date) -> date:
     """The Monday of the first week whose working days have not all passed.
 
-    Care is given on working days, so from Saturday on the current week is over for matching.
+    Care is given on working days (`sot.working_days`), so from Saturday on the current week is over for
+    matching, and so it is from a Friday that is a holiday (långfredagen, juldagen) or a Thursday before one.
     """
     monday = monday_of(today)
-    return monday if today.weekday() <= FRIDAY else monday + timedelta(weeks=1)
-
-
-FRIDAY = 4
+    friday = monday + timedelta(days=FRIDAY)
+    left = (today + timedelta(days=n) for n in range(max((friday - today).days + 1, 0)))
+    return monday if any(is_working_day(day) for day in left) else monday + timedelta(weeks=1)
 
 
 def _monday(year: int, week: int) -> date:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -35,6 +36,7 @@ from referrals.forms.workflow import (
     ObstacleForm,
     PhoneAcceptForm,
     ProposeForm,
+    UnitChoiceForm,
 )
 from referrals.lifecycle import Action
 from referrals.models import Referral, ReferralStatus
@@ -95,20 +97,31 @@ def take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Without a unit: the chooser (the ranking, each with "Choose", and any other unit with a reason).
-    With `?unit=` (or a posted unit chosen so): a short page confirming that unit."""
+    """Without a unit: the chooser (the ranking, each with "Choose", and any other unit). With `?unit=`
+    (or a posted unit chosen so): a short page confirming that unit, saying why it needs a reason if it is
+    outside the ranking. Every proposal goes through that page: a unit posted from elsewhere is sent to it."""
     referral, offered = referral_for(request, pk, action=Action.PROPOSE)
     if Action.PROPOSE not in offered:
         return not_now(request, referral, Action.PROPOSE)
+    if request.method == "POST" and "chosen" not in request.POST:
+        unit = _chosen_unit(referral, request.POST.get("unit"))
+        if unit is not None:
+            return redirect(f"{reverse('referrals:propose', args=[referral.pk])}?unit={unit.pk}")
     ranking = ranking_for(referral)
     chosen = _chosen_unit(referral, request.POST.get("chosen") if request.method == "POST" else request.GET.get("unit"))
-    choice = _choice(ranking, chosen) if chosen else None
+    if chosen is None:
+        choice_form = UnitChoiceForm(request.GET if "unit" in request.GET else None, referral=referral)
+        if choice_form.is_bound:
+            choice_form.is_valid()  # an unknown unit: said next to the field
+        context = {"choice_form": choice_form, "referral": referral, "ranking": ranking}
+        return render(request, "referrals/steps/propose.html", context)
+    choice = _choice(ranking, chosen)
     form = ProposeForm(
         request.POST or None,
         referral=referral,
-        chosen=chosen is not None,
-        reason_required=choice is not None and choice["proposal"] is None,
-        initial={"unit": str(chosen.pk)} if chosen else None,
+        chosen=True,
+        reason_required=choice["outside"] or "",
+        initial={"unit": str(chosen.pk)},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,11 +133,8 @@ def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             message = _("%(ref)s was proposed to the receiving unit; they have been told by e-mail.")
             return _done(request, referral, message % {"ref": referral.reference})
-    if chosen is not None:
-        context = {"form": form, "referral": referral, "unit": chosen, **(choice or {})}
-        return render(request, "referrals/steps/propose_confirm.html", context)
-    context = {"form": form, "referral": referral, "ranking": ranking}
-    return render(request, "referrals/steps/propose.html", context)
+    context = {"form": form, "referral": referral, "unit": chosen, **choice}
+    return render(request, "referrals/steps/propose_confirm.html", context)
 
 
 def _chosen_unit(referral: Referral, value: str | None) -> Unit | None:
@@ -135,10 +145,11 @@ def _chosen_unit(referral: Referral, value: str | None) -> Unit | None:
 
 
 def _choice(ranking: MatchResult, unit: Unit) -> dict[str, Any]:
-    """The chosen unit's place in the ranking: its proposal (reasons) if ranked, its decline if it declined."""
+    """The chosen unit's place in the ranking: its proposal (reasons) if ranked, its decline if it declined,
+    and, outside the ranking, why it needs a reason (the service's rule and words)."""
     proposal = next((p for p in ranking.proposals if p.unit_id == unit.pk), None)
     declined = next((d for d in ranking.declined if d.unit_id == unit.pk), None)
-    return {"proposal": proposal, "declined": declined}
+    return {"proposal": proposal, "declined": declined, "outside": services.proposal_outside_ranking(ranking, unit)}
 
 
 def _accept_form(request: AuthenticatedHttpRequest, referral: Referral, form_class: type[AcceptForm]) -> AcceptForm:
@@ -222,10 +233,10 @@ def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if Action.COMPLETE not in offered:
         return not_now(request, referral, Action.COMPLETE)
     # Care is usually marked as given on the day, or soon after: today, not the planned date, as the default.
-    form = CompleteForm(request.POST or None, initial={"care_given_date": timezone.localdate()})
+    form = CompleteForm(request.POST or None, referral=referral, initial={"care_given_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.referral_complete(referral=referral, by=request.user, **form.cleaned_data)
+            services.referral_complete(referral=referral, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
             add_service_errors(form, exc)
         except services.TransitionNotAllowed as exc:

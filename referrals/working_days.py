@@ -1,8 +1,8 @@
-"""Working days for the SOT queue's wait limits: Monday to Friday.
+"""Counting working days for the SOT queue's wait limits and the accept form's first planned day.
 
-Swedish public holidays are not counted out: neither python-holidays nor another maintained calendar
-is installed, and a hand-rolled Easter table is not worth the risk here. A day before a holiday may
-therefore mark a request one working day early.
+What a working day is has one definition, `sot.working_days.is_working_day` (Monday to Friday, not a
+Swedish public holiday nor midsommarafton, julafton or nyårsafton); it sits in `sot` so that capacity
+(below referrals) can use it too. Every count here goes through it.
 """
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from sot.working_days import is_holiday, is_working_day
+
+__all__ = ["first_day_within", "is_holiday", "is_working_day", "next_working_day", "start_of", "working_days_between"]
+
 ONE_DAY = timedelta(days=1)
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5
-
-
 def next_working_day(day: date) -> date:
-    """`day` itself if it is a working day, else the Monday after."""
+    """`day` itself if it is a working day, else the first working day after it."""
     while not is_working_day(day):
         day += ONE_DAY
     return day
@@ -28,12 +28,8 @@ def next_working_day(day: date) -> date:
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end`: a request that entered a status on a
     Friday has waited one working day on Monday, none on Saturday."""
-    if end <= start:
-        return 0
-    weeks, rest = divmod((end - start).days, 7)
-    count = weeks * 5
-    day = start + timedelta(days=weeks * 7)
-    for _ in range(rest):
+    count, day = 0, start
+    while day < end:
         day += ONE_DAY
         count += is_working_day(day)
     return count

@@ -73,3 +73,9 @@ class WithdrawInput(NoteInput):
 
 class CompleteInput(Input):
     care_given_date = Date()
+    confirm_early = Boolean(
+        help_text=_(
+            "true to record a date of care before the accepted planned date; left out, such a date is "
+            "answered 400 with the warning under confirm_early."
+        )
+    )

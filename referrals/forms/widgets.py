@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-DATE_PLACEHOLDER = "ÅÅÅÅ-MM-DD"
-
 
 def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off"})
+    """A date field typed as digits: the format hint (ÅÅÅÅ-MM-DD) is the date widget's template's, for
+    every date field (templates/forms/django/forms/widgets/date.html)."""
+    return forms.DateInput(attrs={"inputmode": "numeric", "autocomplete": "off"})

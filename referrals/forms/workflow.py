@@ -14,6 +14,7 @@ from referrals.forms.widgets import date_input
 from referrals.models import CloseReason, DeclineReason, ObstacleCategory, WithdrawReason
 from referrals.rules import texts_leaving_care_errors
 from referrals.selectors import units_to_propose
+from sot.forms import WarningsMixin
 from sot.personal_numbers import validate_no_personal_number
 
 if TYPE_CHECKING:
@@ -65,6 +66,19 @@ class NoteForm(forms.Form):
     )
 
 
+class UnitChoiceForm(forms.Form):
+    """The chooser's "another unit": it only chooses (sent as `?unit=`); the proposal is confirmed on the
+    next page, with the reason the unit needs."""
+
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Receiving unit"), empty_label=_("– choose –"))
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = units_to_propose(referral)
+        unit.label_from_instance = lambda u: f"{u.hospital.region.name} – {u}"  # type: ignore[method-assign,assignment]
+
+
 class ProposeForm(NoteForm):
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Receiving unit"), empty_label=_("– choose –"))
     reason = forms.CharField(
@@ -75,10 +89,10 @@ class ProposeForm(NoteForm):
     )
 
     def __init__(
-        self, *args: Any, referral: Referral, chosen: bool = False, reason_required: bool = False, **kwargs: Any
+        self, *args: Any, referral: Referral, chosen: bool = False, reason_required: str = "", **kwargs: Any
     ) -> None:
-        """`chosen`: the unit was chosen on the page before (a hidden field); `reason_required`: the service
-        will ask for a reason (the unit is not ranked or declined before), so the field is marked required."""
+        """`chosen`: the unit was chosen on the page before (a hidden field); `reason_required`: why the
+        service will ask for a reason (the unit is outside the ranking), so the field is required, with it."""
         super().__init__(*args, **kwargs)
         unit = cast(forms.ModelChoiceField, self.fields["unit"])
         unit.queryset = units_to_propose(referral)
@@ -88,6 +102,7 @@ class ProposeForm(NoteForm):
             unit.widget = forms.HiddenInput()
         if reason_required:
             self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = reason_required
             self.fields["reason"].help_text = _("Required: the unit has no matching free capacity or declined before.")
         self.order_fields(["unit", "reason", "note"])
 
@@ -115,13 +130,13 @@ class OfferSelect(forms.Select):
 
 
 LATE_CONFIRMATIONS = {
-    (True, False): _("I confirm that the date is after the medical target date."),
-    (False, True): _("I confirm that the date is after the care-guarantee deadline."),
-    (True, True): _("I confirm that the date is after the medical target date and the care-guarantee deadline."),
+    (True, False): _("I confirm that the date is after the medical target date"),
+    (False, True): _("I confirm that the date is after the care-guarantee deadline"),
+    (True, True): _("I confirm that the date is after the medical target date and the care-guarantee deadline"),
 }
 
 
-class AcceptForm(NoteForm):
+class AcceptForm(WarningsMixin, NoteForm):
     offer: forms.ModelChoiceField[CapacityOffer] = forms.ModelChoiceField(
         queryset=None,
         label=_("Capacity"),
@@ -153,7 +168,6 @@ class AcceptForm(NoteForm):
         from django.utils import timezone
 
         from referrals.services.workflow import (
-            ERROR_CONFIRM_LATE,
             ERROR_PLANNED_DATE_OUTSIDE_WEEK,
             planned_date_errors,
             planned_date_warnings,
@@ -171,15 +185,10 @@ class AcceptForm(NoteForm):
             self.add_error("planned_date", problem)
         warnings = planned_date_warnings(self.referral, planned)
         if warnings and not problems:
-            field = self.fields["confirm_late"]
-            field.widget = forms.CheckboxInput()
             target = self.referral.medical_target_date
             deadline = self.referral.care_guarantee_deadline
             late = (bool(target and planned > target), bool(deadline and planned > deadline))
-            # The bound field was made (and its label copied) when the fields were cleaned: set both.
-            field.label = self["confirm_late"].label = LATE_CONFIRMATIONS[late]
-            if not self.cleaned_data.get("confirm_late"):
-                self.add_error("confirm_late", " ".join([*warnings, str(ERROR_CONFIRM_LATE)]))
+            self.warn("confirm_late", warnings, label=LATE_CONFIRMATIONS[late])
         return self.cleaned_data
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -227,8 +236,39 @@ class CloseForm(_ObstacleFields, NoteForm):
     field_order = ["reason", "note", "obstacle_category", "obstacle_text"]
 
 
-class CompleteForm(forms.Form):
-    care_given_date = forms.DateField(label=_("Date care was given"), widget=date_input())
+class CompleteForm(WarningsMixin, forms.Form):
+    care_given_date = forms.DateField(
+        label=_("Date care was given"), widget=date_input(), help_text=_("Today or earlier.")
+    )
+    # Shown, with the warning, only when the date is before the accepted planned date.
+    confirm_early = forms.BooleanField(label=_("I confirm the date"), required=False, widget=forms.HiddenInput())
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+
+    def clean(self) -> dict[str, Any]:
+        from django.utils import timezone
+
+        from referrals.services.workflow import care_given_date_errors, care_given_date_warnings
+
+        super().clean()
+        day = self.cleaned_data.get("care_given_date")
+        if day is None:
+            return self.cleaned_data
+        problems = care_given_date_errors(day, today=timezone.localdate())
+        for problem in problems:
+            self.add_error("care_given_date", problem)
+        warnings = care_given_date_warnings(self.referral, day)
+        if warnings and not problems:
+            self.warn("confirm_early", warnings, label=_("I confirm that care was given before the planned date"))
+        return self.cleaned_data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {
+            "care_given_date": self.cleaned_data["care_given_date"],
+            "confirm_early": bool(self.cleaned_data.get("confirm_early")),
+        }
 
 
 class ObstacleForm(forms.Form):

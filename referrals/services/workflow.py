@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from capacity.matching import MatchResult
 from capacity.models import CapacityOffer
 from organisations.models import Unit
 from referrals.lifecycle import Action
@@ -46,9 +47,11 @@ ERROR_PLANNED_DATE_IN_PAST = gettext_lazy("The planned date cannot be in the pas
 ERROR_PLANNED_DATE_BEFORE_SUBMISSION = gettext_lazy(
     "The planned date cannot be before the request was submitted (%(date)s)."
 )
-WARNING_AFTER_TARGET_DATE = gettext_lazy("The planned date is after the medical target date (%(date)s).")
-WARNING_AFTER_DEADLINE = gettext_lazy("The planned date is after the care-guarantee deadline (%(date)s).")
+WARNING_AFTER_TARGET_DATE = gettext_lazy("The date is after the medical target date (%(date)s).")
+WARNING_AFTER_DEADLINE = gettext_lazy("The date is after the care-guarantee deadline (%(date)s).")
 ERROR_CONFIRM_LATE = gettext_lazy("Confirm the date to accept anyway.")
+WARNING_BEFORE_PLANNED_DATE = gettext_lazy("The planned date was %(date)s: is the date right?")
+ERROR_CONFIRM_EARLY = gettext_lazy("Confirm the date to record it anyway.")
 ERROR_PHONE_GIVER_MISSING = gettext_lazy("Give the name of the person at the receiving unit who accepted.")
 
 
@@ -83,18 +86,26 @@ def referral_propose(
     if unit.hospital.region_id == referral.sending_unit.hospital.region_id:
         raise ValidationError({"unit": _("Choose a unit in another region than the sending region.")})
     if not reason.strip():
-        # One click is for a unit the matching ranks; a unit that declined the request before is never ranked.
-        ranking = ranking_for(referral)
-        declined = {d.unit_id: d for d in ranking.declined}
-        if unit.pk in declined:
-            raise ValidationError({"reason": ERROR_PROPOSAL_DECLINED_BEFORE % {"date": declined[unit.pk].on}})
-        if unit.pk not in {p.unit_id for p in ranking.proposals}:
-            raise ValidationError({"reason": ERROR_PROPOSAL_NEEDS_REASON})
+        outside = proposal_outside_ranking(ranking_for(referral), unit)
+        if outside is not None:
+            raise ValidationError({"reason": outside})
     text = "\n".join(part for part in (reason.strip(), note.strip()) if part)
     referral_change(
         referral=referral, action=Action.PROPOSE, by=by, at=at, note=text, values={"receiving_unit_id": unit.pk}
     )
     return _done(referral)
+
+
+def proposal_outside_ranking(ranking: MatchResult, unit: Unit) -> str | None:
+    """Why proposing `unit` needs a written reason, or None if the matching ranks it. One click is for a
+    ranked unit; a unit that declined the request before is never ranked, nor one without matching free
+    capacity. The confirm page says this, the service refuses a proposal without a reason with it."""
+    declined = next((d for d in ranking.declined if d.unit_id == unit.pk), None)
+    if declined is not None:
+        return str(ERROR_PROPOSAL_DECLINED_BEFORE % {"date": declined.on})
+    if unit.pk not in {p.unit_id for p in ranking.proposals}:
+        return str(ERROR_PROPOSAL_NEEDS_REASON)
+    return None
 
 
 def planned_date_errors(referral: Referral, planned_date: date, *, today: date) -> list[str]:
@@ -299,9 +310,37 @@ def referral_decline(
     return _done(referral)
 
 
-def referral_complete(*, referral: Referral, by: User, care_given_date: date, at: datetime | None = None) -> Referral:
-    if care_given_date > timezone.localdate():
-        raise ValidationError({"care_given_date": ERROR_CARE_GIVEN_IN_FUTURE})
+def care_given_date_errors(care_given_date: date, *, today: date) -> list[str]:
+    """Why a date of care given cannot be recorded: it has not come yet."""
+    return [str(ERROR_CARE_GIVEN_IN_FUTURE)] if care_given_date > today else []
+
+
+def care_given_date_warnings(referral: Referral, care_given_date: date) -> list[str]:
+    """What a date of care given contradicts: the accepted planned date, when it is earlier. Possible
+    (the unit found an earlier time), but only once the person recording it has confirmed it."""
+    planned = referral.planned_date
+    if planned and care_given_date < planned:
+        return [str(WARNING_BEFORE_PLANNED_DATE % {"date": planned.isoformat()})]
+    return []
+
+
+def referral_complete(
+    *,
+    referral: Referral,
+    by: User,
+    care_given_date: date,
+    confirm_early: bool | None = None,
+    at: datetime | None = None,
+) -> Referral:
+    """Mark care as given. A date in the future is refused; one before the planned date needs
+    `confirm_early=True` from a caller that asks the person (the page, the API); None asks nobody."""
+    errors = care_given_date_errors(care_given_date, today=timezone.localdate())
+    if errors:
+        raise ValidationError({"care_given_date": errors})
+    if confirm_early is False:
+        warnings = care_given_date_warnings(referral, care_given_date)
+        if warnings:
+            raise ValidationError({"confirm_early": " ".join([*warnings, str(ERROR_CONFIRM_EARLY)])})
     referral_change(
         referral=referral,
         action=Action.COMPLETE,

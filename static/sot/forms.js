@@ -51,7 +51,7 @@
   }
 
   function start() {
-    var summary = document.querySelector("[data-error-summary]");
+    var summary = document.querySelector("[data-error-summary]") || document.querySelector("[data-warning-summary]");
     if (summary) summary.focus();
     document.querySelectorAll("form").forEach(syncWeekAndDate);
   }

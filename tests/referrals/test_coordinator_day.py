@@ -267,7 +267,10 @@ def test_a_date_after_the_target_date_is_accepted_once_confirmed(client, world, 
     assert first.status_code == 200
     assert elements(body, "input", name="confirm_late", type="checkbox")  # shown with the warning
     warning = shown_html(WARNING_AFTER_TARGET_DATE, date=referral.medical_target_date)
-    assert warning in field_error(body, "confirm_late")
+    (warned,) = elements(body, "div", data_testid="form-warnings")  # a warning, amber, not an error
+    assert "alert-warning" in warned.attrs["class"]
+    assert warning in texts(body, "div", data_testid="form-warnings")[0]
+    assert not elements(body, "div", data_testid="form-errors")
     assert f'value="{planned}"' in body and "Narkosbedömning först." in body  # everything kept
     referral.refresh_from_db()
     assert referral.status == S.PROPOSED

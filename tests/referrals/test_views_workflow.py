@@ -166,7 +166,8 @@ def test_take_and_propose_through_the_pages(client, world):
     client.post(reverse("referrals:take", args=[referral.pk]), {"note": ""})
     page = client.get(reverse("referrals:propose", args=[referral.pk]), {"unit": world.neighbour_unit.pk})
     assert page.context["form"]["unit"].value() == str(world.neighbour_unit.pk)
-    response = client.post(reverse("referrals:propose", args=[referral.pk]), {"unit": world.neighbour_unit.pk})
+    confirmed = {"chosen": world.neighbour_unit.pk, "unit": world.neighbour_unit.pk}
+    response = client.post(reverse("referrals:propose", args=[referral.pk]), confirmed)
     assert response.status_code == 302
     referral.refresh_from_db()
     assert (referral.status, referral.receiving_unit) == (S.PROPOSED, world.neighbour_unit)
@@ -176,11 +177,12 @@ def test_propose_a_unit_without_capacity_needs_a_reason(client, world):
     referral = ReferralFactory(sending_unit=world.home_unit, status=S.IN_REVIEW)
     url = reverse("referrals:propose", args=[referral.pk])
     login(client, world.sot)
-    response = client.post(url, {"unit": world.far_unit.pk})
+    chosen = {"chosen": world.far_unit.pk, "unit": world.far_unit.pk}
+    response = client.post(url, chosen)
     assert response.context["form"].errors["reason"] == [shown(ERROR_PROPOSAL_NEEDS_REASON)]
-    response = client.post(url, {"unit": world.far_unit.pk, "reason": "Har plats enligt telefonsamtal."})
+    response = client.post(url, {**chosen, "reason": "Har plats enligt telefonsamtal."})
     assert response.status_code == 302
-    response = client.post(url, {"unit": world.home_unit.pk, "reason": "x"})
+    response = client.post(url, {"chosen": world.neighbour_unit.pk, "unit": world.neighbour_unit.pk, "reason": "x"})
     assert response.status_code == 302  # no longer in review: the step is refused with a message
 
 
@@ -264,7 +266,10 @@ def test_close_with_an_obstacle_and_complete(client, world):
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
     errors = client.post(url, {"care_given_date": future}).context["form"].errors
     assert errors["care_given_date"] == [shown(ERROR_CARE_GIVEN_IN_FUTURE)]
-    assert client.post(url, {"care_given_date": timezone.localdate().isoformat()}).status_code == 302
+    today = {"care_given_date": timezone.localdate().isoformat()}
+    if accepted.planned_date and accepted.planned_date > timezone.localdate():  # earlier than planned: confirmed
+        today["confirm_early"] = "on"
+    assert client.post(url, today).status_code == 302
     accepted.refresh_from_db()
     assert accepted.status == S.COMPLETED
 
