@@ -59,7 +59,7 @@ def test_a_cell_links_to_the_offers_behind_its_number(client, world, groups):  #
     assert link.attrs["href"] == f"{CELL}?diagnosis_group={artros.pk}&week={week(1).isoformat()}"
     body = client.get(link.attrs["href"]).content.decode()
     assert units_listed(body) == [str(world.neighbour_unit.pk), str(world.far_unit.pk)]  # Blekinge, Kalmar län
-    assert texts(body, "td", data_testid="free-total") == ["4"]
+    assert texts(body, "strong", data_testid="free-total") == ["4"]
     assert "1 av 2" in body and "3 av 3" in body
     assert elements(body, "a", href="tel:0480-81000")
     assert world.home_unit.name not in body
