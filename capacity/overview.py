@@ -3,6 +3,8 @@ other regions, without opening a request. Aggregates of published capacity only:
 
 Two queries whatever the size of the grid: the free slots summed per (group, week) in the database,
 and the diagnosis groups that make the rows (read once, for the filter too); and the regions to filter by.
+Each cell with an offer links to the offers behind it (`overview_offers`): the units, their free slots and
+their phone, for the same readers.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
 from accounts.selectors import user_scopes
 from capacity.models import CapacityOffer
@@ -33,6 +35,7 @@ class Week:
 
 @dataclass(frozen=True)
 class Cell:
+    week: date
     free: int | None  # None: no unit offers the group that week; 0: offered, all reserved
     units: int = 0
 
@@ -96,7 +99,9 @@ def capacity_overview(
     if diagnosis_group is not None:
         offers = offers.filter(diagnosis_group=diagnosis_group)
     sums = {
-        (row["diagnosis_group_id"], row["week_start"]): Cell(free=row["free"], units=row["units"])
+        (row["diagnosis_group_id"], row["week_start"]): Cell(
+            week=row["week_start"], free=row["free"], units=row["units"]
+        )
         for row in offers.order_by()
         .values("diagnosis_group_id", "week_start")
         .annotate(free=Sum(F("slots") - F("reserved_slots")), units=Count("unit_id", distinct=True))
@@ -105,6 +110,28 @@ def capacity_overview(
     shown = [group for group in groups if group.is_active or group.pk in offered]
     if diagnosis_group is not None:
         shown = [group for group in shown if group.pk == diagnosis_group.pk]
-    empty = Cell(free=None)
-    rows = [Row(group=group, cells=[sums.get((group.pk, week.monday), empty) for week in weeks]) for group in shown]
+    rows = [
+        Row(
+            group=group,
+            cells=[sums.get((group.pk, week.monday), Cell(week=week.monday, free=None)) for week in weeks],
+        )
+        for group in shown
+    ]
     return Overview(weeks=weeks, rows=rows)
+
+
+def overview_offers(
+    user: User, *, diagnosis_group: DiagnosisGroup, week: date, region: Region | None = None
+) -> QuerySet[CapacityOffer]:
+    """The offers behind one cell of the overview: the same rule (active offers of active units outside the
+    user's SOT regions), one group and one week, optionally one region; by region, hospital and unit."""
+    offers = (
+        CapacityOffer.objects.active()
+        .filter(diagnosis_group=diagnosis_group, week_start=week, unit__is_active=True)
+        .exclude(unit__hospital__region_id__in=user_scopes(user).sot_regions)
+        .select_related("unit__hospital__region__healthcare_region", "diagnosis_group")
+        .order_by("unit__hospital__region__name", "unit__hospital__name", "unit__name", "care_type")
+    )
+    if region is not None:
+        offers = offers.filter(unit__hospital__region=region)
+    return offers

@@ -10,6 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from capacity.overview import Week
 from catalog.models import DiagnosisGroup
 from organisations.models import Region
 
@@ -41,3 +42,26 @@ class OverviewFilterForm(forms.Form):
 
     def clean_diagnosis_group(self) -> DiagnosisGroup | None:
         return self._groups.get(self.cleaned_data["diagnosis_group"])
+
+
+class CellForm(OverviewFilterForm):
+    """One cell of the overview (GET): a diagnosis group and a week shown, and the overview's region filter."""
+
+    week = forms.ChoiceField(label=_("Week"))
+
+    def __init__(self, *args: Any, weeks: list[Week], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # An offer may outlive its group's retirement: a cell of an inactive group opens too.
+        self._groups = {str(group.pk): group for group in kwargs["groups"]}
+        group_field = cast(forms.ChoiceField, self.fields["diagnosis_group"])
+        group_field.required = True
+        group_field.choices = [(pk, group.name) for pk, group in self._groups.items()]
+        week_field = cast(forms.ChoiceField, self.fields["week"])
+        week_field.choices = [(week.monday.isoformat(), week.label) for week in weeks]
+        self._weeks = {week.monday.isoformat(): week for week in weeks}
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = ERROR_CHOOSE_FROM_LIST
+            field.error_messages["required"] = ERROR_CHOOSE_FROM_LIST
+
+    def clean_week(self) -> Week:
+        return self._weeks[self.cleaned_data["week"]]

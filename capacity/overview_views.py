@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import user_scopes
-from capacity.overview import capacity_overview, overview_groups, overview_regions
-from capacity.overview_forms import OverviewFilterForm
+from capacity.overview import capacity_overview, overview_groups, overview_offers, overview_regions, overview_weeks
+from capacity.overview_forms import CellForm, OverviewFilterForm
 
 
 @require_GET
@@ -38,4 +38,32 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         region=chosen.get("region"),
         diagnosis_group=chosen.get("diagnosis_group"),
     )
-    return render(request, "capacity/overview.html", {"form": form, "overview": grid})
+    region = chosen.get("region")
+    return render(request, "capacity/overview.html", {"form": form, "overview": grid, "region": region})
+
+
+@require_GET
+@login_required
+def overview_cell(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The offers behind one cell of the overview (a diagnosis group, a week, the region filter): who offers
+    how many free slots and how to reach them. Read only; published capacity, no patient: no access log."""
+    if not user_scopes(request.user).sot_regions:
+        raise PermissionDenied
+    form = CellForm(
+        request.GET,
+        regions=overview_regions(request.user),
+        groups=overview_groups(),
+        weeks=overview_weeks(timezone.localdate()),
+    )
+    offers = None
+    if form.is_valid():
+        offers = list(
+            overview_offers(
+                request.user,
+                diagnosis_group=form.cleaned_data["diagnosis_group"],
+                week=form.cleaned_data["week"].monday,
+                region=form.cleaned_data["region"],
+            )
+        )
+    context = {"form": form, "offers": offers, "free": sum(offer.free_slots for offer in offers or [])}
+    return render(request, "capacity/overview_cell.html", context)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.offer_change, name="change"),
     path("<int:pk>/withdraw/", views.offer_withdraw, name="withdraw"),
     path("overview/", overview_views.overview, name="overview"),
+    path("overview/offers/", overview_views.overview_cell, name="overview_cell"),
 ]

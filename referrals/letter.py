@@ -10,6 +10,7 @@ The letter is always in Swedish, whatever language the person printing it uses.
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -217,18 +218,41 @@ def _arrangements(referral: Referral, receiving: Unit) -> list[str]:
 
 
 def _unit_contact(unit: Unit) -> str:
-    """'Ortopedi Kalmar, 010-100 01 00': a unit and its phone, if it has one."""
-    return f"{unit.name}, {unit.phone}" if unit.phone else unit.name
+    """'Ortopedi, Länssjukhuset i Kalmar, 0480-810 00': a unit, where it is, and its phone, if it has one."""
+    where = _unit_where(unit)
+    return f"{where}, {unit.phone}" if unit.phone else where
+
+
+def _unit_where(unit: Unit) -> str:
+    """'Ortopedi, Länssjukhuset i Kalmar': a unit's name says only its specialty, so its hospital and town
+    (from the visiting address's postcode line, unless the hospital's name says it) say which one it is."""
+    parts = [unit.name, unit.hospital.name]
+    town = _town(unit.hospital.address)
+    if town and town.casefold() not in " ".join(parts).casefold():
+        parts.append(town)
+    return ", ".join(parts)
+
+
+_POSTCODE_LINE = re.compile(r"^\s*(?:SE-?)?[0-9]{3}\s?[0-9]{2}\s+(?P<town>\S.*?)\s*$", re.IGNORECASE)
+
+
+def _town(address: str) -> str:
+    """'Sjukhusvägen 3\n371 85 Karlskrona' -> 'Karlskrona'; '' if no line starts with a postcode."""
+    for line in reversed((address or "").splitlines()):
+        if match := _POSTCODE_LINE.match(line):
+            return match["town"]
+    return ""
 
 
 def _own_contact(referral: Referral) -> str:
-    """'Anna Berg at Ortopedi Lund, 046-17 10 00': the sending unit's contact person, else the unit itself."""
+    """'Anna Berg at Ortopedi, Skånes universitetssjukhus Lund, 046-17 10 00': the sending unit's contact person,
+    else the unit itself."""
     sending = referral.sending_unit
     phone = referral.contact_phone or sending.phone
     who = (
-        _("%(person)s at %(unit)s") % {"person": referral.contact_name, "unit": sending.name}
+        _("%(person)s at %(unit)s") % {"person": referral.contact_name, "unit": _unit_where(sending)}
         if referral.contact_name
-        else sending.name
+        else _unit_where(sending)
     )
     return f"{who}, {phone}" if phone else who
 

@@ -100,10 +100,19 @@ def search_query_parse(typed: str) -> SearchQuery:
 
 
 def _name_condition(name: str) -> Q:
+    """Every typed word is part of the name, in any order ('svensson anna' and 'Svens' find 'Anna
+    Svensson'); each word matches as typed, save for case (å, ä and ö are not a, a and o)."""
+    condition = Q()
+    for word in name.split():
+        condition &= _word_condition(word)
+    return condition
+
+
+def _word_condition(word: str) -> Q:
     """Case-insensitive 'contains'. PostgreSQL folds å, ä and ö itself; SQLite's LIKE folds ASCII only, so
-    the usual spellings of the typed text are asked for too ('åsa' finds 'Åsa Öberg')."""
-    condition = Q(patient_name__icontains=name)
-    for variant in {name.lower(), name.upper(), name.capitalize(), name.title()}:
+    the usual spellings of the typed word are asked for too ('åsa' finds 'Åsa Öberg')."""
+    condition = Q(patient_name__icontains=word)
+    for variant in {word.lower(), word.upper(), word.capitalize(), word.title()}:
         condition |= Q(patient_name__contains=variant)
     return condition
 

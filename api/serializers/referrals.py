@@ -127,6 +127,21 @@ class ExclusionSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class DeclinedUnitSerializer(serializers.Serializer):
+    """A unit that declined the request: not ranked (proposing it again needs a written reason)."""
+
+    unit_id = serializers.IntegerField()
+    unit_name = serializers.CharField()
+    hospital_name = serializers.CharField()
+    region_name = serializers.CharField()
+    declined_on = serializers.DateField(help_text="The day of its latest decline of this request.")
+    reason = serializers.CharField(help_text="The decline's reason, as the request page shows it.")
+    proposal = ProposalSerializer(
+        allow_null=True, help_text="The ranking it would have had, if it still has capacity for the request."
+    )
+
+
 class MatchSerializer(serializers.Serializer):
     proposals = ProposalSerializer(many=True)
     exclusions = ExclusionSerializer(many=True)
+    declined = DeclinedUnitSerializer(many=True, help_text="Units that declined this request, latest first.")

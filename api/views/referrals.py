@@ -21,6 +21,7 @@ from api.serializers.intake import ReferralInput
 from api.serializers.referrals import MatchSerializer, ReferralListItemSerializer, ReferralSerializer
 from api.views.common import detail_queryset, run_service, validated
 from audit.services import access_record, access_record_many
+from capacity.matching import Proposal
 from organisations.models import Unit
 from referrals import services
 from referrals.models import ReferralStatus
@@ -112,6 +113,22 @@ class ReferralProposals(APIView):
             raise exceptions.PermissionDenied
         access_record(user=user, referral=referral, what="api:proposals")
         result = ranking_for(referral)  # a unit that declined the request is not ranked (a reason is needed)
-        proposals = [{**p.__dict__, "timeliness": int(p.timeliness), "reasons": p.reasons} for p in result.proposals]
         exclusions = [{"kind": str(e.kind), "units": e.units, "message": e.message} for e in result.exclusions]
-        return Response({"proposals": proposals, "exclusions": exclusions})
+        declined = [
+            {
+                "unit_id": d.unit_id,
+                "unit_name": d.decline.unit_name,
+                "hospital_name": d.decline.hospital_name,
+                "region_name": d.decline.region_name,
+                "declined_on": d.on,
+                "reason": d.decline.reason,
+                "proposal": _proposal_data(d.proposal) if d.proposal else None,
+            }
+            for d in result.declined
+        ]
+        proposals = [_proposal_data(p) for p in result.proposals]
+        return Response({"proposals": proposals, "exclusions": exclusions, "declined": declined})
+
+
+def _proposal_data(proposal: Proposal) -> dict[str, Any]:
+    return {**proposal.__dict__, "timeliness": int(proposal.timeliness), "reasons": proposal.reasons}

@@ -126,7 +126,9 @@ def test_no_request_and_no_patient_on_the_page(client, world, groups):
     body = login(client, world.sot).get(OVERVIEW).content.decode()
     assert referral.reference not in body and referral.patient_name not in body
     start = body.index('data-testid="capacity-overview"')
-    assert "<a " not in body[start : body.index("</table>", start)]  # the cells link nowhere
+    links = elements(body[start : body.index("</table>", start)], "a")
+    # The one cell with an offer links to the offers behind it, and nowhere else (no request, no patient).
+    assert [link.attrs["href"].split("?")[0] for link in links] == [reverse("capacity:overview_cell")]
 
 
 def test_the_start_panel_links_to_the_overview(client, world):

@@ -83,6 +83,7 @@ EXPECTED = {
     "capacity:change": ("offer", OWN_OFFER),
     "capacity:withdraw": ("offer", OWN_OFFER),
     "capacity:overview": (None, SOT_PAGES),
+    "capacity:overview_cell": (None, SOT_PAGES),  # without a cell chosen: the form says so, never a 500
     "news": (None, row(LOGIN, 200, 200, 200, 200, 403, 403)),  # every role that sees requests
     "news_read": (None, POST_ONLY),
     "work:queue": (None, SOT_PAGES),
@@ -194,6 +195,7 @@ POST_EXPECTED = {
     "capacity:change": OWN_OFFER,
     "capacity:withdraw": row(LOGIN, 404, 404, 404, REDIRECT, 404, 404),  # nothing reserved: withdrawn
     "capacity:overview": GET_ONLY,
+    "capacity:overview_cell": GET_ONLY,
     "news": GET_ONLY,
     "news_read": row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403, 403),  # marked read, back to the list
     "work:queue": GET_ONLY,

@@ -130,8 +130,9 @@ def test_letter_says_where_when_and_whom_to_call(client, world):
     assert "Anna Berg" in text and "046-17 10 00" in text  # the sending unit's contact person
     assert referral.patient_name in text
     assert referral.reference in text
-    assert "Tolk: en tolk på arabiska bokas" in flat and "ring Ortopedi Karlskrona, 010-200 02 00." in flat
-    assert "Resa: " in flat and "ring Anna Berg på Ortopedi Lund, 046-17 10 00" in flat
+    assert "Tolk: en tolk på arabiska bokas" in flat
+    assert "ring Ortopedi Karlskrona, Blekingesjukhuset Karlskrona, 010-200 02 00." in flat
+    assert "Resa: " in flat and "ring Anna Berg på Ortopedi Lund, " in flat and ", 046-17 10 00" in flat
     assert referral.patient.personal_number not in text  # least data: the letter names the patient only
 
 
@@ -178,3 +179,31 @@ def test_unusual_letters_in_a_name_are_drawn(world):
 def test_letter_needs_an_accepted_request(world):
     with pytest.raises(ValueError):
         patient_letter_pdf(ReferralFactory(sending_unit=world.home_unit, status=S.IN_REVIEW))
+
+
+def test_the_units_to_call_are_named_with_hospital_town_and_phone(world):
+    """Before: 'ring Ortopedi, 010-…' – every hospital has an Ortopedi; the patient could not tell which."""
+    referral = _accepted(world, needs_transport=True)
+    receiving, sending = world.neighbour_unit, world.home_unit
+    receiving.name, sending.name = "Ortopedi", "Ortopedi"
+    receiving.save()
+    sending.save()
+    receiving.hospital.name, receiving.hospital.address = "Länssjukhuset", "Lasarettsvägen 1\n391 85 Kalmar"
+    receiving.hospital.save()
+    sending.hospital.name, sending.hospital.address = "Skånes universitetssjukhus Lund", "Entrégatan 7\n222 42 Lund"
+    sending.hospital.save()
+    flat = _flat(_letter_text(patient_letter_pdf(Referral.objects.get(pk=referral.pk))))
+    assert "ring Ortopedi, Länssjukhuset, Kalmar, 010-200 02 00." in flat  # the town from the postcode line
+    assert "ring Anna Berg på Ortopedi, Skånes universitetssjukhus Lund, 046-17 10 00." in flat  # not 'Lund' twice
+    assert "ring Ortopedi, 010" not in flat
+
+
+def test_a_unit_without_phone_or_postcode_is_named_with_its_hospital(world):
+    referral = _accepted(world)
+    receiving = world.neighbour_unit
+    receiving.phone = ""
+    receiving.save()
+    receiving.hospital.address = "Sjukhusvägen 3"
+    receiving.hospital.save()
+    flat = _flat(_letter_text(patient_letter_pdf(Referral.objects.get(pk=referral.pk))))
+    assert "ring Ortopedi Karlskrona, Blekingesjukhuset Karlskrona." in flat
