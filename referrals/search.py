@@ -88,6 +88,9 @@ def personal_number_candidates(typed: str) -> tuple[str, ...]:
 
 def search_query_parse(typed: str) -> SearchQuery:
     text = " ".join((typed or "").split())
+    if not _NUMBER_LIKE.match(text) and not _REFERENCE.match(text):
+        # A name as records write it, "Efternamn, Förnamn": the comma (or semicolon) separates words.
+        text = " ".join(re.sub(r"[,;]", " ", text).split())
     if not text:
         raise ValidationError(ERROR_EMPTY, code="empty")
     if _NUMBER_LIKE.match(text):
