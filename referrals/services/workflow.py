@@ -38,7 +38,10 @@ from sot.personal_numbers import ERROR_PERSONAL_NUMBER_IN_TEXT, contains_persona
 
 # Messages that tests check (by constant, not by their translated text).
 ERROR_PROPOSAL_NEEDS_REASON = gettext_lazy("The unit has no matching free capacity: say why you propose it anyway.")
-ERROR_PLANNED_DATE_OUTSIDE_WEEK = gettext_lazy("The planned date must fall in the week of the chosen capacity.")
+ERROR_PLANNED_DATE_OUTSIDE_WEEK = gettext_lazy(
+    "The planned date is not in the week of the chosen capacity. Choose the week the date is in, or "
+    "“Outside published capacity”."
+)
 ERROR_CARE_GIVEN_IN_FUTURE = gettext_lazy("The date care was given cannot be in the future.")
 ERROR_PROPOSAL_DECLINED_BEFORE = gettext_lazy(
     "The unit declined this request on %(date)s: say why you propose it again."

@@ -11,7 +11,8 @@
   }
 
   function parseIso(text) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec((text || "").trim());
+    // ÅÅÅÅ-MM-DD or ÅÅÅÅMMDD, as the server reads them (sot/formats).
+    var m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec((text || "").trim());
     if (!m) return null;
     var d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
     return d.getMonth() === Number(m[2]) - 1 ? d : null;
@@ -44,6 +45,14 @@
         sunday.setDate(sunday.getDate() + 6);
         if (typed >= monday && typed <= sunday) {
           select.selectedIndex = i;
+          return;
+        }
+      }
+      // No published week holds the date: the acceptance is outside published capacity (the empty choice),
+      // rather than a week the date is not in, which the server would refuse.
+      for (var j = 0; j < select.options.length; j++) {
+        if (select.options[j].value === "") {
+          select.selectedIndex = j;
           return;
         }
       }

@@ -102,6 +102,13 @@ def test_decline_then_propose_again_and_accept_by_phone(live_server, page):
     page.get_by_label("Kapacitet").select_option(value=str(offer.pk))
     planned = page.get_by_label("Planerat vårddatum").input_value()
     assert week <= date.fromisoformat(planned) <= week + timedelta(days=4)
+    # A date typed in a week without an offer (ÅÅÅÅMMDD too) is outside published capacity, not the week before.
+    page.get_by_label("Planerat vårddatum").fill((week + timedelta(weeks=2)).strftime("%Y%m%d"))
+    page.get_by_label("Planerat vårddatum").dispatch_event("change")
+    assert page.get_by_label("Kapacitet").input_value() == ""
+    page.get_by_label("Planerat vårddatum").fill(planned)
+    page.get_by_label("Planerat vårddatum").dispatch_event("change")
+    assert page.get_by_label("Kapacitet").input_value() == str(offer.pk)
     page.get_by_role("button", name="Registrera accepten").click()
     page.wait_for_url(detail)
     shown = page.get_by_test_id("accepted-by-phone").inner_text()
