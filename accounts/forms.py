@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -52,3 +53,14 @@ class OneTimeCodeForm(forms.Form):
             )
         else:
             self.add_error("otp_token", _("The code is wrong or has already been used. Enter the code shown now."))
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with what is wrong about the new password said next to that field (Django
+    puts the password rules' messages under the confirmation); a mismatch stays under the confirmation."""
+
+    def clean(self) -> dict[str, Any]:
+        self.validate_passwords("new_password1", "new_password2")
+        if "new_password2" not in self.errors:
+            self.validate_password_for_user(self.user, "new_password1")
+        return self.cleaned_data

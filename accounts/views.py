@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import local_login
-from accounts.forms import LocalAuthenticationForm, OneTimeCodeForm
+from accounts.forms import LocalAuthenticationForm, OneTimeCodeForm, OwnPasswordChangeForm
 
 
 class LoginView(auth_views.LoginView):
@@ -147,6 +147,7 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     """Django's own password change, for accounts that have a password (not those signing in with SITHS)."""
 
     template_name = "registration/password_change_form.html"
+    form_class = OwnPasswordChangeForm
     success_url = reverse_lazy("home")
     success_message = _("Your password has been changed.")
 

@@ -329,10 +329,21 @@ def test_the_password_change_with_a_wrong_old_password(client, world):
 def test_the_password_change_refuses_a_weak_password(client, world, new, message):
     client.force_login(world.unit_staff)
     data = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
-    body = client.post(reverse(CHANGE), data).content.decode()
-    assert message in body
+    response = client.post(reverse(CHANGE), data)
+    assert message in response.content.decode()
+    # Said next to the new password, not under its confirmation, and in the summary at the top.
+    form = response.context["form"]
+    assert form.errors.get("new_password1") and "new_password2" not in form.errors
+    assert 'data-testid="form-errors"' in response.content.decode()
     world.unit_staff.refresh_from_db()
     assert world.unit_staff.check_password(PASSWORD)
+
+
+def test_two_new_passwords_that_differ_are_said_under_the_confirmation(client, world):
+    client.force_login(world.unit_staff)
+    data = {"old_password": PASSWORD, "new_password1": "en-ny-lang-fras-2026", "new_password2": "en-annan-fras-2026"}
+    form = client.post(reverse(CHANGE), data).context["form"]
+    assert list(form.errors) == ["new_password2"]
 
 
 @pytest.mark.parametrize("persona", ["unit_staff", "sot", "receiving_staff", "director", "administrator", "nobody"])
