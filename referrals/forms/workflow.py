@@ -100,10 +100,12 @@ class ProposeForm(NoteForm):
         unit.label_from_instance = lambda u: f"{u.hospital.region.name} – {u}"  # type: ignore[method-assign,assignment]
         if chosen:
             unit.widget = forms.HiddenInput()
-        if reason_required:
+        if reason_required:  # the page says why above the form, once
             self.fields["reason"].required = True
             self.fields["reason"].error_messages["required"] = reason_required
-            self.fields["reason"].help_text = _("Required: the unit has no matching free capacity or declined before.")
+            self.fields["reason"].help_text = ""
+        elif chosen:  # a ranked unit: a reason is welcome, never asked for
+            self.fields["reason"].help_text = _("Optional.")
         self.order_fields(["unit", "reason", "note"])
 
 

@@ -63,6 +63,9 @@
     var summary = document.querySelector("[data-error-summary]") || document.querySelector("[data-warning-summary]");
     if (summary) summary.focus();
     document.querySelectorAll("form").forEach(syncWeekAndDate);
+    if (window.matchMedia("(min-width: 768px)").matches) {
+      document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
+    }
   }
 
   if (document.readyState === "loading") {
