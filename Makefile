@@ -105,7 +105,7 @@ bench: install
 LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sot_load
 LOAD_PORT ?= 8765
 LOAD_ENV = DEBUG=0 SECRET_KEY=load-test-only-$$(date +%s)-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=127.0.0.1 \
-	DATABASE_URL=$(LOAD_DATABASE_URL) SECURE_SSL_REDIRECT=0 MEDIA_ROOT=$(CURDIR)/var/load-media
+	DATABASE_URL=$(LOAD_DATABASE_URL) SECURE_SSL_REDIRECT=0 MEDIA_ROOT=$(CURDIR)/var/load-media LOCAL_LOGIN=all
 bench-load: install
 	@# A new database each run: the same data (a full first queue page) and an access log that starts empty.
 	dropdb -h 127.0.0.1 -U postgres --if-exists $(notdir $(LOAD_DATABASE_URL))

@@ -71,12 +71,16 @@ def base_env(**extra: str) -> dict[str, str]:
 
 
 def production_env(**extra: str) -> dict[str, str]:
-    """Production settings on loopback: DEBUG off, a throwaway key, no TLS redirect (no proxy here)."""
+    """Production settings on loopback: DEBUG off, a throwaway key, no TLS redirect (no proxy here), the demo's
+    local accounts allowed."""
     return base_env(
         DEBUG="0",
         SECRET_KEY=f"stack-check-only-{time.time_ns()}-0123456789-abcdefghijklmnopqrstuvwxyz",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
+        # The checks sign in as the demo's local accounts, which production refuses by default (LOCAL_LOGIN).
+        LOCAL_LOGIN="all",
+        ADMIN_REQUIRES_OTP="0",
         **extra,
     )
 
