@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -26,7 +27,7 @@ from tests.pages import field_error
 
 S = ActionPlanStatus
 LIST = reverse("actionplans:list")
-CONTENT = {
+CONTENT: dict[str, Any] = {
     "category": "it",
     "title": "Digital överföring",
     "activities": "Pilot med grannregionen.",
