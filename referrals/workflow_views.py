@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import user_scopes
+from actionplans.selectors import categories_with_plans
 from audit.services import access_record_many
 from capacity.matching import MatchResult
 from capacity.selectors import offers_to_accept
@@ -294,7 +295,8 @@ def obstacle_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not user_scopes(request.user).sot_regions:
         raise PermissionDenied
     page = Paginator(obstacles_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "referrals/obstacles.html", {"page": page, "query": ""})
+    plans = categories_with_plans(request.user)  # each category's action plans, beside the obstacles
+    return render(request, "referrals/obstacles.html", {"page": page, "query": "", "plan_categories": plans})
 
 
 @require_http_methods(["GET", "POST"])

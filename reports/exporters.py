@@ -76,7 +76,38 @@ def tables(figures: dict) -> list[tuple[str, list[str], list[list]]]:
             [_("Date"), _("Category"), _("Region"), _("Description")],
             [[o["date"], o["category"], o["region"], o["text"]] for o in figures["obstacles"]],
         ),
+        action_plan_table(figures),
     ]
+
+
+def action_plan_table(figures: dict) -> tuple[str, list[str], list[list]]:
+    """The action plans with their status at the month's end (reports built before plans existed have none)."""
+    return (
+        _("Action plans"),
+        [
+            _("Category"),
+            _("Region"),
+            _("Priority area"),
+            _("Owner"),
+            _("Target"),
+            _("Status"),
+            _("Since"),
+            _("Comment"),
+        ],
+        [
+            [
+                p["category"],
+                p["place"],
+                p["title"],
+                p["owner"],
+                p["target"],
+                p["status"],
+                p["status_date"],
+                p["comment"],
+            ]
+            for p in figures.get("action_plans", [])
+        ],
+    )
 
 
 def title(figures: dict) -> str:

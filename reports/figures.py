@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
+from actionplans.selectors import plans_at
 from referrals.models import CloseReason, DeclineReason, EventKind, Obstacle, ObstacleCategory, Referral, ReferralEvent
 from reports.scopes import Scope
 
@@ -105,7 +106,25 @@ def compute_figures(*, month: date, scope: Scope) -> dict:
             }
             for o in obstacles.select_related("region").order_by("created_at", "id")
         ],
+        "action_plans": action_plan_rows(scope=scope, day=(end - timedelta(days=1)).date()),
     }
+
+
+def action_plan_rows(*, scope: Scope, day: date) -> list[dict]:
+    """The scope's action plans with the status in force on `day` (the month's last day)."""
+    return [
+        {
+            "category": row["plan"].get_category_display(),
+            "place": row["plan"].place.name,
+            "title": row["plan"].title,
+            "owner": row["plan"].owner_function,
+            "target": f"{row['plan'].indicator}: {row['plan'].target_value}",
+            "status": row["change"].get_status_display(),
+            "status_date": f"{row['change'].date:%Y-%m-%d}",
+            "comment": row["change"].comment,
+        }
+        for row in plans_at(scope=scope, day=day)
+    ]
 
 
 def _by_reason(events: Any, reasons: Any) -> list[dict]:

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from catalog.reference_data import load_reference_data
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+from demo.action_plans import seed_demo_action_plans
 from demo.capacity import seed_demo_capacity
 from demo.contacts import seed_demo_contacts
 from demo.hsa import seed_demo_hsa_ids
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {created} demo requests.")
         else:
             self.stdout.write("Demo requests exist already; nothing changed.")
+        seed_demo_action_plans()
         built = seed_demo_reports()
         if built:
             self.stdout.write(f"Built last month's report for {built} scopes.")
