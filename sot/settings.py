@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "referrals",
     "capacity",
     "reports",
+    "settlement",
     "audit",
     "api",
     "idempotency",
