@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from accounts.models import User
+from capacity.models import CareType
 from demo.cast import Cast
 from demo.clock import Clock, after
 from demo.referral_data import DEMO_PROPOSAL_REASON, FEATURED_RECEIVING_UNITS, OBSTACLES, SIDE_EXITS, STEPS
 from organisations.models import Unit
 from referrals import services
 from referrals.models import CloseReason, DeclineReason, Referral, WithdrawReason
+
+CARE_FORMS = (CareType.DAY_SURGERY, CareType.INPATIENT)
 
 
 @dataclass
@@ -171,7 +174,13 @@ def _accept_and_complete(story: Story, receiver: User) -> None:
     planned = clock.day + timedelta(days=rng.randrange(7, 35))
     if story.target != "completed" and planned < clock.today:  # accepted and still waiting: care lies ahead
         planned = clock.today + timedelta(days=rng.randrange(3, 30))
-    services.referral_accept(referral=story.referral, by=receiver, planned_date=planned, at=at)
+    services.referral_accept(
+        referral=story.referral,
+        by=receiver,
+        planned_date=planned,
+        at=at,
+        care_form=CARE_FORMS[story.referral.pk % 3 > 0],
+    )  # care form by pk, not by rng: the draws stay as they were
     if story.target == "completed" and planned < clock.today:
         services.referral_complete(
             referral=story.referral, by=receiver, care_given_date=planned, at=after(planned, clock.last_at, rng)

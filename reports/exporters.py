@@ -8,6 +8,7 @@ it before ReportLab reads it as Paragraph markup (`_para`), and the CSV and XLSX
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -77,6 +78,47 @@ def tables(figures: dict) -> list[tuple[str, list[str], list[list]]]:
             [[o["date"], o["category"], o["region"], o["text"]] for o in figures["obstacles"]],
         ),
         action_plan_table(figures),
+        *cost_tables(figures),
+    ]
+
+
+def cost_tables(figures: dict) -> list[tuple[str, list[str], list[list]]]:
+    """The cost at cost price per sending → receiving region and diagnosis group (amounts as numbers)."""
+    if "costs" not in figures:  # a report built before costs were part of it
+        return []
+    return [
+        (
+            _("Cost at cost price"),
+            [
+                _("Sending region"),
+                _("Receiving region"),
+                _("Diagnosis group"),
+                _("Patients"),
+                _("Cost (SEK)"),
+                _("Price missing"),
+            ],
+            [
+                [
+                    r["sending_region"],
+                    r["receiving_region"],
+                    r["group"],
+                    r["patients"],
+                    Decimal(r["amount"]),
+                    r["without_price"],
+                ]
+                for r in figures["costs"]
+            ]
+            + [
+                [
+                    _("Total"),
+                    "",
+                    "",
+                    figures["coordinated_total"],
+                    Decimal(figures["cost_total"]),
+                    figures["cost_without_price"],
+                ]
+            ],
+        )
     ]
 
 

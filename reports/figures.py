@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 
 from actionplans.selectors import plans_at
@@ -87,6 +87,7 @@ def compute_figures(*, month: date, scope: Scope) -> dict:
         "withdrawn_after_acceptance": totals["withdrawn_after_acceptance"],
         "accepted_after_deadline": totals["after_deadline"],
         "median_days_to_acceptance": _median_days(accepted_elsewhere),
+        **cost_figures(accepted_elsewhere),
         "submitted": submitted,
         "closed_without_coordination": closed,
         "closed_total": sum(r["count"] for r in closed),
@@ -134,6 +135,35 @@ def _by_reason(events: Any, reasons: Any) -> list[dict]:
         ({"reason": str(labels.get(reason, reason)), "count": n} for reason, n in counts),
         key=lambda row: (-row["count"], row["reason"]),
     )
+
+
+def cost_figures(accepted: Any) -> dict:
+    """Cost at cost price of the coordinated requests: the sum of the prices fixed at their acceptance
+    (settlement app) per sending → receiving region and diagnosis group; those without a price
+    ("price missing") counted beside it. Amounts are decimal strings (the figures are stored as JSON)."""
+    price = "referral__settlement_price__price"
+    rows = (
+        accepted.values(
+            sending_region=F(f"{SENDING_REGION}__name"),
+            receiving_region=F("receiving_unit__hospital__region__name"),
+            group=F("referral__diagnosis_group__name"),
+        )
+        .annotate(
+            patients=Count("referral_id", distinct=True),
+            amount=Sum(price),
+            without_price=Count("referral_id", distinct=True, filter=Q(**{f"{price}__isnull": True})),
+        )
+        .order_by("sending_region", "receiving_region", "group")
+    )
+    costs = [{**row, "amount": f"{row['amount'] or 0:.2f}"} for row in rows]
+    total = accepted.aggregate(
+        amount=Sum(price), without_price=Count("referral_id", distinct=True, filter=Q(**{f"{price}__isnull": True}))
+    )
+    return {
+        "costs": costs,
+        "cost_total": f"{total['amount'] or 0:.2f}",
+        "cost_without_price": total["without_price"],
+    }
 
 
 def _median_days(accepted: Any) -> float | None:

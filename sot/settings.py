@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "capacity",
     "reports",
     "actionplans",
+    "settlement",
     "audit",
     "api",
     "idempotency",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("news/", include("referrals.news_urls")),
     path("reports/", include("reports.urls")),
     path("action-plans/", include("actionplans.urls")),
+    path("settlement/", include("settlement.urls")),
     path("", include("referrals.work_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("api.urls")),

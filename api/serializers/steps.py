@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 
 from api.serializers.fields import Boolean, Choice, Date, Input, ModelChoice, Text
-from capacity.models import CapacityOffer
+from capacity.models import CapacityOffer, CareType
 from capacity.selectors import offers_to_accept
 from organisations.models import Unit
 from referrals.models import CloseReason, DeclineReason, ObstacleCategory, WithdrawReason
@@ -41,6 +41,13 @@ class AcceptInput(NoteInput):
         help_text=_("One slot of the chosen week is reserved for the patient."),
     )
     planned_date = Date()
+    care_form = Choice(
+        choices=CareType.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("day_surgery or inpatient; required without an offer (an offer has its own)."),
+    )
     confirm_late = Boolean(
         help_text=_(
             "true to accept a planned date after the medical target date or the care-guarantee deadline; "
@@ -52,6 +59,14 @@ class AcceptInput(NoteInput):
         super().__init__(*args, **kwargs)
         if "referral" in self.context:
             cast(ModelChoice, self.fields["offer"]).among(offers_to_accept(self.context["referral"]))
+
+    def rules(self, values: dict[str, Any], failed: Collection[str]) -> dict[str, DjangoValidationError]:
+        from referrals.services.workflow import care_form_errors
+
+        if "care_form" in failed or "offer" in failed:
+            return {}
+        errors = care_form_errors(values.get("care_form", ""), values.get("offer"), asked=True)
+        return {"care_form": DjangoValidationError(errors)} if errors else {}
 
 
 class DeclineInput(NoteInput):

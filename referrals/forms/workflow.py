@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from capacity.models import CareType
 from catalog.models import DiagnosisGroup
 from organisations.models import Region, Unit
 from referrals.forms.widgets import date_input
@@ -152,6 +153,12 @@ class AcceptForm(WarningsMixin, NoteForm):
         widget=date_input(),
         help_text=_("Not in the past. Choosing a week fills in its first day; typing a date chooses its week."),
     )
+    care_form = forms.ChoiceField(
+        label=_("Care form"),
+        choices=[("", _("As the chosen capacity")), *CareType.choices],
+        required=False,
+        help_text=_("Sets the cost price between the regions. Required outside published capacity."),
+    )
     # Shown, with the warning, only when the planned date misses the target date or the deadline.
     confirm_late = forms.BooleanField(label=_("I confirm the date"), required=False, widget=forms.HiddenInput())
 
@@ -164,19 +171,23 @@ class AcceptForm(WarningsMixin, NoteForm):
         if offers:
             self.fields["offer"].initial = offers[0]
         self.fields["planned_date"].widget.attrs["data-week-sync"] = "date"
-        self.order_fields(["offer", "planned_date", "note", "confirm_late"])
+        self.order_fields(["offer", "care_form", "planned_date", "note", "confirm_late"])
 
     def clean(self) -> dict[str, Any]:
         from django.utils import timezone
 
         from referrals.services.workflow import (
             ERROR_PLANNED_DATE_OUTSIDE_WEEK,
+            care_form_errors,
             planned_date_errors,
             planned_date_warnings,
         )
 
         super().clean()
         planned, offer = self.cleaned_data.get("planned_date"), self.cleaned_data.get("offer")
+        if "offer" not in self.errors:
+            for problem in care_form_errors(self.cleaned_data.get("care_form", ""), offer, asked=True):
+                self.add_error("care_form", problem)
         if planned is None:
             return self.cleaned_data
         # Every problem of the date at once (the service judges again): the week, the past, the submission.
@@ -195,7 +206,7 @@ class AcceptForm(WarningsMixin, NoteForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         """What the service is given: the confirmation was asked for (the person saw the checkbox if needed)."""
-        data = {name: self.cleaned_data[name] for name in ("offer", "planned_date", "note")}
+        data = {name: self.cleaned_data[name] for name in ("offer", "planned_date", "note", "care_form")}
         data["confirm_late"] = bool(self.cleaned_data.get("confirm_late"))
         return data
 
@@ -210,7 +221,7 @@ class PhoneAcceptForm(AcceptForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.order_fields(["given_by", "offer", "planned_date", "note", "confirm_late"])
+        self.order_fields(["given_by", "offer", "care_form", "planned_date", "note", "confirm_late"])
 
     def service_kwargs(self) -> dict[str, Any]:
         return {**super().service_kwargs(), "given_by": self.cleaned_data["given_by"]}

@@ -25,6 +25,7 @@ from referrals.services.intake import (
     wait_pause_add,
 )
 from referrals.services.workflow import (
+    ERROR_CARE_FORM_MISSING,
     ERROR_CARE_GIVEN_IN_FUTURE,
     ERROR_PLANNED_DATE_OUTSIDE_WEEK,
     ERROR_PROPOSAL_NEEDS_REASON,
@@ -43,6 +44,7 @@ from referrals.services.workflow import (
 
 __all__ = [
     "DRAFT_FIELDS",
+    "ERROR_CARE_FORM_MISSING",
     "ERROR_CARE_GIVEN_IN_FUTURE",
     "ERROR_PAUSE_BEFORE_DECISION",
     "ERROR_PLANNED_DATE_OUTSIDE_WEEK",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from capacity.matching import MatchResult
-from capacity.models import CapacityOffer
+from capacity.models import CapacityOffer, CareType
 from organisations.models import Unit
 from referrals.lifecycle import Action
 from referrals.models import (
@@ -34,6 +34,7 @@ from referrals.rules import ERROR_OTHER_REASON_NOTE, OTHER_REASON
 from referrals.services.coordination import obstacle_create
 from referrals.services.history import FollowUp, Outcome, TransitionNotAllowed, referral_change
 from referrals.services.intake import referral_submission_errors
+from settlement.services import referral_price_fix
 from sot.personal_numbers import ERROR_PERSONAL_NUMBER_IN_TEXT, contains_personal_number
 
 # Messages that tests check (by constant, not by their translated text).
@@ -55,6 +56,9 @@ WARNING_AFTER_DEADLINE = gettext_lazy("The date is after the care-guarantee dead
 ERROR_CONFIRM_LATE = gettext_lazy("Confirm the date to accept anyway.")
 WARNING_BEFORE_PLANNED_DATE = gettext_lazy("The planned date was %(date)s: is the date right?")
 ERROR_CONFIRM_EARLY = gettext_lazy("Confirm the date to record it anyway.")
+ERROR_CARE_FORM_UNKNOWN = gettext_lazy("Choose day surgery or inpatient care.")
+ERROR_CARE_FORM_MISSING = gettext_lazy("Choose the care form: day surgery or inpatient care.")
+ERROR_CARE_FORM_NOT_OFFER = gettext_lazy("The chosen capacity is for %(care_form)s: choose the same care form.")
 ERROR_PHONE_GIVER_MISSING = gettext_lazy("Give the name of the person at the receiving unit who accepted.")
 
 
@@ -160,6 +164,7 @@ def referral_accept(
     note: str = "",
     confirm_late: bool | None = None,
     given_by_phone: str = "",
+    care_form: str = "",
     at: datetime | None = None,
 ) -> Referral:
     """Accept with a planned date, reserving one slot of the chosen offer in the same transaction.
@@ -171,16 +176,21 @@ def referral_accept(
     With `given_by_phone` (the name of who accepted on the phone), the SOT representative `by` records
     the receiving unit's acceptance for it: the same step, the same reservation, attributed to both.
 
+    `care_form` (day surgery or inpatient; the chosen offer's when not given) fixes the cost price in
+    force on the acceptance date, in the same transaction (settlement app); no price never blocks it.
+
     The slot is claimed by a conditional UPDATE (`reserved_slots < slots`): of two acceptances racing
     for the last slot, PostgreSQL lets exactly one update the row; the other finds no row to update
     and gets NoFreeSlot, and its whole transaction (the status change included) is rolled back.
     """
     _check_planned_date(referral, planned_date, offer, at=at, confirm_late=confirm_late)
     by_phone = bool(given_by_phone.strip())
+    care_form = resolved_care_form(care_form, offer)
 
     def claim(locked: Referral, when: datetime) -> None:
         if offer is not None:
             _claim_slot(offer, locked)
+        referral_price_fix(referral=locked, care_form=care_form, at=when)
 
     referral_change(
         referral=referral,
@@ -196,6 +206,26 @@ def referral_accept(
     return _done(referral)
 
 
+def care_form_errors(care_form: str, offer: CapacityOffer | None, *, asked: bool = False) -> list[str]:
+    """A care form that is not one, or differs from the chosen capacity's, is refused. Where a person
+    is `asked` (the page, the API), one is required unless a capacity offer (which has one) is chosen."""
+    if asked and not care_form and offer is None:
+        return [str(ERROR_CARE_FORM_MISSING)]
+    if care_form and care_form not in CareType.values:
+        return [str(ERROR_CARE_FORM_UNKNOWN)]
+    if care_form and offer is not None and care_form != offer.care_type:
+        return [str(ERROR_CARE_FORM_NOT_OFFER) % {"care_form": offer.get_care_type_display().lower()}]
+    return []
+
+
+def resolved_care_form(care_form: str, offer: CapacityOffer | None) -> str:
+    """The care form to price the acceptance with (the offer's when none was given)."""
+    errors = care_form_errors(care_form, offer)
+    if errors:
+        raise ValidationError({"care_form": errors})
+    return care_form or (offer.care_type if offer is not None else "")
+
+
 def referral_accept_by_phone(
     *,
     referral: Referral,
@@ -205,6 +235,7 @@ def referral_accept_by_phone(
     offer: CapacityOffer | None = None,
     note: str = "",
     confirm_late: bool | None = None,
+    care_form: str = "",
     at: datetime | None = None,
 ) -> Referral:
     """The SOT representative records the acceptance the receiving unit gave on the phone."""
@@ -220,6 +251,7 @@ def referral_accept_by_phone(
         note=note,
         confirm_late=confirm_late,
         given_by_phone=given_by,
+        care_form=care_form,
         at=at,
     )
 

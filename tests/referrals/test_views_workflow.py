@@ -19,6 +19,7 @@ from referrals.models import (
 )
 from referrals.rules import ERROR_DESCRIBE_OBSTACLE
 from referrals.services import (
+    ERROR_CARE_FORM_MISSING,
     ERROR_CARE_GIVEN_IN_FUTURE,
     ERROR_PLANNED_DATE_OUTSIDE_WEEK,
     ERROR_PROPOSAL_NEEDS_REASON,
@@ -216,9 +217,12 @@ def test_accept_outside_published_capacity(client, world):
     referral = _referral_in(world, S.PROPOSED)
     planned = timezone.localdate() + timedelta(days=20)
     login(client, world.receiving_staff)
-    response = client.post(
-        reverse("referrals:accept", args=[referral.pk]), {"planned_date": planned.isoformat(), "confirm_late": "on"}
-    )  # the factory's target date has passed: a late date is accepted once confirmed
+    data = {"planned_date": planned.isoformat(), "confirm_late": "on"}
+    # outside published capacity the unit states the care form (the cost price depends on it)
+    missing = client.post(reverse("referrals:accept", args=[referral.pk]), data)
+    assert missing.context["form"].errors["care_form"] == [shown(ERROR_CARE_FORM_MISSING)]
+    response = client.post(reverse("referrals:accept", args=[referral.pk]), {**data, "care_form": "inpatient"})
+    # the factory's target date has passed: a late date is accepted once confirmed
     assert response.status_code == 302
     referral.refresh_from_db()
     assert (referral.status, referral.planned_date, referral.reserved_offer) == (S.ACCEPTED, planned, None)

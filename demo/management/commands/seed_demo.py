@@ -12,6 +12,7 @@ from demo.action_plans import seed_demo_action_plans
 from demo.capacity import seed_demo_capacity
 from demo.contacts import seed_demo_contacts
 from demo.hsa import seed_demo_hsa_ids
+from demo.prices import seed_demo_prices
 from demo.referrals import seed_demo_referrals
 from demo.reports import seed_demo_reports
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             seed_demo_accounts()
             seed_demo_contacts()
             seed_demo_hsa_ids()
+            seed_demo_prices()
         created = seed_demo_referrals(count=options["referrals"])
         if created:
             self.stdout.write(f"Created {created} demo requests.")
