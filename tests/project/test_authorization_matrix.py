@@ -93,6 +93,15 @@ EXPECTED = {
     "work:obstacle_create": (None, SOT_PAGES),
     "work:inbox": (None, RECEIVING_PAGES),
     "reports:list": (None, row(LOGIN, 403, 403, 403, 403, 200, 200)),
+    # Action plans: the SOT representatives and directors of the plan's region.
+    "actionplans:list": (None, row(LOGIN, 403, 403, 200, 403, 200, 403)),
+    "actionplans:create": (None, row(LOGIN, 403, 403, 200, 403, 200, 403)),
+    "actionplans:detail": ("action_plan", row(LOGIN, 403, 403, 200, 403, 200, 403)),
+    "actionplans:edit": ("action_plan", row(LOGIN, 403, 403, 200, 403, 200, 403)),
+    "actionplans:status": ("action_plan", row(LOGIN, 403, 403, 200, 403, 200, 403)),
+    # Settlement files: directors (and administrators); a pair with nothing coordinated that month is no file.
+    "settlement:list": (None, row(LOGIN, 403, 403, 403, 403, 200, 200)),
+    "settlement:download": ("settlement_pair", row(LOGIN, 403, 403, 403, 403, 404, 404)),
     "reports:build": (None, POST_ONLY),
     "reports:download": ("report", row(LOGIN, 404, 404, 404, 404, 200, 200)),
     # The API answers 401 (not a login page) to a caller without a token or session.
@@ -150,6 +159,9 @@ ADMIN_EXCEPTIONS = {
     "admin:outbox_outboxmessage_delete": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
     # The patient search of the access log takes the personnummer by POST only, never in an address.
     "admin:audit_accesslogentry_patient_search": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 405),
+    # A request's price is fixed at its acceptance and kept: read-only in the admin.
+    "admin:settlement_referralprice_add": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
+    "admin:settlement_referralprice_delete": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
 }
 
 
@@ -205,6 +217,13 @@ POST_EXPECTED = {
     "work:obstacle_create": SOT_PAGES,
     "work:inbox": GET_ONLY,
     "reports:list": GET_ONLY,
+    "actionplans:list": GET_ONLY,
+    "actionplans:create": row(LOGIN, 403, 403, 200, 403, 200, 403),  # the form again, with its errors
+    "actionplans:detail": GET_ONLY,
+    "actionplans:edit": row(LOGIN, 403, 403, 200, 403, 200, 403),
+    "actionplans:status": row(LOGIN, 403, 403, 200, 403, 200, 403),
+    "settlement:list": GET_ONLY,
+    "settlement:download": GET_ONLY,
     "reports:build": row(LOGIN, 403, 403, 403, 403, REDIRECT, REDIRECT),  # to the list, saying what was wrong
     "reports:download": GET_ONLY,
     "api:referrals": row(401, 400, 400, 403, 403, 403, 403),  # unit staff file requests
@@ -256,6 +275,11 @@ ADMIN_POST_EXCEPTIONS = {
     # Outgoing e-mail can be read, never added, changed or deleted by hand.
     **{
         f"admin:outbox_outboxmessage_{view}": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
+        for view in ("add", "change", "delete")
+    },
+    # A request's fixed price can be read, never added, changed or deleted by hand.
+    **{
+        f"admin:settlement_referralprice_{view}": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
         for view in ("add", "change", "delete")
     },
     # The patient search without a number goes back to the log, saying so.
@@ -333,7 +357,52 @@ def objects(world, settings, tmp_path):
         "token": token_create(user=world.unit_staff, name="x", days=30)[0],
         "report": report_build(month=date(2026, 10, 1), scope=Scope("region", region=world.home_region)),
         "email": message_enqueue(topic="referral-event:1", recipients=["sot@example.org"], subject="x", body="y"),
+        "action_plan": _action_plan(world),
+        "settlement_pair": (world.home_region, world.far_region),
+        "prices": _prices(world, group, referral(S.ACCEPTED)),
     }
+
+
+def _prices(world, group, accepted):
+    """A price list row and a request's fixed price: the admin's pages of both have a row to open."""
+    from capacity.models import CareType
+    from settlement.models import PriceListEntry, ReferralPrice
+
+    entry = PriceListEntry.objects.create(
+        receiving_region=world.neighbour_region,
+        diagnosis_group=group,
+        year=2026,
+        care_form=CareType.values[0],
+        price=1000,
+    )
+    return ReferralPrice.objects.create(
+        referral=accepted,
+        receiving_region=world.neighbour_region,
+        diagnosis_group=group,
+        care_form=entry.care_form,
+        year=2026,
+        price=entry.price,
+        entry=entry,
+        fixed_at=timezone.now(),
+    )
+
+
+def _action_plan(world):
+    from actionplans.services import plan_create
+
+    return plan_create(
+        by=world.sot,
+        region=world.home_region,
+        status="green",
+        status_date=timezone.localdate(),
+        category="capacity",
+        title="Kortare väntan",
+        activities="Samordna",
+        owner_function="SOT-funktionen",
+        follow_up_method="Månadsrapporten",
+        indicator="Antal",
+        target_value="10",
+    )
 
 
 def _admin_url(name: str, pattern: URLPattern, world) -> str:
@@ -377,6 +446,9 @@ def _url(name: str, pattern: URLPattern, world, objects) -> str:
         return reverse(name)
     if name in ("reports:download", "api:report_download"):
         return reverse(name, args=[target.pk, "pdf"])
+    if name == "settlement:download":
+        sending, receiving = target
+        return reverse(name, args=["2026-10", sending.code, receiving.code, "csv"])
     return reverse(name, args=[target.pk])
 
 
