@@ -87,15 +87,29 @@ def line_chart(title: str, months: list[str], series: list[tuple[str, list]]) ->
         if points:
             ends.append((points[-1][1], label))
     # names at the lines' ends, moved apart so that they never overlap
+    ends.sort()
     placed: list[float] = []
-    for y, label in sorted(ends):
-        y = max(y, placed[-1] + 13) if placed else y
-        placed.append(y)
+    for y, _label in ends:
+        placed.append(max(y, placed[-1] + 13) if placed else y)
+    for i in range(len(placed) - 1, -1, -1):  # and never below the chart: move the stack up
+        placed[i] = min(placed[i], HEIGHT - 8 - 13 * (len(placed) - 1 - i))
+    for y, (_y, label) in zip(placed, ends, strict=True):
         parts.append(
             f'<text x="{LEFT + plot_w + 8}" y="{y + 4:.1f}" class="sot-chart-label">{escape(label[:24])}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
+
+
+def legend_key(n: int) -> SafeString:
+    """The marker and line pattern of series `n`, small, for the row of its numbers in the table."""
+    dash = f' stroke-dasharray="{DASHES[n]}"' if DASHES[n] else ""
+    return mark_safe(  # noqa: S308 - no text in it
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 30 12" class="sot-chart-key" aria-hidden="true">'
+        f'<g class="sot-chart-series sot-chart-series-{n}">'
+        f'<line x1="1" y1="6" x2="29" y2="6" class="sot-chart-line"{dash}/>'
+        f"{_marker(MARKERS[n], 15, 6)}</g></svg>"
+    )
 
 
 def bar_chart(title: str, months: list[str], values: list[int]) -> SafeString:
@@ -124,7 +138,16 @@ def trend_sections(trends: dict, month_names: list[str]) -> list[dict]:
     from django.utils.translation import gettext as _
 
     def lines(title: str, rows: list[tuple[str, list]], key: str) -> dict:
-        return {"key": key, "title": title, "chart": line_chart(title, month_names, rows), "rows": rows}
+        # the chart draws the six largest series; the table holds them all
+        keyed = [
+            {"label": label, "values": values, "key": legend_key(n) if n < len(MARKERS) else ""}
+            for n, (label, values) in enumerate(rows)
+        ]
+        chart = line_chart(title, month_names, rows)
+        return {"key": key, "title": title, "chart": chart, "rows": keyed, "more": len(rows) > len(MARKERS)}
+
+    def plain(rows: list[tuple[str, list]]) -> list[dict]:
+        return [{"label": label, "values": values, "key": ""} for label, values in rows]
 
     def series(rows: list[dict]) -> list[tuple[str, list]]:
         return [(row["label"], row["counts"]) for row in rows]
@@ -134,12 +157,14 @@ def trend_sections(trends: dict, month_names: list[str]) -> list[dict]:
             "key": "coordinated",
             "title": _("Patients coordinated to care in another region"),
             "chart": bar_chart(_("Patients coordinated to care in another region"), month_names, trends["coordinated"]),
-            "rows": [
-                (_("Coordinated patients"), trends["coordinated"]),
-                (_("Accepted after the care-guarantee deadline"), trends["accepted_after_deadline"]),
-                (_("Care recorded as given"), trends["care_given"]),
-                (_("Loop closure (%)"), trends["loop_closure"]),
-            ],
+            "rows": plain(
+                [
+                    (_("Coordinated patients"), trends["coordinated"]),
+                    (_("Accepted after the care-guarantee deadline"), trends["accepted_after_deadline"]),
+                    (_("Care recorded as given"), trends["care_given"]),
+                    (_("Loop closure (%)"), trends["loop_closure"]),
+                ]
+            ),
         },
         lines(_("Per diagnosis group"), series(trends["coordinated_by_group"]), "groups"),
         lines(_("Per receiving region"), series(trends["coordinated_by_receiving_region"]), "receiving"),
@@ -147,7 +172,7 @@ def trend_sections(trends: dict, month_names: list[str]) -> list[dict]:
             "key": "submitted",
             "title": _("Requests submitted"),
             "chart": bar_chart(_("Requests submitted"), month_names, trends["submitted"]),
-            "rows": [(_("Requests submitted"), trends["submitted"])],
+            "rows": plain([(_("Requests submitted"), trends["submitted"])]),
         },
         lines(
             _("Median days from submission to acceptance"),

@@ -67,11 +67,7 @@ def compute_trends(*, last: date, scope: Scope, months: int = 12) -> dict:
     start, end = month_window(run[0])[0], month_window(run[-1])[1]
     keys = [f"{m:%Y-%m}" for m in run]
     events = ReferralEvent.objects.filter(scope.regions_q(SENDING_REGION), at__gte=start, at__lt=end)
-    accepted = (
-        events.filter(kind=EventKind.ACCEPTED, receiving_unit__hospital__region__isnull=False)
-        .exclude(receiving_unit__hospital__region=F(SENDING_REGION))
-        .annotate(m=_month("at"))
-    )
+    accepted = _accepted_elsewhere(events)
 
     totals: dict[str, dict[str, Any]] = {
         _key(row["m"]): dict(row)
@@ -143,6 +139,25 @@ def compute_trends(*, last: date, scope: Scope, months: int = 12) -> dict:
         "median_days_in_state": _median_days_in_state(scope, run, keys),
         "waiting_bands": _waiting_bands(scope, run, keys),
     }
+
+
+def coordinated_trend(*, last: date, scope: Scope, months: int = 12) -> dict:
+    """Only the coordinated patients per month (one query): what the monthly PDF's trend chart shows."""
+    run = months_ending(last, months)
+    start, end = month_window(run[0])[0], month_window(run[-1])[1]
+    events = ReferralEvent.objects.filter(scope.regions_q(SENDING_REGION), at__gte=start, at__lt=end)
+    keys = [f"{m:%Y-%m}" for m in run]
+    counts = _by_month(_accepted_elsewhere(events).values("m").annotate(n=Count("referral_id", distinct=True)), keys)
+    return {"months": keys, "coordinated": counts}
+
+
+def _accepted_elsewhere(events: Any) -> Any:
+    """The acceptance events by a unit in another region than the sending one (as `compute_figures`)."""
+    return (
+        events.filter(kind=EventKind.ACCEPTED, receiving_unit__hospital__region__isnull=False)
+        .exclude(receiving_unit__hospital__region=F(SENDING_REGION))
+        .annotate(m=_month("at"))
+    )
 
 
 def _month(field: str) -> TruncMonth:

@@ -92,8 +92,8 @@ def figures(request: AuthenticatedHttpRequest) -> HttpResponse:
         "scope": scope,
         "month": month,
         "month_name": month_label(month),
-        "month_names": [month_label(m) for m in months],
         "trends": trends,
+        "month_columns": [(month_label(m), short_month_label(m)) for m in months],
         "sections": trend_sections(trends, [short_month_label(m) for m in months]),
     }
     return render(request, "reports/figures.html", context)
