@@ -268,20 +268,31 @@ def _median_days_in_state(scope: Scope, run: list[date], keys: list[str]) -> lis
 
 BANDS_SQL = """
 WITH ends AS (SELECT unnest(%s::date[]) AS last_day, unnest(%s::timestamptz[]) AS ends_at),
+finished AS (
+  SELECT f.referral_id, min(f.at) AS at FROM referrals_referralevent f
+  WHERE f.to_status = ANY(%s) AND f.at >= %s GROUP BY f.referral_id
+),
+requests AS (
+  SELECT r.id, r.submitted_at, fin.at AS finished_at,
+         coalesce(r.decision_date, (r.submitted_at AT TIME ZONE %s)::date) AS decided
+  FROM referrals_referral r {joins}
+  LEFT JOIN finished fin ON fin.referral_id = r.id
+  WHERE r.submitted_at >= %s AND r.submitted_at < %s {scope}
+),
 open_requests AS (
-  SELECT ends.last_day, r.id, coalesce(r.decision_date, (r.submitted_at AT TIME ZONE %s)::date) AS decided
-  FROM ends JOIN referrals_referral r ON r.submitted_at < ends.ends_at {joins}
-  WHERE r.submitted_at >= %s {scope}
-    AND NOT EXISTS (SELECT 1 FROM referrals_referralevent f
-                    WHERE f.referral_id = r.id AND f.to_status = ANY(%s) AND f.at < ends.ends_at)
+  SELECT ends.last_day, q.id, q.decided FROM ends
+  JOIN requests q ON q.submitted_at < ends.ends_at AND (q.finished_at IS NULL OR q.finished_at >= ends.ends_at)
+),
+chosen AS (  -- the days of patient-chosen waiting after the decision, up to the month's last day
+  SELECT o.last_day, o.id, count(DISTINCT d) AS days
+  FROM open_requests o JOIN referrals_waitpause p ON p.referral_id = o.id AND p.kind = %s
+  CROSS JOIN LATERAL generate_series(greatest(p.start_date, o.decided + 1), least(p.end_date, o.last_day),
+                                     interval '1 day') AS d
+  GROUP BY 1, 2
 ),
 waited AS (
-  SELECT o.last_day, greatest(o.last_day - o.decided - (
-           SELECT count(DISTINCT d) FROM referrals_waitpause p,
-                  generate_series(greatest(p.start_date, o.decided + 1), least(p.end_date, o.last_day),
-                                  interval '1 day') AS d
-           WHERE p.referral_id = o.id AND p.kind = %s), 0) AS days
-  FROM open_requests o
+  SELECT o.last_day, greatest(o.last_day - o.decided - coalesce(c.days, 0), 0) AS days
+  FROM open_requests o LEFT JOIN chosen c ON c.last_day = o.last_day AND c.id = o.id
 )
 SELECT to_char(last_day, 'YYYY-MM'),
        count(*) FILTER (WHERE days <= 30), count(*) FILTER (WHERE days BETWEEN 31 AND 60),
@@ -304,7 +315,10 @@ def _waiting_bands(scope: Scope, run: list[date], keys: list[str]) -> list[dict]
         sql = BANDS_SQL.format(joins=SENDER_JOINS, scope=condition)
         tz = str(timezone.get_default_timezone())
         with connection.cursor() as cursor:
-            cursor.execute(sql, [last_days, ends, tz, since, *params, list(FINISHED), WaitPauseKind.PATIENT_CHOSEN])
+            cursor.execute(
+                sql,
+                [last_days, ends, list(FINISHED), since, tz, since, ends[-1], *params, WaitPauseKind.PATIENT_CHOSEN],
+            )
             counts = {month: list(row) for month, *row in cursor.fetchall()}
     else:
         counts = _waiting_bands_in_python(scope, ends, last_days, keys, since)
