@@ -16,16 +16,20 @@ Aggregates only: never a patient.
 
 from __future__ import annotations
 
+import logging
 import statistics
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from referrals import clock
 from referrals.models import (
@@ -43,10 +47,38 @@ from referrals.models import (
 from reports.figures import SENDING_REGION, Median, month_window
 from reports.scopes import Scope
 
+logger = logging.getLogger(__name__)
+
 FINISHED = (ReferralStatus.COMPLETED, ReferralStatus.WITHDRAWN, ReferralStatus.CLOSED)
 # The states a request waits in on its way; the time in each is shown.
 STATES = (ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW, ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED)
+CACHE_SECONDS = 300  # the figures page's figures are at most five minutes old
 BANDS = ((0, 30), (31, 60), (61, 90), (91, None))  # vantetider.se: 0–30, 31–60, 61–90, over 90 days
+
+
+def trends_for_page(*, last: date, scope: Scope, months: int = 12) -> dict:
+    """`compute_trends`, kept CACHE_SECONDS in the cache all processes share (Redis in production): the page is
+    opened often, and a year of figures takes seconds at a million requests. The page says when the figures
+    were computed. A cache that does not answer is passed by: the figures are then computed for each view."""
+    key = trends_cache_key(last=last, scope=scope, months=months)
+    try:
+        cached = cache.get(key)
+    except (RedisError, OSError) as exc:
+        logger.warning("figures cache did not answer: %s", type(exc).__name__)
+        cached = None
+    if cached is not None:
+        return cached
+    trends = compute_trends(last=last, scope=scope, months=months)
+    trends["computed_at"] = timezone.now()
+    try:
+        cache.set(key, trends, CACHE_SECONDS)
+    except (RedisError, OSError) as exc:
+        logger.warning("figures cache did not answer: %s", type(exc).__name__)
+    return trends
+
+
+def trends_cache_key(*, last: date, scope: Scope, months: int = 12) -> str:
+    return f"sot:trends:v1:{get_language()}:{scope.key}:{last:%Y-%m}:{months}"
 
 
 def months_ending(last: date, count: int) -> list[date]:
@@ -274,29 +306,41 @@ finished AS (
 ),
 requests AS (
   SELECT r.id, r.submitted_at, fin.at AS finished_at,
-         coalesce(r.decision_date, (r.submitted_at AT TIME ZONE %s)::date) AS decided
+         coalesce(r.decision_date, (r.submitted_at AT TIME ZONE %s)::date) AS decided,
+         EXISTS (SELECT 1 FROM referrals_waitpause p WHERE p.referral_id = r.id AND p.kind = %s) AS has_chosen
   FROM referrals_referral r {joins}
   LEFT JOIN finished fin ON fin.referral_id = r.id
   WHERE r.submitted_at >= %s AND r.submitted_at < %s {scope}
 ),
-open_requests AS (
+-- Requests without patient-chosen waiting, counted by the months they were submitted and finished in and
+-- their decision day: a month's end finds them open when submitted before it and finished after it.
+plain AS (
+  SELECT date_trunc('month', submitted_at AT TIME ZONE %s)::date AS submitted_month,
+         date_trunc('month', finished_at AT TIME ZONE %s)::date AS finished_month, decided, count(*) AS n
+  FROM requests WHERE NOT has_chosen GROUP BY 1, 2, 3
+),
+plain_waited AS (
+  SELECT ends.last_day, greatest(ends.last_day - p.decided, 0) AS days, p.n
+  FROM ends JOIN plain p ON p.submitted_month <= ends.last_day
+   AND (p.finished_month IS NULL OR p.finished_month > ends.last_day)
+),
+chosen_open AS (
   SELECT ends.last_day, q.id, q.decided FROM ends
-  JOIN requests q ON q.submitted_at < ends.ends_at AND (q.finished_at IS NULL OR q.finished_at >= ends.ends_at)
+  JOIN requests q ON q.has_chosen AND q.submitted_at < ends.ends_at
+   AND (q.finished_at IS NULL OR q.finished_at >= ends.ends_at)
 ),
-chosen AS (  -- the days of patient-chosen waiting after the decision, up to the month's last day
-  SELECT o.last_day, o.id, count(DISTINCT d) AS days
-  FROM open_requests o JOIN referrals_waitpause p ON p.referral_id = o.id AND p.kind = %s
-  CROSS JOIN LATERAL generate_series(greatest(p.start_date, o.decided + 1), least(p.end_date, o.last_day),
-                                     interval '1 day') AS d
-  GROUP BY 1, 2
+chosen_waited AS (  -- less the days of patient-chosen waiting after the decision, up to the month's last day
+  SELECT o.last_day, greatest(o.last_day - o.decided - (
+           SELECT count(DISTINCT d) FROM referrals_waitpause p,
+                  generate_series(greatest(p.start_date, o.decided + 1), least(p.end_date, o.last_day),
+                                  interval '1 day') AS d
+           WHERE p.referral_id = o.id AND p.kind = %s), 0) AS days, 1 AS n
+  FROM chosen_open o
 ),
-waited AS (
-  SELECT o.last_day, greatest(o.last_day - o.decided - coalesce(c.days, 0), 0) AS days
-  FROM open_requests o LEFT JOIN chosen c ON c.last_day = o.last_day AND c.id = o.id
-)
+waited AS (SELECT * FROM plain_waited UNION ALL SELECT * FROM chosen_waited)
 SELECT to_char(last_day, 'YYYY-MM'),
-       count(*) FILTER (WHERE days <= 30), count(*) FILTER (WHERE days BETWEEN 31 AND 60),
-       count(*) FILTER (WHERE days BETWEEN 61 AND 90), count(*) FILTER (WHERE days > 90)
+       coalesce(sum(n) FILTER (WHERE days <= 30), 0), coalesce(sum(n) FILTER (WHERE days BETWEEN 31 AND 60), 0),
+       coalesce(sum(n) FILTER (WHERE days BETWEEN 61 AND 90), 0), coalesce(sum(n) FILTER (WHERE days > 90), 0)
 FROM waited GROUP BY 1"""
 
 # Requests waiting longer than this before the first month are left out of the bands' query (a bound for
@@ -313,13 +357,13 @@ def _waiting_bands(scope: Scope, run: list[date], keys: list[str]) -> list[dict]
     if connection.vendor == "postgresql":
         condition, params = _scope_sql(scope)
         sql = BANDS_SQL.format(joins=SENDER_JOINS, scope=condition)
-        tz = str(timezone.get_default_timezone())
+        tz, pvv = str(timezone.get_default_timezone()), WaitPauseKind.PATIENT_CHOSEN
         with connection.cursor() as cursor:
             cursor.execute(
                 sql,
-                [last_days, ends, list(FINISHED), since, tz, since, ends[-1], *params, WaitPauseKind.PATIENT_CHOSEN],
+                [last_days, ends, list(FINISHED), since, tz, pvv, since, ends[-1], *params, tz, tz, pvv],
             )
-            counts = {month: list(row) for month, *row in cursor.fetchall()}
+            counts = {month: [int(n) for n in row] for month, *row in cursor.fetchall()}
     else:
         counts = _waiting_bands_in_python(scope, ends, last_days, keys, since)
     return [

@@ -26,7 +26,7 @@ from reports.selectors import (
     scopes_for,
 )
 from reports.services import last_month, report_request
-from reports.trends import compute_trends
+from reports.trends import trends_for_page
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -85,7 +85,7 @@ def figures(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.GET or None, scopes=scopes, initial={"month": f"{last_month():%Y-%m}", "scope": scope.key}
     )
     month = form.cleaned_data["month"] if form.is_valid() else last_month()
-    trends = compute_trends(last=month, scope=scope)
+    trends = trends_for_page(last=month, scope=scope)
     months = [date.fromisoformat(f"{m}-01") for m in trends["months"]]
     context = {
         "form": form,
