@@ -8,6 +8,7 @@ it before ReportLab reads it as Paragraph markup (`_para`), and the CSV and XLSX
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -25,7 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from reports.months import month_label
+from reports.months import month_label, short_month_label
 from sot.tabular import csv_writer, neutralise
 
 PADDING = 6  # ReportLab's default left and right padding of a table cell and of a frame
@@ -222,6 +223,36 @@ def _chart(figures: dict) -> Drawing:
     return drawing
 
 
+def _trend_chart(figures: dict, styles: Any) -> list:
+    """The coordinated patients of the twelve months up to the report's, one bar per month with its number
+    on it (readable without colour). Reports built before the trend was stored have none."""
+    trend = figures.get("trend")
+    if not trend:
+        return []
+    months = [short_month_label(date.fromisoformat(f"{m}-01")) for m in trend["months"]]
+    values = trend["coordinated"]
+    drawing = Drawing(170 * mm, 70 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 12 * mm, 12 * mm
+    chart.width, chart.height = 152 * mm, 52 * mm
+    chart.data = [values or [0]]
+    chart.categoryAxis.categoryNames = months or [""]
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueStep = max(1, (max(values or [0]) or 1) // 5)
+    chart.valueAxis.labels.fontSize = 7
+    chart.bars[0].fillColor = colors.HexColor("#0D6EFD")
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontSize = 7
+    chart.barLabels.nudge = 6
+    drawing.add(chart)
+    return [
+        Spacer(1, 6 * mm),
+        _para(_("Coordinated patients, the last 12 months"), styles["Heading2"]),
+        drawing,
+    ]
+
+
 def to_pdf(figures: dict) -> bytes:
     out = io.BytesIO()
     styles = getSampleStyleSheet()
@@ -238,7 +269,9 @@ def to_pdf(figures: dict) -> bytes:
     summary = tables(figures)[0]
     story.append(_table(summary[1], summary[2], width))
     story += [Spacer(1, 8 * mm), _para(_("Coordinated patients per diagnosis group"), styles["Heading2"])]
-    story += [_chart(figures), PageBreak()]
+    story += [_chart(figures)]
+    story += _trend_chart(figures, styles)
+    story += [PageBreak()]
     for name, header, rows in tables(figures)[1:]:
         story.append(_para(name, styles["Heading2"]))
         story.append(_table(header, rows, width) if rows else _para(_("None this month."), styles["Normal"]))

@@ -36,3 +36,31 @@ class BuildReportForm(forms.Form):
 
     def clean_scope(self) -> Any:
         return scope_from_key(self.cleaned_data["scope"])
+
+
+class FiguresForm(forms.Form):
+    """The figures page's month ("2026-10", any month that has ended) and scope, from the query string."""
+
+    month = forms.CharField(label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"}))
+    scope = forms.ChoiceField(label=_("Scope"), required=False)
+
+    def __init__(self, *args: Any, scopes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["scope"]).choices = [(s.key, s.label) for s in scopes]
+        self.fields["month"].widget.attrs["max"] = f"{past_months(1)[0]:%Y-%m}"
+
+    def clean_month(self) -> date:
+        value = (self.cleaned_data.get("month") or "").strip()
+        if not value:
+            return past_months(1)[0]
+        try:
+            month = date.fromisoformat(f"{value[:7]}-01") if len(value) == 7 else None
+        except ValueError:
+            month = None
+        if month is None:
+            raise forms.ValidationError(_("Give the month as year and month, for example 2026-10."))
+        if month > past_months(1)[0]:
+            raise forms.ValidationError(_("Choose a month that has ended."))
+        if month.year < 2000:
+            raise forms.ValidationError(_("Choose a month from 2000 onwards."))
+        return month

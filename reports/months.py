@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.translation import get_language
 
 
@@ -16,3 +16,11 @@ def month_label(month: date | str) -> str:
     if (get_language() or "").startswith("sv"):
         name = name.lower()
     return f"{name} {month.year}"
+
+
+def short_month_label(month: date) -> str:
+    """A chart axis's month: "okt 26", "Oct 26"."""
+    name = str(MONTHS_3[month.month])
+    if not (get_language() or "").startswith("sv"):
+        name = name.title()
+    return f"{name} {month:%y}"

@@ -44,3 +44,23 @@ def report_get_for(user: User, *, pk: int) -> MonthlyReport:
     if report is None:
         raise Http404
     return report
+
+
+def figure_scopes_for(user: User) -> list[Scope]:
+    """The scopes of the figures page: a director's (as for reports), and an SOT representative's regions."""
+    result = scopes_for(user)
+    keys = {scope.key for scope in result}
+    sot_regions = Region.objects.filter(pk__in=user_scopes(user).sot_regions).order_by("name")
+    result += [Scope("region", region=r) for r in sot_regions if f"region:{r.code}" not in keys]
+    return result
+
+
+def figure_scope_get_for(user: User, key: str | None) -> Scope:
+    """The scope with `key` among the user's (the first one when no key is given); 404 for any other."""
+    scopes = figure_scopes_for(user)
+    if not key:
+        return scopes[0]
+    for scope in scopes:
+        if scope.key == key:
+            return scope
+    raise Http404

@@ -18,6 +18,7 @@ from reports.figures import compute_figures
 from reports.models import MonthlyReport, ReportStatus
 from reports.scopes import Scope, scope_from_key
 from reports.selectors import scopes_for
+from reports.trends import coordinated_trend
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -65,6 +66,7 @@ def report_build(*, month: date, scope: Scope, queued_only: bool = False) -> Mon
     try:
         with translation.override("sv"):
             figures = compute_figures(month=month, scope=scope)
+            figures["trend"] = coordinated_trend(last=month, scope=scope)  # the PDF's 12-month chart
             files = {
                 "csv_file": exporters.to_csv(figures),
                 "xlsx_file": exporters.to_xlsx(figures),

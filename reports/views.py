@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -13,10 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.requests import AuthenticatedHttpRequest
+from reports.charts import trend_sections
 from reports.files import report_file_response
-from reports.forms import BuildReportForm
-from reports.selectors import report_get_for, reports_visible_to, scopes_for
-from reports.services import report_request
+from reports.forms import BuildReportForm, FiguresForm
+from reports.months import month_label, short_month_label
+from reports.selectors import (
+    figure_scope_get_for,
+    figure_scopes_for,
+    report_get_for,
+    reports_visible_to,
+    scopes_for,
+)
+from reports.services import last_month, report_request
+from reports.trends import trends_for_page
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -61,3 +71,29 @@ def report_build_now(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def report_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> FileResponse:
     return report_file_response(report_get_for(request.user, pk=pk), fmt)
+
+
+@require_GET
+@login_required
+def figures(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Läget just nu: the report's figures for a month and their trend over the twelve months up to it."""
+    scopes = figure_scopes_for(request.user)
+    if not scopes:
+        raise PermissionDenied
+    scope = figure_scope_get_for(request.user, request.GET.get("scope"))
+    form = FiguresForm(
+        request.GET or None, scopes=scopes, initial={"month": f"{last_month():%Y-%m}", "scope": scope.key}
+    )
+    month = form.cleaned_data["month"] if form.is_valid() else last_month()
+    trends = trends_for_page(last=month, scope=scope)
+    months = [date.fromisoformat(f"{m}-01") for m in trends["months"]]
+    context = {
+        "form": form,
+        "scope": scope,
+        "month": month,
+        "month_name": month_label(month),
+        "trends": trends,
+        "month_columns": [(month_label(m), short_month_label(m)) for m in months],
+        "sections": trend_sections(trends, [short_month_label(m) for m in months]),
+    }
+    return render(request, "reports/figures.html", context)

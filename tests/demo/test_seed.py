@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import User
 from demo.accounts import DEMO_ACCOUNTS
@@ -51,11 +52,18 @@ def test_seed_creates_the_real_geography_and_demo_data():
     assert Unit.objects.filter(specialty="hand_surgery").exists()
     for account in DEMO_ACCOUNTS:
         assert User.objects.get(username=account.username).check_password("sot-demo-2026")
-    assert Referral.objects.count() == 60
+    assert Referral.objects.count() == 60 + 39  # and 13/20 as many 6-12 months old, for the 12-month trends
     statuses = set(Referral.objects.values_list("status", flat=True))
     assert {ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED} <= statuses
     # History was made by the lifecycle service: every request starts with its creation event.
-    assert ReferralEvent.objects.filter(kind="created").count() == 60
+    assert ReferralEvent.objects.filter(kind="created").count() == 99
+    # twelve months of history, each event in the past and in order
+    months = {f"{timezone.localtime(at):%Y-%m}" for at in ReferralEvent.objects.values_list("at", flat=True)}
+    assert len(months) >= 12
+    assert not ReferralEvent.objects.filter(at__gt=timezone.now()).exists()
+    for referral in Referral.objects.filter(submitted_at__isnull=False):
+        ats = list(referral.events.order_by("id").values_list("at", flat=True))
+        assert ats == sorted(ats)
     # Every proposal went to another region.
     for referral in Referral.objects.filter(receiving_unit__isnull=False).select_related(
         "sending_unit__hospital", "receiving_unit__hospital"

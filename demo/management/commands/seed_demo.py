@@ -12,6 +12,7 @@ from demo.action_plans import seed_demo_action_plans
 from demo.capacity import seed_demo_capacity
 from demo.contacts import seed_demo_contacts
 from demo.hsa import seed_demo_hsa_ids
+from demo.past_year import seed_demo_past_year
 from demo.prices import seed_demo_prices
 from demo.referrals import seed_demo_referrals
 from demo.reports import seed_demo_reports
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 class Command(BaseCommand):
     help = (
         "Load the reference data (what load_reference_data loads). With DEBUG on, also the demo accounts, "
-        "about 200 demo requests, last month's reports and 12 weeks of demo capacity. Safe to run again."
+        "about 200 demo requests over six months and 130 of the six months before, last month's reports and "
+        "12 weeks of demo capacity. Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,6 +48,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo requests exist already; nothing changed.")
         seed_demo_action_plans()
+        if past := seed_demo_past_year(count=options["referrals"] * 13 // 20):  # 130 for the default 200
+            self.stdout.write(f"Created {past} demo requests 6-12 months old, for the 12-month trends.")
         built = seed_demo_reports()
         if built:
             self.stdout.write(f"Built last month's report for {built} scopes.")

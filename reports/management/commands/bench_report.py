@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from catalog.reference_data import load_reference_data
@@ -44,7 +44,8 @@ INSERT INTO referrals_referral (
   procedure_code, procedure_text, priority_id, asa_class, asa_emergency, complicating_diseases,
   decision_date, medical_target_date, care_guarantee_deadline, consent_referral, consent_disclosure,
   needs_interpreter, interpreter_language, needs_transport, needs_escort, contact_name, contact_phone,
-  receiving_unit_id, planned_date, care_given_date, submitted_at, accepted_at, closed_at, created_at, updated_at
+  receiving_unit_id, planned_date, care_given_date, submitted_at, accepted_at, closed_at, created_at, updated_at,
+  status_changed_at
 )
 SELECT
   'SOT-B-' || lpad(r.patient_id::text, 8, '0'),
@@ -63,22 +64,26 @@ SELECT
   r.submitted,
   CASE WHEN r.kind BETWEEN 3 AND 7 THEN r.submitted + ((r.patient_id %% 20) + 1) * interval '1 day' END,
   CASE WHEN r.kind >= 6 THEN r.submitted + interval '40 days' END,
-  r.submitted, r.submitted
+  r.submitted, r.submitted, r.submitted
 FROM raw r, units u, groups g, prios pr;
 
-INSERT INTO referrals_referralevent (referral_id, kind, from_status, to_status, actor_id, at, reason, note, receiving_unit_id)
-SELECT id, 'accepted', 'proposed', 'accepted', %(user)s, accepted_at, '', '', receiving_unit_id
+INSERT INTO referrals_referralevent (referral_id, kind, from_status, to_status, actor_id, at, reason, note, receiving_unit_id,
+                                     chain_seq, chain_hash, given_by_phone)
+SELECT id, 'accepted', 'proposed', 'accepted', %(user)s, accepted_at, '', '', receiving_unit_id, 1, repeat('0', 64), ''
 FROM referrals_referral WHERE accepted_at IS NOT NULL;
 
-INSERT INTO referrals_referralevent (referral_id, kind, from_status, to_status, actor_id, at, reason, note, receiving_unit_id)
+INSERT INTO referrals_referralevent (referral_id, kind, from_status, to_status, actor_id, at, reason, note, receiving_unit_id,
+                                     chain_seq, chain_hash, given_by_phone)
 SELECT id, 'closed', 'in_review', 'closed_without_coordination', %(user)s, closed_at,
        (ARRAY['no_receiver','patient_declined','treated_at_home','not_main_focus','legal_or_economic','other'])[1 + id %% 6],
-       '', NULL
+       '', NULL, 2, repeat('0', 64), ''
 FROM referrals_referral WHERE status = 'closed_without_coordination';
 
-INSERT INTO referrals_referralevent (referral_id, kind, from_status, to_status, actor_id, at, reason, note, receiving_unit_id)
+INSERT INTO referrals_referralevent (referral_id, kind, from_status, to_status, actor_id, at, reason, note, receiving_unit_id,
+                                     chain_seq, chain_hash, given_by_phone)
 SELECT id, 'declined', 'proposed', 'in_review', %(user)s, submitted_at + interval '2 days',
-       (ARRAY['no_capacity','asa_too_high','competence','incomplete','other'])[1 + id %% 5], '', NULL
+       (ARRAY['no_capacity','asa_too_high','competence','incomplete','other'])[1 + id %% 5], '', NULL,
+       3, repeat('0', 64), ''
 FROM referrals_referral WHERE id %% 7 = 0;
 
 INSERT INTO referrals_obstacle (category, text, region_id, referral_id, source, created_by_id, created_at)
@@ -180,4 +185,39 @@ class Command(BaseCommand):
             f"month {month:%Y-%m}: {figures['coordinated_total']} coordinated, {figures['submitted']} submitted; "
             f"compute_figures median {orm_ms:.0f} ms, hand-written SQL median {sql_ms:.0f} ms, "
             f"ratio {orm_ms / sql_ms:.2f}"
+        )
+        self._bench_trend_page(options["runs"])
+
+    def _bench_trend_page(self, runs: int) -> None:
+        """The figures page (12 months up to last month, all regions): its data alone, and the whole page
+        as a browser gets it (middleware, view, template), median of `runs`."""
+        from django.core.cache import cache
+        from django.test import Client
+
+        from reports.services import last_month
+        from reports.trends import compute_trends, trends_cache_key
+
+        director, _created = User.objects.get_or_create(username="bench-director", defaults={"is_staff": True})
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(director)
+        url = f"/reports/figures/?month={last_month():%Y-%m}&scope=all"
+        if (status := client.get(url).status_code) != 200:  # warm up
+            raise CommandError(f"the figures page answered {status}")
+        data, cold, warm = [], [], []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            trends = compute_trends(last=last_month(), scope=Scope("all"))
+            data.append(time.perf_counter() - t0)
+            with translation.override("sv"):  # the page's language
+                cache.delete(trends_cache_key(last=last_month(), scope=Scope("all")))  # the page computes them
+            t0 = time.perf_counter()
+            client.get(url)
+            cold.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()  # the page within five minutes of another view: from the cache
+            client.get(url)
+            warm.append(time.perf_counter() - t0)
+        self.stdout.write(
+            f"12-month trend to {last_month():%Y-%m}: {sum(trends['coordinated'])} coordinated; "
+            f"compute_trends median {statistics.median(data) * 1000:.0f} ms, figures page median "
+            f"{statistics.median(cold) * 1000:.0f} ms computed, {statistics.median(warm) * 1000:.0f} ms from the cache"
         )
