@@ -262,7 +262,7 @@ def test_a_date_after_the_target_date_is_accepted_once_confirmed(client, world, 
     url = reverse("referrals:accept", args=[referral.pk])
     planned = weekday_ahead(10).isoformat()
     login(client, world.receiving_staff)
-    first = client.post(url, {"planned_date": planned, "note": "Narkosbedömning först."})
+    first = client.post(url, {"planned_date": planned, "care_form": "day_surgery", "note": "Narkosbedömning först."})
     body = first.content.decode()
     assert first.status_code == 200
     assert elements(body, "input", name="confirm_late", type="checkbox")  # shown with the warning
@@ -274,7 +274,9 @@ def test_a_date_after_the_target_date_is_accepted_once_confirmed(client, world, 
     assert f'value="{planned}"' in body and "Narkosbedömning först." in body  # everything kept
     referral.refresh_from_db()
     assert referral.status == S.PROPOSED
-    assert client.post(url, {"planned_date": planned, "confirm_late": "on"}).status_code == 302
+    assert (
+        client.post(url, {"planned_date": planned, "care_form": "day_surgery", "confirm_late": "on"}).status_code == 302
+    )
     referral.refresh_from_db()
     assert referral.status == S.ACCEPTED
 
@@ -287,10 +289,15 @@ def test_the_api_answers_a_late_date_with_the_warning_until_confirmed(world, gro
     api.force_authenticate(world.receiving_staff)
     url = f"/api/v1/referrals/{referral.pk}/accept/"
     planned = weekday_ahead(10).isoformat()
-    warned = api.post(url, {"planned_date": planned}, format="json")
+    warned = api.post(url, {"planned_date": planned, "care_form": "day_surgery"}, format="json")
     assert warned.status_code == 400
     assert str(ERROR_CONFIRM_LATE) in " ".join(warned.json()["errors"]["confirm_late"])
-    assert api.post(url, {"planned_date": planned, "confirm_late": True}, format="json").status_code == 200
+    assert (
+        api.post(
+            url, {"planned_date": planned, "care_form": "day_surgery", "confirm_late": True}, format="json"
+        ).status_code
+        == 200
+    )
 
 
 def test_accept_form_weeks_carry_their_monday(client, world, group):

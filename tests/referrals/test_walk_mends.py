@@ -144,7 +144,7 @@ def test_a_late_planned_date_is_an_amber_warning_without_the_error_summary(clien
     url = reverse("referrals:accept", args=[referral.pk])
     planned = next_working_day(today() + timedelta(days=10))
     client.force_login(world.receiving_staff)
-    body = client.post(url, {"planned_date": planned.isoformat()}).content.decode()
+    body = client.post(url, {"planned_date": planned.isoformat(), "care_form": "day_surgery"}).content.decode()
     assert not elements(body, "div", data_testid="form-errors")
     (box,) = elements(body, "div", data_testid="form-warnings")
     assert "alert-warning" in box.attrs["class"].split()
