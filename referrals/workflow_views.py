@@ -98,20 +98,25 @@ def take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Without a unit: the chooser (the ranking, each with "Choose", and any other unit). With `?unit=`
-    (or a posted unit chosen so): a short page confirming that unit, saying why it needs a reason if it is
-    outside the ranking. Every proposal goes through that page: a unit posted from elsewhere is sent to it."""
+    """Without a unit: the chooser (the ranking, each with "Choose", and any other unit). With `?unit=`: a
+    short page confirming that unit, saying why it needs a reason if it is outside the ranking. "Another
+    unit" posted with a written reason is proposed at once (the reason is the deliberate choice); without
+    one it goes to the confirm page, which says whether the unit needs one and why."""
     referral, offered = referral_for(request, pk, action=Action.PROPOSE)
     if Action.PROPOSE not in offered:
         return not_now(request, referral, Action.PROPOSE)
     if request.method == "POST" and "chosen" not in request.POST:
         unit = _chosen_unit(referral, request.POST.get("unit"))
-        if unit is not None:
+        if unit is not None and not request.POST.get("reason", "").strip():
             return redirect(f"{reverse('referrals:propose', args=[referral.pk])}?unit={unit.pk}")
     ranking = ranking_for(referral)
-    chosen = _chosen_unit(referral, request.POST.get("chosen") if request.method == "POST" else request.GET.get("unit"))
+    if request.method == "POST":
+        chosen = _chosen_unit(referral, request.POST.get("chosen") or request.POST.get("unit"))
+    else:
+        chosen = _chosen_unit(referral, request.GET.get("unit"))
     if chosen is None:
-        choice_form = UnitChoiceForm(request.GET if "unit" in request.GET else None, referral=referral)
+        data = request.POST if request.method == "POST" else request.GET if "unit" in request.GET else None
+        choice_form = UnitChoiceForm(data, referral=referral)
         if choice_form.is_bound:
             choice_form.is_valid()  # an unknown unit: said next to the field
         context = {"choice_form": choice_form, "referral": referral, "ranking": ranking}

@@ -68,10 +68,19 @@ class NoteForm(forms.Form):
 
 
 class UnitChoiceForm(forms.Form):
-    """The chooser's "another unit": it only chooses (sent as `?unit=`); the proposal is confirmed on the
-    next page, with the reason the unit needs."""
+    """The chooser's "another unit": with a written reason it proposes the unit at once; without one the
+    next page shows the unit and says whether it needs a reason and why."""
 
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Receiving unit"), empty_label=_("– choose –"))
+    reason = forms.CharField(
+        label=_("Why this unit"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Needed for a unit outside the ranking or one that declined before. With a reason the unit is "
+            "proposed at once; without one you see the unit on the next page first."
+        ),
+    )
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

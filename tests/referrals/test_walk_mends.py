@@ -64,21 +64,44 @@ def in_review(world, group) -> Referral:
     return proposed(world, group, status=S.IN_REVIEW, receiving_unit=None)
 
 
-def test_the_other_unit_chooser_only_chooses_it_never_proposes(client, world, group):
-    """Before: the chooser posted the unit and the reason and proposed at once."""
+def test_another_unit_without_a_reason_goes_to_the_confirm_page(client, world, group):
+    """Before: the chooser proposed a unit outside the ranking at once, without the page saying why it
+    needs a reason. Now, without a reason, the unit is shown on the confirm page first."""
     referral = in_review(world, group)
     url = reverse("referrals:propose", args=[referral.pk])
     client.force_login(world.sot)
     chooser = client.get(url).content.decode()
     assert len(elements(chooser, "select", name="unit")) == 1
     forms = [e for e in elements(chooser, "form") if e.attrs.get("aria-labelledby") == "another-unit"]
-    assert [f.attrs.get("method") for f in forms] == ["get"]
-    assert not elements(chooser, "input", name="reason")  # the reason is asked on the confirm page
-    # A unit posted the old way (no "chosen") lands on the confirm page instead of being proposed.
-    response = client.post(url, {"unit": world.far_unit.pk, "reason": "Har plats."})
+    assert [f.attrs.get("method") for f in forms] == ["post"]
+    response = client.post(url, {"unit": world.far_unit.pk, "reason": "  "})
     assert response.status_code == 302 and response["Location"] == f"{url}?unit={world.far_unit.pk}"
     referral.refresh_from_db()
     assert (referral.status, referral.receiving_unit) == (S.IN_REVIEW, None)
+
+
+def test_another_unit_with_a_written_reason_is_proposed_at_once(client, world, group):
+    referral = in_review(world, group)
+    url = reverse("referrals:propose", args=[referral.pk])
+    client.force_login(world.sot)
+    response = client.post(url, {"unit": world.far_unit.pk, "reason": "Plats enligt samtal med enheten."})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.status, referral.receiving_unit) == (S.PROPOSED, world.far_unit)
+    event = referral.events.order_by("-pk").first()
+    assert event is not None and "Plats enligt samtal" in event.note
+
+
+def test_another_unit_that_is_unknown_is_said_next_to_the_field_on_post(client, world, group):
+    referral = in_review(world, group)
+    client.force_login(world.sot)
+    response = client.post(
+        reverse("referrals:propose", args=[referral.pk]), {"unit": world.home_unit.pk, "reason": "x"}
+    )
+    assert response.status_code == 200
+    assert field_error(response.content.decode(), "unit")
+    referral.refresh_from_db()
+    assert referral.status == S.IN_REVIEW
 
 
 def test_the_confirm_page_says_the_unit_is_outside_the_ranking_and_asks_the_reason(client, world, group):
