@@ -364,6 +364,7 @@ SPECTACULAR_SETTINGS = {
         "ObstacleCategoryEnum": "referrals.models.ObstacleCategory",
         "AsaClassEnum": "catalog.models.AsaClass",
         "ReferralStatusEnum": "referrals.models.ReferralStatus",
+        "CareTypeEnum": "capacity.models.CareType",
     },
 }
 
