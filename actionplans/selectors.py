@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from accounts.models import User
-    from reports.scopes import Scope
 
 
 OBSTACLES_SINCE_DAYS = 365
@@ -131,17 +130,15 @@ def categories_with_plans(user: User, *, since: datetime | None = None) -> list[
     ]
 
 
-def plans_at(*, scope: Scope, day: date) -> list[dict]:
+def plans_at(*, region: Region | None, healthcare_region: HealthcareRegion | None, day: date) -> list[dict]:
     """The plans of a report's scope that existed on `day`, each with the status in force then (the latest
     history entry dated on or before it). A region's report also lists its healthcare region's plans; a
     healthcare region's report the plans of its regions; the report of all regions every plan."""
-    if scope.region:
+    if region:
+        plans = ActionPlan.objects.filter(Q(region=region) | Q(healthcare_region_id=region.healthcare_region_id))
+    elif healthcare_region:
         plans = ActionPlan.objects.filter(
-            Q(region=scope.region) | Q(healthcare_region_id=scope.region.healthcare_region_id)
-        )
-    elif scope.healthcare_region:
-        plans = ActionPlan.objects.filter(
-            Q(healthcare_region=scope.healthcare_region) | Q(region__healthcare_region=scope.healthcare_region)
+            Q(healthcare_region=healthcare_region) | Q(region__healthcare_region=healthcare_region)
         )
     else:
         plans = ActionPlan.objects.all()

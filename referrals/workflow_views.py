@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import user_scopes
-from actionplans.selectors import categories_with_plans
 from audit.services import access_record_many
 from capacity.matching import MatchResult
 from capacity.selectors import offers_to_accept
@@ -300,8 +299,8 @@ def obstacle_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not user_scopes(request.user).sot_regions:
         raise PermissionDenied
     page = Paginator(obstacles_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    plans = categories_with_plans(request.user)  # each category's action plans, beside the obstacles
-    return render(request, "referrals/obstacles.html", {"page": page, "query": "", "plan_categories": plans})
+    # Each category's action plans are shown beside the obstacles by the actionplans app's template tag.
+    return render(request, "referrals/obstacles.html", {"page": page, "query": ""})
 
 
 @require_http_methods(["GET", "POST"])

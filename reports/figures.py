@@ -124,7 +124,7 @@ def action_plan_rows(*, scope: Scope, day: date) -> list[dict]:
             "status_date": f"{row['change'].date:%Y-%m-%d}",
             "comment": row["change"].comment,
         }
-        for row in plans_at(scope=scope, day=day)
+        for row in plans_at(region=scope.region, healthcare_region=scope.healthcare_region, day=day)
     ]
 
 

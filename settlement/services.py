@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -53,3 +53,8 @@ def referral_price_fix(*, referral: Referral, care_form: str, at: datetime) -> R
         },
     )
     return price
+
+
+def price_fix_on_acceptance(sender: Any, *, referral: Referral, care_form: str, at: datetime, **kwargs: Any) -> None:
+    """The receiver of `referrals.signals.referral_accepted` (settlement/apps.py)."""
+    referral_price_fix(referral=referral, care_form=care_form, at=at)

@@ -34,7 +34,7 @@ from referrals.rules import ERROR_OTHER_REASON_NOTE, OTHER_REASON
 from referrals.services.coordination import obstacle_create
 from referrals.services.history import FollowUp, Outcome, TransitionNotAllowed, referral_change
 from referrals.services.intake import referral_submission_errors
-from settlement.services import referral_price_fix
+from referrals.signals import referral_accepted
 from sot.personal_numbers import ERROR_PERSONAL_NUMBER_IN_TEXT, contains_personal_number
 
 # Messages that tests check (by constant, not by their translated text).
@@ -190,7 +190,7 @@ def referral_accept(
     def claim(locked: Referral, when: datetime) -> None:
         if offer is not None:
             _claim_slot(offer, locked)
-        referral_price_fix(referral=locked, care_form=care_form, at=when)
+        referral_accepted.send(sender=Referral, referral=locked, care_form=care_form, at=when)
 
     referral_change(
         referral=referral,

@@ -44,7 +44,9 @@ LAYERS = [
     "audit",
     "capacity",
     "referrals",
+    "actionplans",
     "reports",
+    "settlement",
     "api",
     "demo",
 ]
