@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplans import selectors, services
 from actionplans.forms import ActionPlanContentForm, ActionPlanCreateForm, StatusChangeForm
+from actionplans.models import ActionPlan
 from sot.forms import add_service_errors
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "actionplans/form.html", {"form": form, "plan": None})
 
 
-def _changeable(request: AuthenticatedHttpRequest, pk: int):  # type: ignore[no-untyped-def]
+def _changeable(request: AuthenticatedHttpRequest, pk: int) -> ActionPlan:
     _require_access(request)
     plan = selectors.plan_get_for(request.user, pk=pk)
     if not selectors.can_change(request.user, plan):
