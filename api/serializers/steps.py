@@ -61,7 +61,7 @@ class AcceptInput(NoteInput):
             cast(ModelChoice, self.fields["offer"]).among(offers_to_accept(self.context["referral"]))
 
     def rules(self, values: dict[str, Any], failed: Collection[str]) -> dict[str, DjangoValidationError]:
-        from referrals.services.workflow import care_form_errors
+        from referrals.services.acceptance import care_form_errors
 
         if "care_form" in failed or "offer" in failed:
             return {}

@@ -185,7 +185,7 @@ class AcceptForm(WarningsMixin, NoteForm):
     def clean(self) -> dict[str, Any]:
         from django.utils import timezone
 
-        from referrals.services.workflow import (
+        from referrals.services.acceptance import (
             ERROR_PLANNED_DATE_OUTSIDE_WEEK,
             care_form_errors,
             planned_date_errors,

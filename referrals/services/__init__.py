@@ -8,6 +8,13 @@ Services are keyword-only and take the acting user. `at` exists so that imports 
 can record history with its real timestamps.
 """
 
+from referrals.services.acceptance import (
+    ERROR_CARE_FORM_MISSING,
+    ERROR_PLANNED_DATE_OUTSIDE_WEEK,
+    NoFreeSlot,
+    referral_accept,
+    referral_accept_by_phone,
+)
 from referrals.services.coordination import contact_record, obstacle_record, referral_correct_group
 from referrals.services.history import TransitionNotAllowed, referral_change
 from referrals.services.intake import (
@@ -25,14 +32,9 @@ from referrals.services.intake import (
     wait_pause_add,
 )
 from referrals.services.workflow import (
-    ERROR_CARE_FORM_MISSING,
     ERROR_CARE_GIVEN_IN_FUTURE,
-    ERROR_PLANNED_DATE_OUTSIDE_WEEK,
     ERROR_PROPOSAL_NEEDS_REASON,
-    NoFreeSlot,
     proposal_outside_ranking,
-    referral_accept,
-    referral_accept_by_phone,
     referral_close,
     referral_complete,
     referral_decline,

@@ -19,14 +19,14 @@ from referrals.lifecycle import Action, actions_offered
 from referrals.models import DeclineReason, EventKind, Referral, ReferralStatus
 from referrals.proposals import declines_of, ranking_for
 from referrals.services import MISSING_FOR_SUBMISSION
-from referrals.services.workflow import (
+from referrals.services.acceptance import (
     ERROR_CONFIRM_LATE,
     ERROR_PHONE_GIVER_MISSING,
     ERROR_PLANNED_DATE_BEFORE_SUBMISSION,
     ERROR_PLANNED_DATE_IN_PAST,
-    ERROR_PROPOSAL_DECLINED_BEFORE,
     WARNING_AFTER_TARGET_DATE,
 )
+from referrals.services.workflow import ERROR_PROPOSAL_DECLINED_BEFORE
 from tests.factories import CapacityOfferFactory, DiagnosisGroupFactory, MedicalPriorityFactory, ReferralFactory
 from tests.i18n import shown_html
 from tests.pages import elements, field_error, texts
