@@ -22,14 +22,11 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from redis.exceptions import RedisError
 
 from referrals import clock
 from referrals.models import (
@@ -52,33 +49,16 @@ logger = logging.getLogger(__name__)
 FINISHED = (ReferralStatus.COMPLETED, ReferralStatus.WITHDRAWN, ReferralStatus.CLOSED)
 # The states a request waits in on its way; the time in each is shown.
 STATES = (ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW, ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED)
-CACHE_SECONDS = 300  # the figures page's figures are at most five minutes old
 BANDS = ((0, 30), (31, 60), (61, 90), (91, None))  # vantetider.se: 0–30, 31–60, 61–90, over 90 days
 
 
 def trends_for_page(*, last: date, scope: Scope, months: int = 12) -> dict:
-    """`compute_trends`, kept CACHE_SECONDS in the cache all processes share (Redis in production): the page is
-    opened often, and a year of figures takes seconds at a million requests. The page says when the figures
-    were computed. A cache that does not answer is passed by: the figures are then computed for each view."""
-    key = trends_cache_key(last=last, scope=scope, months=months)
-    try:
-        cached = cache.get(key)
-    except (RedisError, OSError) as exc:
-        logger.warning("figures cache did not answer: %s", type(exc).__name__)
-        cached = None
-    if cached is not None:
-        return cached
+    """`compute_trends` for the page, with the time they were computed (the page says it). Not cached: figures
+    kept between views would be out of date after any change, and a cache emptied by tests or a restart
+    hides what the page costs (README, "The directors' figures": the figure at a million requests)."""
     trends = compute_trends(last=last, scope=scope, months=months)
     trends["computed_at"] = timezone.now()
-    try:
-        cache.set(key, trends, CACHE_SECONDS)
-    except (RedisError, OSError) as exc:
-        logger.warning("figures cache did not answer: %s", type(exc).__name__)
     return trends
-
-
-def trends_cache_key(*, last: date, scope: Scope, months: int = 12) -> str:
-    return f"sot:trends:v1:{get_language()}:{scope.key}:{last:%Y-%m}:{months}"
 
 
 def months_ending(last: date, count: int) -> list[date]:

@@ -93,6 +93,7 @@ EXPECTED = {
     "work:obstacle_create": (None, SOT_PAGES),
     "work:inbox": (None, RECEIVING_PAGES),
     "reports:list": (None, row(LOGIN, 403, 403, 403, 403, 200, 200)),
+    "reports:figures": (None, row(LOGIN, 403, 403, 200, 403, 200, 200)),
     # Action plans: the SOT representatives and directors of the plan's region.
     "actionplans:list": (None, row(LOGIN, 403, 403, 200, 403, 200, 403)),
     "actionplans:create": (None, row(LOGIN, 403, 403, 200, 403, 200, 403)),
@@ -217,6 +218,7 @@ POST_EXPECTED = {
     "work:obstacle_create": SOT_PAGES,
     "work:inbox": GET_ONLY,
     "reports:list": GET_ONLY,
+    "reports:figures": GET_ONLY,
     "actionplans:list": GET_ONLY,
     "actionplans:create": row(LOGIN, 403, 403, 200, 403, 200, 403),  # the form again, with its errors
     "actionplans:detail": GET_ONLY,

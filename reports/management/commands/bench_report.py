@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import User
 from catalog.reference_data import load_reference_data
@@ -191,11 +191,10 @@ class Command(BaseCommand):
     def _bench_trend_page(self, runs: int) -> None:
         """The figures page (12 months up to last month, all regions): its data alone, and the whole page
         as a browser gets it (middleware, view, template), median of `runs`."""
-        from django.core.cache import cache
         from django.test import Client
 
         from reports.services import last_month
-        from reports.trends import compute_trends, trends_cache_key
+        from reports.trends import compute_trends
 
         director, _created = User.objects.get_or_create(username="bench-director", defaults={"is_staff": True})
         client = Client(HTTP_HOST="127.0.0.1")
@@ -203,21 +202,16 @@ class Command(BaseCommand):
         url = f"/reports/figures/?month={last_month():%Y-%m}&scope=all"
         if (status := client.get(url).status_code) != 200:  # warm up
             raise CommandError(f"the figures page answered {status}")
-        data, cold, warm = [], [], []
+        data, page = [], []
         for _ in range(runs):
             t0 = time.perf_counter()
             trends = compute_trends(last=last_month(), scope=Scope("all"))
             data.append(time.perf_counter() - t0)
-            with translation.override("sv"):  # the page's language
-                cache.delete(trends_cache_key(last=last_month(), scope=Scope("all")))  # the page computes them
             t0 = time.perf_counter()
             client.get(url)
-            cold.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()  # the page within five minutes of another view: from the cache
-            client.get(url)
-            warm.append(time.perf_counter() - t0)
+            page.append(time.perf_counter() - t0)
         self.stdout.write(
             f"12-month trend to {last_month():%Y-%m}: {sum(trends['coordinated'])} coordinated; "
             f"compute_trends median {statistics.median(data) * 1000:.0f} ms, figures page median "
-            f"{statistics.median(cold) * 1000:.0f} ms computed, {statistics.median(warm) * 1000:.0f} ms from the cache"
+            f"{statistics.median(page) * 1000:.0f} ms"
         )
