@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from settlement.models import PriceListEntry, ReferralPrice
 
@@ -20,11 +23,11 @@ class ReferralPriceAdmin(admin.ModelAdmin):
     list_filter = ("year", "receiving_region", "diagnosis_group", "care_form")
     list_select_related = ("referral", "receiving_region", "diagnosis_group")
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: ReferralPrice | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: ReferralPrice | None = None) -> bool:
         return False
