@@ -164,7 +164,11 @@ def test_take_and_propose_through_the_pages(client, world):
         week_start=first_open_week(timezone.localdate()) + timedelta(weeks=1),
     )
     login(client, world.sot)
+    detail = reverse("referrals:detail", args=[referral.pk])
+    # Before it is taken into review, the ranking says how to get to its "Föreslå" buttons.
+    assert 'data-testid="take-to-propose"' in client.get(detail).content.decode()
     client.post(reverse("referrals:take", args=[referral.pk]), {"note": ""})
+    assert 'data-testid="take-to-propose"' not in client.get(detail).content.decode()
     page = client.get(reverse("referrals:propose", args=[referral.pk]), {"unit": world.neighbour_unit.pk})
     assert page.context["form"]["unit"].value() == str(world.neighbour_unit.pk)
     confirmed = {"chosen": world.neighbour_unit.pk, "unit": world.neighbour_unit.pk}
