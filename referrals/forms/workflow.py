@@ -179,6 +179,11 @@ class AcceptForm(WarningsMixin, NoteForm):
         offer.label_from_instance = _offer_label  # type: ignore[method-assign,assignment]  # as for ProposeForm
         if offers:
             self.fields["offer"].initial = offers[0]
+            # The unit's usual care form for this group, when all its offers have the same one: an acceptance
+            # outside published capacity starts from it (shown, and changeable) instead of from nothing.
+            care_types = {o.care_type for o in offers}
+            if len(care_types) == 1:
+                self.fields["care_form"].initial = care_types.pop()
         self.fields["planned_date"].widget.attrs["data-week-sync"] = "date"
         self.order_fields(["offer", "care_form", "planned_date", "note", "confirm_late"])
 

@@ -232,6 +232,24 @@ def test_accept_outside_published_capacity(client, world):
     assert (referral.status, referral.planned_date, referral.reserved_offer) == (S.ACCEPTED, planned, None)
 
 
+def test_the_care_form_starts_from_the_units_offers_when_they_agree(client, world):
+    referral = _referral_in(world, S.PROPOSED)
+    week = first_open_week(timezone.localdate()) + timedelta(weeks=1)
+    url = reverse("referrals:accept", args=[referral.pk])
+    login(client, world.receiving_staff)
+    CapacityOfferFactory(
+        unit=world.neighbour_unit, diagnosis_group=referral.diagnosis_group, week_start=week, care_type="day_surgery"
+    )
+    assert client.get(url).context["form"]["care_form"].value() == "day_surgery"
+    CapacityOfferFactory(
+        unit=world.neighbour_unit,
+        diagnosis_group=referral.diagnosis_group,
+        week_start=week + timedelta(weeks=1),
+        care_type="inpatient",
+    )
+    assert not client.get(url).context["form"]["care_form"].value()  # two care forms: the unit chooses
+
+
 def test_decline_with_an_obstacle(client, world):
     referral = _referral_in(world, S.PROPOSED)
     login(client, world.receiving_staff)
