@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organisations.hsa import HSA_ID_MAX_LENGTH, HSA_ID_PATTERN, validate_hsa_id
+from organisations.hsa import hsa_id_field, hsa_id_format
 from organisations.models import HealthcareRegion, Region, Unit
 
 if TYPE_CHECKING:
@@ -21,14 +21,7 @@ class User(AbstractUser):
 
     # The person's own HSA-id (employee HSA-id), set from the identity provider's claims at each SITHS login.
     # Empty for local accounts (the demo's and break-glass administrators).
-    hsa_id = models.CharField(
-        _("HSA-id"),
-        max_length=HSA_ID_MAX_LENGTH,
-        unique=True,
-        null=True,
-        blank=True,
-        validators=[validate_hsa_id],
-    )
+    hsa_id = hsa_id_field()
 
     _sot_scopes: Scopes  # not a field: accounts.selectors.user_scopes caches the user's scopes here
 
@@ -36,9 +29,7 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hsa_id__isnull=True) | Q(hsa_id__regex=HSA_ID_PATTERN), name="user_hsa_id_format"
-            ),
+            hsa_id_format("user"),
         ]
 
 

@@ -7,7 +7,11 @@ At most 31 characters in all.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 HSA_ID_MAX_LENGTH = 31
@@ -30,3 +34,23 @@ def normalise_hsa_id(value: str) -> str:
     if value[:2].lower() == "se":
         value = "SE" + value[2:]
     return value
+
+
+def hsa_id_field(**kwargs: Any) -> models.CharField:
+    """The `hsa_id` of a model: optional (not every place has one yet), unique, in the catalogue's format."""
+    return models.CharField(
+        _("HSA-id"),
+        max_length=HSA_ID_MAX_LENGTH,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_hsa_id],
+        **kwargs,
+    )
+
+
+def hsa_id_format(name: str) -> models.CheckConstraint:
+    """The database's check of that format, named `<name>_hsa_id_format`."""
+    return models.CheckConstraint(
+        condition=Q(hsa_id__isnull=True) | Q(hsa_id__regex=HSA_ID_PATTERN), name=f"{name}_hsa_id_format"
+    )

@@ -163,6 +163,16 @@ class Importer:
             return
         self._update(row, hospital, unit, counted=False)
 
+    def _name_free(self, row: _Row, hospital: Hospital, unit: Unit | None) -> bool:
+        """Whether the row's unit name is free at the hospital; a problem reported when it is not."""
+        if not self._name_taken(hospital, row.name, unit):
+            return True
+        self.problem(
+            row,
+            _("%(hospital)s already has another unit named %(name)s.") % {"hospital": hospital.name, "name": row.name},
+        )
+        return False
+
     def _name_taken(self, hospital: Hospital, name: str, unit: Unit | None) -> bool:
         others = Unit.objects.filter(hospital=hospital, name=name)
         if unit is not None:
@@ -177,12 +187,7 @@ class Importer:
         if Unit.objects.filter(code=code).exists():
             self.problem(row, _("another unit already has the code %(code)s.") % {"code": code})
             return
-        if self._name_taken(hospital, row.name, None):
-            self.problem(
-                row,
-                _("%(hospital)s already has another unit named %(name)s.")
-                % {"hospital": hospital.name, "name": row.name},
-            )
+        if not self._name_free(row, hospital, None):
             return
         unit = Unit.objects.create(
             code=code,
@@ -200,12 +205,7 @@ class Importer:
         fields: list[str] = []
         label = f"{unit.name} ({row.hsa_id})"
         if unit.hospital_id != hospital.pk:
-            if self._name_taken(hospital, row.name, unit):
-                self.problem(
-                    row,
-                    _("%(hospital)s already has another unit named %(name)s.")
-                    % {"hospital": hospital.name, "name": row.name},
-                )
+            if not self._name_free(row, hospital, unit):
                 return
             self.change(
                 _("Moved %(unit)s: %(old)s → %(new)s")
@@ -214,12 +214,7 @@ class Importer:
             unit.hospital = hospital
             fields.append("hospital")
         if unit.name != row.name:
-            if self._name_taken(hospital, row.name, unit):
-                self.problem(
-                    row,
-                    _("%(hospital)s already has another unit named %(name)s.")
-                    % {"hospital": hospital.name, "name": row.name},
-                )
+            if not self._name_free(row, hospital, unit):
                 return
             self.change(
                 _("Changed name %(hsa_id)s: %(old)s → %(new)s")

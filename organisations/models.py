@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organisations.hsa import HSA_ID_MAX_LENGTH, HSA_ID_PATTERN, validate_hsa_id
+from organisations.hsa import hsa_id_field, hsa_id_format
 
 
 class HealthcareRegion(models.Model):
@@ -17,25 +17,14 @@ class HealthcareRegion(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120, unique=True)
-    hsa_id = models.CharField(
-        _("HSA-id"),
-        max_length=HSA_ID_MAX_LENGTH,
-        unique=True,
-        null=True,
-        blank=True,
-        validators=[validate_hsa_id],
-        help_text=_("As in the HSA catalogue, for instance SE2321000016-15CQ."),
-    )
+    hsa_id = hsa_id_field(help_text=_("As in the HSA catalogue, for instance SE2321000016-15CQ."))
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("healthcare region")
         verbose_name_plural = _("healthcare regions")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hsa_id__isnull=True) | Q(hsa_id__regex=HSA_ID_PATTERN),
-                name="healthcare_region_hsa_id_format",
-            ),
+            hsa_id_format("healthcare_region"),
         ]
 
     def __str__(self) -> str:
@@ -56,15 +45,7 @@ class Region(models.Model):
         blank=True,
         help_text=_("Leave empty to use the national limit. A region may use a shorter limit."),
     )
-    hsa_id = models.CharField(
-        _("HSA-id"),
-        max_length=HSA_ID_MAX_LENGTH,
-        unique=True,
-        null=True,
-        blank=True,
-        validators=[validate_hsa_id],
-        help_text=_("As in the HSA catalogue, for instance SE2321000016-15CQ."),
-    )
+    hsa_id = hsa_id_field(help_text=_("As in the HSA catalogue, for instance SE2321000016-15CQ."))
 
     class Meta:
         ordering = ["name"]
@@ -75,9 +56,7 @@ class Region(models.Model):
                 condition=Q(care_guarantee_days__isnull=True) | Q(care_guarantee_days__gte=1),
                 name="region_care_guarantee_days_positive",
             ),
-            models.CheckConstraint(
-                condition=Q(hsa_id__isnull=True) | Q(hsa_id__regex=HSA_ID_PATTERN), name="region_hsa_id_format"
-            ),
+            hsa_id_format("region"),
         ]
 
     def __str__(self) -> str:
@@ -100,15 +79,7 @@ class Hospital(models.Model):
         db_default="",
         help_text=_("Street, postcode and town, as patients are told to come."),
     )
-    hsa_id = models.CharField(
-        _("HSA-id"),
-        max_length=HSA_ID_MAX_LENGTH,
-        unique=True,
-        null=True,
-        blank=True,
-        validators=[validate_hsa_id],
-        help_text=_("As in the HSA catalogue, for instance SE2321000016-15CQ."),
-    )
+    hsa_id = hsa_id_field(help_text=_("As in the HSA catalogue, for instance SE2321000016-15CQ."))
 
     class Meta:
         ordering = ["name"]
@@ -120,9 +91,7 @@ class Hospital(models.Model):
             models.CheckConstraint(
                 condition=Q(longitude__gte=-180, longitude__lte=180), name="hospital_longitude_range"
             ),
-            models.CheckConstraint(
-                condition=Q(hsa_id__isnull=True) | Q(hsa_id__regex=HSA_ID_PATTERN), name="hospital_hsa_id_format"
-            ),
+            hsa_id_format("hospital"),
         ]
 
     def __str__(self) -> str:
@@ -168,15 +137,7 @@ class Unit(models.Model):
     hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="units", verbose_name=_("hospital"))
     specialty = models.CharField(_("specialty"), max_length=32, choices=Specialty.choices)
     is_active = models.BooleanField(_("active"), default=True)
-    hsa_id = models.CharField(
-        _("HSA-id"),
-        max_length=HSA_ID_MAX_LENGTH,
-        unique=True,
-        null=True,
-        blank=True,
-        validators=[validate_hsa_id],
-        help_text=_("As in the HSA catalogue, for instance SE2321000016-15CQ."),
-    )
+    hsa_id = hsa_id_field(help_text=_("As in the HSA catalogue, for instance SE2321000016-15CQ."))
     # Contact paths of the unit as a function: shown to the other unit and the SOT representative once a
     # request is proposed, and in the patient letter. Never a person's own number or address.
     phone = models.CharField(
@@ -202,9 +163,7 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["hospital", "name"], name="unit_unique_name_in_hospital"),
             models.CheckConstraint(condition=Q(specialty__in=Specialty.values), name="unit_specialty_valid"),
-            models.CheckConstraint(
-                condition=Q(hsa_id__isnull=True) | Q(hsa_id__regex=HSA_ID_PATTERN), name="unit_hsa_id_format"
-            ),
+            hsa_id_format("unit"),
         ]
 
     def __str__(self) -> str:

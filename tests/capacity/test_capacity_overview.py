@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from capacity.overview import OVERVIEW_WEEKS
 from capacity.weeks import first_open_week, format_week
-from tests.factories import CapacityOfferFactory, DiagnosisGroupFactory, ReferralFactory
+from tests.factories import CapacityOfferFactory, ReferralFactory
 from tests.pages import elements, field_error, texts
 
 OVERVIEW = reverse("capacity:overview")
@@ -23,13 +23,6 @@ def week(n: int = 0):
 def login(client, user):
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def groups(db):
-    artros = DiagnosisGroupFactory(code="artros", name="Höft- och knäledsartros", sort_order=1)
-    hand = DiagnosisGroupFactory(code="hand", name="Handkirurgi", sort_order=2, ranges=[("M18", "M18")])
-    return artros, hand
 
 
 def groups_shown(body: str) -> set[str]:

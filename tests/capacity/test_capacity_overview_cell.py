@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.capacity.test_capacity_overview import groups, login, week  # noqa: F401 (groups: a fixture)
+from tests.capacity.test_capacity_overview import login, week
 from tests.factories import CapacityOfferFactory, ReferralFactory
 from tests.pages import elements, field_error, texts
 
@@ -23,7 +23,7 @@ def units_listed(body: str) -> list[str]:
     return [e.attrs["data-unit"] for e in elements(body, "tr") if "data-unit" in e.attrs]
 
 
-def test_personas(client, world, groups):  # noqa: F811
+def test_personas(client, world, groups):
     query = params(groups[0])
     response = client.get(CELL, query)
     assert response.status_code == 302 and reverse("login") in response["Location"]
@@ -33,7 +33,7 @@ def test_personas(client, world, groups):  # noqa: F811
     assert client.post(CELL, query).status_code == 405
 
 
-def test_a_cell_links_to_the_offers_behind_its_number(client, world, groups):  # noqa: F811
+def test_a_cell_links_to_the_offers_behind_its_number(client, world, groups):
     artros, hand = groups
     world.far_unit.phone = "0480-810 00"
     world.far_unit.save()
@@ -65,7 +65,7 @@ def test_a_cell_links_to_the_offers_behind_its_number(client, world, groups):  #
     assert world.home_unit.name not in body
 
 
-def test_the_region_filter_follows_the_link(client, world, groups):  # noqa: F811
+def test_the_region_filter_follows_the_link(client, world, groups):
     artros, _hand = groups
     CapacityOfferFactory(unit=world.neighbour_unit, diagnosis_group=artros, week_start=week(0), slots=3)
     CapacityOfferFactory(unit=world.far_unit, diagnosis_group=artros, week_start=week(0), slots=2)
@@ -78,7 +78,7 @@ def test_the_region_filter_follows_the_link(client, world, groups):  # noqa: F81
     assert units_listed(body) == [str(world.far_unit.pk)]
 
 
-def test_the_other_regions_representative_sees_the_home_region_not_their_own(client, world, groups):  # noqa: F811
+def test_the_other_regions_representative_sees_the_home_region_not_their_own(client, world, groups):
     artros, _hand = groups
     CapacityOfferFactory(unit=world.home_unit, diagnosis_group=artros, week_start=week(0), slots=5)
     CapacityOfferFactory(unit=world.neighbour_unit, diagnosis_group=artros, week_start=week(0), slots=3)
@@ -86,7 +86,7 @@ def test_the_other_regions_representative_sees_the_home_region_not_their_own(cli
     assert units_listed(body) == [str(world.home_unit.pk)]
 
 
-def test_no_offer_that_week_says_so(client, world, groups):  # noqa: F811
+def test_no_offer_that_week_says_so(client, world, groups):
     body = login(client, world.sot).get(CELL, params(groups[0])).content.decode()
     assert elements(body, "p", data_testid="empty") and not units_listed(body)
 
@@ -102,7 +102,7 @@ def test_no_offer_that_week_says_so(client, world, groups):  # noqa: F811
         ({"region": "own"}, "region"),
     ],
 )
-def test_bad_input_is_explained_next_to_its_field(client, world, groups, bad, field):  # noqa: F811
+def test_bad_input_is_explained_next_to_its_field(client, world, groups, bad, field):
     CapacityOfferFactory(unit=world.far_unit, diagnosis_group=groups[0], week_start=week(0), slots=2)
     if bad.get("region") == "own":
         bad = {"region": world.home_region.pk}
@@ -113,7 +113,7 @@ def test_bad_input_is_explained_next_to_its_field(client, world, groups, bad, fi
     assert not units_listed(body)
 
 
-def test_no_request_and_no_patient_on_the_page(client, world, groups):  # noqa: F811
+def test_no_request_and_no_patient_on_the_page(client, world, groups):
     referral = ReferralFactory(sending_unit=world.home_unit, status="proposed", receiving_unit=world.far_unit)
     CapacityOfferFactory(unit=world.far_unit, diagnosis_group=groups[0], week_start=week(0), slots=2)
     body = login(client, world.sot).get(CELL, params(groups[0])).content.decode()
