@@ -38,7 +38,7 @@ def queue_rows_html(rows: list[Row]) -> SafeString:
 
 def _row(row: Row, labels: dict[str, str]) -> str:
     r = row.referral
-    if getattr(r, "overdue", 1) == 0:  # annotated by selectors.sot_queue
+    if r.overdue == 0:  # annotated by selectors.sot_queue
         css = "table-danger"
     elif row.waited_too_long:
         css = "table-warning waited-too-long"
@@ -64,20 +64,20 @@ def _row(row: Row, labels: dict[str, str]) -> str:
     since = f"{since_day}<br>{_e(days)}"
     if row.waited_too_long:
         since += f'<br><span class="badge text-bg-warning" data-testid="waited-too-long">{labels["waited"]}</span>'
-    receiver = _e(r.receiving_unit) if r.receiving_unit_id else DASH
+    receiver = _e(r.receiving_unit_label) if r.receiving_unit_id else DASH
     if r.planned_date:
         receiver += f"<br>{r.planned_date.isoformat()}"
-    target_css = _late("small text-end", row.wait.is_past_target)
-    deadline_css = _late("small text-end", row.wait.is_overdue)
+    target_css = _late("small text-end", row.is_past_target)
+    deadline_css = _late("small text-end", row.is_overdue)
     return (
         f'<tr class="{css}" data-reference="{reference}">'
         f'<td><a class="fw-semibold text-nowrap" href="{_e(row.url)}">{reference}</a>{focus}</td>'
         f'<td><span class="badge status-{_e(r.status)}">{_e(row.status_label)}</span></td>'
         f'<td class="small" data-testid="handler">{handler}</td>'
         f'<td class="small text-nowrap" data-testid="since">{since}</td>'
-        f'<td class="small">{_e(r.sending_unit)}</td>'
-        f'<td class="small">{_e(r.diagnosis_group or DASH)}</td>'
-        f'<td class="small">{_e(r.priority or DASH)}</td>'
+        f'<td class="small">{_e(r.sending_unit_label)}</td>'
+        f'<td class="small">{_e(r.diagnosis_group_name or DASH)}</td>'
+        f'<td class="small">{_e(r.priority_name or DASH)}</td>'
         f"<td>{_e(r.asa_display)}</td>"
         f'<td class="{target_css}">{_e(row.days_to_target)}</td>'
         f'<td class="{deadline_css}">{_e(row.days_to_deadline)}</td>'

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,25 +23,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import user_scopes
-from audit.services import access_record_many
+from audit.services import access_record_readings
 from organisations.models import Region
 from referrals.access import not_now, referral_for
-from referrals.clock import WaitStatus
 from referrals.filters import QueueFilter
 from referrals.lifecycle import Action
-from referrals.models import Referral, ReferralStatus
+from referrals.models import ReferralStatus
+from referrals.queue_entries import QueueEntry, queue_entries
 from referrals.queue_rows import queue_rows_html
-from referrals.selectors import (
-    days_in_status,
-    queue_counts,
-    sot_queue,
-    wait_limits,
-    wait_status_of,
-    waited_too_long,
-)
+from referrals.selectors import queue_counts, sot_queue, wait_limits
 from referrals.services.handling import referral_handler_release, referral_handler_take
 from referrals.services.history import TransitionNotAllowed
 from referrals.templatetags.sot_tags import days_left
+from referrals.working_days import working_days_between
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -84,49 +79,55 @@ class Row:
     """One line of the queue, its words and links worked out here: 25 rows of template tags (a URL reversed,
     a status translated, days put in words, a form with its CSRF token, per row) were most of the page's time."""
 
-    referral: Referral
-    wait: WaitStatus
+    referral: QueueEntry
     days_in_status: int
     waited_too_long: bool
     url: str
     status_label: str
     days_to_target: str
     days_to_deadline: str
+    is_past_target: bool
+    is_overdue: bool
     handler_label: str
     handled_by_me: bool
     handler_action: str  # the URL of "Ta ärendet" or "Släpp ärendet"; empty when the request is closed
 
 
-def _rows(request: AuthenticatedHttpRequest, referrals: Any, *, today: date, limits: dict[str, int]) -> list[Row]:
+def _days_until(day: date | None, today: date) -> int | None:
+    return (day - today).days if day else None  # as clock.wait_status: pauses move neither date
+
+
+def _rows(
+    request: AuthenticatedHttpRequest, entries: list[QueueEntry], *, today: date, limits: dict[str, int]
+) -> list[Row]:
     # Each URL from one reversed pattern: the same path as reverse() gives for each pk, without 3 reverses a row.
     detail = reverse("referrals:detail", args=[0]).replace("/0/", "/{}/")
     take = reverse("work:handler_take", args=[0]).replace("/0/", "/{}/")
     release = reverse("work:handler_release", args=[0]).replace("/0/", "/{}/")
     statuses = dict(ReferralStatus.choices)
     rows = []
-    for r in referrals:
-        wait = wait_status_of(r, today=today)
+    for r in entries:
         mine = r.handler_id == request.user.pk
-        if mine:
-            handler = str(_("You"))
-        elif r.handler_id:
-            handler = r.handler.get_full_name() or r.handler.username
-        else:
-            handler = ""
+        handler = str(_("You")) if mine else r.handler_name
         is_open = r.is_open
+        to_target = _days_until(r.medical_target_date, today)
+        to_deadline = _days_until(r.care_guarantee_deadline, today)
+        in_status = working_days_between(timezone.localdate(r.status_changed_at), today) if r.status_changed_at else 0
+        limit = limits.get(r.status)
         rows.append(
             Row(
                 referral=r,
-                wait=wait,
-                days_in_status=days_in_status(r, today=today),
-                waited_too_long=waited_too_long(r, limits, today=today),
-                url=detail.format(r.pk),
+                days_in_status=in_status,
+                waited_too_long=limit is not None and in_status > limit,  # as selectors.waited_too_long
+                url=detail.format(r.id),
                 status_label=str(statuses[r.status]),
-                days_to_target=days_left(wait.days_to_target) if is_open else "–",
-                days_to_deadline=days_left(wait.days_to_deadline) if is_open else "–",
+                days_to_target=days_left(to_target) if is_open else "–",
+                days_to_deadline=days_left(to_deadline) if is_open else "–",
+                is_past_target=to_target is not None and to_target < 0,
+                is_overdue=to_deadline is not None and to_deadline < 0,
                 handler_label=handler,
                 handled_by_me=mine,
-                handler_action=(release if mine else take).format(r.pk) if is_open else "",
+                handler_action=(release if mine else take).format(r.id) if is_open else "",
             )
         )
     return rows
@@ -143,8 +144,9 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     base = sot_queue(request.user, today=today)
     filterset = QueueFilter(request.GET, queryset=base, regions=regions, today=today, user=request.user, limits=limits)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    access_record_many(user=request.user, referrals=page.object_list, what="work:queue")
-    rows = _rows(request, page.object_list, today=today, limits=limits)
+    entries = queue_entries(cast("QuerySet[Any]", page.object_list))  # a slice of filterset.qs
+    access_record_readings(user=request.user, readings=entries, what="work:queue")
+    rows = _rows(request, entries, today=today, limits=limits)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

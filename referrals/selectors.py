@@ -143,40 +143,6 @@ def sot_region_requests(user: User) -> QuerySet[Referral]:
     )
 
 
-QUEUE_COLUMNS = (
-    "id",
-    "reference",
-    "status",
-    "patient_id",
-    "sending_unit_id",
-    "receiving_unit_id",
-    "handler_id",
-    "asa_class",
-    "asa_emergency",
-    "decision_date",
-    "medical_target_date",
-    "care_guarantee_deadline",
-    "planned_date",
-    "submitted_at",
-    "status_changed_at",
-    "priority__name",
-    "priority__sort_order",
-    "priority__is_main_focus",
-    "diagnosis_group__name",
-    "sending_unit__name",
-    "sending_unit__hospital__name",
-    "sending_unit__hospital__region_id",
-    "sending_unit__hospital__region__name",
-    "receiving_unit__name",
-    "receiving_unit__hospital__name",
-    "receiving_unit__hospital__region_id",
-    "receiving_unit__hospital__region__name",
-    "handler__username",
-    "handler__first_name",
-    "handler__last_name",
-)
-
-
 def sot_queue(user: User, *, today: date) -> QuerySet[Referral]:
     """The requests of the user's SOT regions (sot_region_requests), most urgent first: past the
     care-guarantee deadline and not yet accepted, then fewest days to the medical target date, then
@@ -186,17 +152,9 @@ def sot_queue(user: User, *, today: date) -> QuerySet[Referral]:
 
     return (
         sot_region_requests(user)
-        .select_related(
-            "priority",
-            "diagnosis_group",
-            "sending_unit__hospital__region",
-            "receiving_unit__hospital__region",
-            "handler",
-        )
-        # The columns the queue shows and the access log records, nothing more: the page is the SOT
-        # representative's most used, and the rest of a request (the patient's details among it) is not on it.
-        .only(*QUEUE_COLUMNS)
-        .prefetch_related("pauses")
+        # Read as rows of the columns the queue shows and the access log records (referrals.queue_entries),
+        # nothing more: the page is the SOT representative's most used, and the rest of a request (the
+        # patient's details among it) is not on it.
         .annotate(
             overdue=Case(
                 When(overdue_condition(today=today), then=Value(0)), default=Value(1), output_field=IntegerField()

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from sot.working_days import is_holiday, is_working_day
+from sot.working_days import is_holiday, is_working_day, working_days_after
 
 __all__ = ["first_day_within", "is_holiday", "is_working_day", "next_working_day", "start_of", "working_days_between"]
 
@@ -28,11 +28,7 @@ def next_working_day(day: date) -> date:
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end`: a request that entered a status on a
     Friday has waited one working day on Monday, none on Saturday."""
-    count, day = 0, start
-    while day < end:
-        day += ONE_DAY
-        count += is_working_day(day)
-    return count
+    return working_days_after(start, end)
 
 
 def first_day_within(limit: int, *, today: date) -> date:

@@ -15,7 +15,7 @@ from referrals import services
 from referrals.models import EventKind, HandlerChange, Referral, ReferralEvent, ReferralStatus, StateWaitLimit
 from referrals.selectors import waited_too_long_condition
 from referrals.services.handling import ERROR_NOT_YOUR_REQUEST, referral_handler_release, referral_handler_take
-from referrals.working_days import first_day_within, start_of, working_days_between
+from referrals.working_days import first_day_within, is_working_day, start_of, working_days_between
 from tests.factories import ReferralFactory, UserFactory, member
 from tests.pages import elements, texts
 
@@ -123,6 +123,22 @@ def test_working_days_are_monday_to_friday():
     # Proposed on Monday: on Thursday it has waited three working days, more than two.
     assert first_day_within(2, today=thursday) == date(2026, 12, 1)
     assert first_day_within(2, today=monday) == date(2026, 11, 26)  # Thursday: Friday and Monday
+
+
+def test_working_days_are_counted_as_walking_the_calendar_would():
+    """The count without a walk gives what walking the days through `is_working_day` gives, for every
+    start in three years (Easter, midsommar, Christmas and the turn of the year among them) and spans
+    from none to over a year."""
+    first = date(2025, 1, 1)
+    for start in (first + timedelta(days=n) for n in range(0, 3 * 365, 3)):
+        walked, day = 0, start
+        for span in (0, 1, 2, 3, 5, 6, 7, 8, 13, 30, 61, 200, 400):
+            while day < start + timedelta(days=span):
+                day += timedelta(days=1)
+                walked += is_working_day(day)
+            assert working_days_between(start, start + timedelta(days=span)) == walked, (start, span)
+    assert working_days_between(date(2026, 12, 23), date(2026, 12, 28)) == 1  # julafton, juldagen, annandag jul
+    assert working_days_between(date(2026, 5, 1), date(2026, 4, 1)) == 0  # backwards: none
 
 
 def test_a_request_that_waited_too_long_is_marked_and_filtered(client, world):
