@@ -11,6 +11,7 @@ from catalog.models import MAIN_FOCUS_MIN_ASA, DiagnosisGroup, MedicalPriority
 from organisations.models import Hospital, Unit
 from referrals.models import FINISHED_STATUSES, Referral, ReferralStatus
 from referrals.selectors import QUEUE_STATUSES, handled_by, overdue_condition, waited_too_long_condition
+from sot import reference_cache
 from sot.widgets import FastSelect
 
 
@@ -44,6 +45,23 @@ class UnitReferralFilter(django_filters.FilterSet):
 
 
 HISTORY = "history"
+
+
+def queue_filter_choices(regions: Any) -> dict[str, list[tuple[int, str]]]:
+    """The queue filter's choice lists for the user's SOT regions: (id, label) pairs as the model choice
+    fields showed them, kept between requests until one of the models changes (sot.reference_cache)."""
+
+    def compute() -> dict[str, list[tuple[int, str]]]:
+        units = Unit.objects.filter(hospital__region__in=regions).select_related("hospital")
+        return {
+            "diagnosis_group": [(g.pk, str(g)) for g in DiagnosisGroup.objects.all()],
+            "priority": [(p.pk, str(p)) for p in MedicalPriority.objects.all()],
+            "hospital": [(h.pk, str(h)) for h in Hospital.objects.filter(region__in=regions).order_by("name")],
+            "unit": [(u.pk, str(u)) for u in units.order_by("hospital__name", "name")],
+        }
+
+    key = "queue-filter:" + ",".join(str(pk) for pk in sorted(regions))
+    return reference_cache.kept(key, compute, models=(DiagnosisGroup, MedicalPriority, Hospital, Unit))
 
 
 class QueueOrdering(django_filters.OrderingFilter):
@@ -100,31 +118,22 @@ class QueueFilter(django_filters.FilterSet):
         method="filter_status",
         widget=FastSelect,
     )
-    diagnosis_group = django_filters.ModelChoiceFilter(
-        label=_("Diagnosis group"),
-        queryset=DiagnosisGroup.objects.all(),
-        empty_label=_("All groups"),
-        widget=FastSelect,
+    # Choice lists of reference data, kept between requests (sot.reference_cache); the values are ids.
+    diagnosis_group = django_filters.ChoiceFilter(
+        label=_("Diagnosis group"), choices=(), empty_label=_("All groups"), widget=FastSelect
     )
-    priority = django_filters.ModelChoiceFilter(
-        label=_("Priority"),
-        queryset=MedicalPriority.objects.all(),
-        empty_label=_("All priorities"),
-        widget=FastSelect,
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=(), empty_label=_("All priorities"), widget=FastSelect
     )
-    hospital = django_filters.ModelChoiceFilter(
+    hospital = django_filters.ChoiceFilter(
         label=_("Hospital"),
         field_name="sending_unit__hospital",
-        queryset=Hospital.objects.none(),
+        choices=(),
         empty_label=_("All hospitals"),
         widget=FastSelect,
     )
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"),
-        field_name="sending_unit",
-        queryset=Unit.objects.none(),
-        empty_label=_("All units"),
-        widget=FastSelect,
+    unit = django_filters.ChoiceFilter(
+        label=_("Unit"), field_name="sending_unit", choices=(), empty_label=_("All units"), widget=FastSelect
     )
     mine = django_filters.BooleanFilter(label=_("My requests"), method="filter_mine", widget=forms.CheckboxInput)
     overdue = django_filters.BooleanFilter(
@@ -149,16 +158,12 @@ class QueueFilter(django_filters.FilterSet):
         self.today = today
         self.user = user
         self.limits = limits
+        for name, choices in queue_filter_choices(regions).items():  # before the form is made from the filters
+            self.filters[name].extra["choices"] = choices
         for name, field in self.form.fields.items():
             if name not in self.CHECKBOXES:
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 field.widget.attrs.setdefault("class", css)
-        self.filters["hospital"].queryset = Hospital.objects.filter(region__in=regions).order_by("name")
-        self.filters["unit"].queryset = (
-            Unit.objects.filter(hospital__region__in=regions)
-            .select_related("hospital")
-            .order_by("hospital__name", "name")
-        )
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not self.form.cleaned_data.get("status"):  # the filter's method is not called for an empty value

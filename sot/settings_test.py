@@ -25,3 +25,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
 STATIC_ROOT = None  # served from the app folders by the finders in tests
 WHITENOISE_USE_FINDERS = True
+# A key prefix of this run's own: the shared Redis outlives test databases, whose ids start again at 1, so
+# what one run kept (sot.reference_cache) must never be found by the next.
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}-{os.urandom(4).hex()}"  # noqa: F405

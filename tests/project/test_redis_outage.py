@@ -115,3 +115,16 @@ def test_build_now_with_the_broker_down_is_queued_and_sent_again_later(
     assert reports_requeue_waiting(now=later) == 1
     assert queue.llen(app.conf.task_default_queue) == 1  # the build is in the broker's queue again
     assert reports_requeue_waiting(now=later) == 0  # once: its wait starts again
+
+
+def test_the_queue_keeps_its_filter_lists_with_redis_down(client, world, redis_of_our_own):
+    """The queue's choice lists are kept in the cache (sot.reference_cache); with the cache's Redis stopped
+    they are read from the database, and the page answers as before."""
+    client.force_login(world.sot)
+    unit_option = f'<option value="{world.home_unit.pk}">'
+    first = client.get(reverse("work:queue"))
+    assert first.status_code == 200 and unit_option in first.content.decode()
+    assert redis.Redis.from_url(redis_of_our_own.url).keys("*reference:queue-filter:*")  # kept in Redis
+    redis_of_our_own.stop()
+    again = client.get(reverse("work:queue"))
+    assert again.status_code == 200 and unit_option in again.content.decode()

@@ -16,7 +16,7 @@ from referrals.models import EventKind, HandlerChange, Referral, ReferralEvent, 
 from referrals.selectors import waited_too_long_condition
 from referrals.services.handling import ERROR_NOT_YOUR_REQUEST, referral_handler_release, referral_handler_take
 from referrals.working_days import first_day_within, is_working_day, start_of, working_days_between
-from tests.factories import ReferralFactory, UserFactory, member
+from tests.factories import ReferralFactory, UnitFactory, UserFactory, member
 from tests.pages import elements, texts
 
 S = ReferralStatus
@@ -29,6 +29,15 @@ def take_url(referral: Referral) -> str:
 
 def release_url(referral: Referral) -> str:
     return reverse("work:handler_release", args=[referral.pk])
+
+
+def options(response, name: str) -> dict[str, str]:
+    """The options of the filter's select `name`: value → label."""
+    body = response.content.decode()
+    assert len(elements(body, "select", name=name)) == 1
+    start = body.index(f'<select name="{name}"')
+    select = body[start : body.index("</select>", start)]
+    return {o.attrs["value"]: " ".join(o.text.split()) for o in elements(select, "option")}
 
 
 def rows(response) -> list[str]:
@@ -109,6 +118,39 @@ def test_taking_into_review_makes_the_taker_the_handler_and_restarts_the_clock(w
     services.referral_correct_group(referral=taken, by=world.sot, diagnosis_group=taken.diagnosis_group)
     taken.refresh_from_db()
     assert taken.status_changed_at == event.at
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+def test_the_filter_lists_the_regions_hospitals_and_units_and_filters_by_them(client, world):
+    """Seen failing first: the hospital and unit lists were empty (their querysets were set after the form
+    had been made from the filters), so a coordinator could not filter by either."""
+    second = UnitFactory(hospital=world.home_unit.hospital, name="Kirurgi Lund")
+    mine = ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
+    other = ReferralFactory(sending_unit=second, status=S.SUBMITTED)
+    client.force_login(world.sot)
+    response = client.get(QUEUE)
+    assert set(options(response, "hospital")) == {"", str(world.home_unit.hospital_id)}  # the own region's only
+    assert set(options(response, "unit")) == {"", str(world.home_unit.pk), str(second.pk)}
+    assert rows(client.get(QUEUE, {"unit": second.pk})) == [other.reference]
+    assert set(rows(client.get(QUEUE, {"hospital": world.home_unit.hospital_id}))) == {mine.reference, other.reference}
+    response = client.get(QUEUE, {"unit": world.far_unit.pk})  # another region's unit is not a choice
+    assert response.status_code == 200 and response.context["filter"].form.errors["unit"]
+
+
+def test_the_filter_lists_follow_a_change_to_the_reference_data(client, world, django_capture_on_commit_callbacks):
+    """The lists are kept between requests (sot.reference_cache) until a hospital, unit, group or priority
+    changes: a unit renamed or added shows at once."""
+    client.force_login(world.sot)
+    client.get(QUEUE)
+    with django_capture_on_commit_callbacks(execute=True):
+        added = UnitFactory(hospital=world.home_unit.hospital, name="Handkirurgi Lund")
+        world.home_unit.name = "Ortopedi Lund (ny)"
+        world.home_unit.save()
+    labels = options(client.get(QUEUE), "unit").values()
+    assert f"Handkirurgi Lund, {added.hospital.name}" in labels
+    assert f"Ortopedi Lund (ny), {world.home_unit.hospital.name}" in labels
 
 
 # --- time in status and wait limits -------------------------------------------------------------
