@@ -8,12 +8,11 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Coordination requests")
 
     def ready(self) -> None:
-        from catalog.models import DiagnosisGroup, MedicalPriority
-        from organisations.models import Hospital, Unit
         from referrals.db_guards import ensure_append_only_triggers
+        from referrals.filters import QUEUE_FILTER_MODELS
         from sot import reference_cache
 
         # The queue filter's choice lists (referrals.filters.queue_filter_choices) are kept until these change.
-        reference_cache.watch(DiagnosisGroup, MedicalPriority, Hospital, Unit)
+        reference_cache.watch(*QUEUE_FILTER_MODELS)
 
         post_migrate.connect(ensure_append_only_triggers, sender=self, dispatch_uid="referral_event_triggers")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MAIN_FOCUS_MIN_ASA, DiagnosisGroup, MedicalPriority
-from organisations.models import Hospital, Unit
+from organisations.models import Hospital, Region, Unit
 from referrals.models import FINISHED_STATUSES, Referral, ReferralStatus
 from referrals.selectors import QUEUE_STATUSES, handled_by, overdue_condition, waited_too_long_condition
 from sot import reference_cache
@@ -45,11 +45,13 @@ class UnitReferralFilter(django_filters.FilterSet):
 
 
 HISTORY = "history"
+QUEUE_FILTER_MODELS = (DiagnosisGroup, MedicalPriority, Hospital, Unit, Region)
 
 
 def queue_filter_choices(regions: Any) -> dict[str, list[tuple[int, str]]]:
     """The queue filter's choice lists for the user's SOT regions: (id, label) pairs as the model choice
-    fields showed them, kept between requests until one of the models changes (sot.reference_cache)."""
+    fields showed them, and the regions themselves (the page's heading), kept between requests until one
+    of the models changes (sot.reference_cache)."""
 
     def compute() -> dict[str, list[tuple[int, str]]]:
         units = Unit.objects.filter(hospital__region__in=regions).select_related("hospital")
@@ -58,10 +60,11 @@ def queue_filter_choices(regions: Any) -> dict[str, list[tuple[int, str]]]:
             "priority": [(p.pk, str(p)) for p in MedicalPriority.objects.all()],
             "hospital": [(h.pk, str(h)) for h in Hospital.objects.filter(region__in=regions).order_by("name")],
             "unit": [(u.pk, str(u)) for u in units.order_by("hospital__name", "name")],
+            "regions": [(r.pk, str(r)) for r in Region.objects.filter(pk__in=regions)],
         }
 
     key = "queue-filter:" + ",".join(str(pk) for pk in sorted(regions))
-    return reference_cache.kept(key, compute, models=(DiagnosisGroup, MedicalPriority, Hospital, Unit))
+    return reference_cache.kept(key, compute, models=QUEUE_FILTER_MODELS)
 
 
 class QueueOrdering(django_filters.OrderingFilter):
@@ -158,8 +161,9 @@ class QueueFilter(django_filters.FilterSet):
         self.today = today
         self.user = user
         self.limits = limits
-        for name, choices in queue_filter_choices(regions).items():  # before the form is made from the filters
-            self.filters[name].extra["choices"] = choices
+        self.choices = queue_filter_choices(regions)
+        for name in ("diagnosis_group", "priority", "hospital", "unit"):  # before the form is made from the filters
+            self.filters[name].extra["choices"] = self.choices[name]
         for name, field in self.form.fields.items():
             if name not in self.CHECKBOXES:
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

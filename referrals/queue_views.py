@@ -24,14 +24,13 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import user_scopes
 from audit.services import access_record_readings
-from organisations.models import Region
 from referrals.access import not_now, referral_for
 from referrals.filters import QueueFilter
 from referrals.lifecycle import Action
 from referrals.models import ReferralStatus
 from referrals.queue_entries import QueueEntry, queue_entries
 from referrals.queue_rows import queue_rows_html
-from referrals.selectors import queue_counts, sot_queue, wait_limits
+from referrals.selectors import QUEUE_STATUSES, queue_counts, sot_queue, wait_limits
 from referrals.services.handling import referral_handler_release, referral_handler_take
 from referrals.services.history import TransitionNotAllowed
 from referrals.templatetags.sot_tags import days_left
@@ -143,7 +142,11 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     limits = wait_limits()
     base = sot_queue(request.user, today=today)
     filterset = QueueFilter(request.GET, queryset=base, regions=regions, today=today, user=request.user, limits=limits)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = queue_counts(base, user=request.user)
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    if not any(value for key, value in request.GET.items() if key != "page"):  # the whole queue: its counts add up
+        paginator.count = sum(counts[status] for status in QUEUE_STATUSES)
+    page = paginator.get_page(request.GET.get("page"))
     entries = queue_entries(cast("QuerySet[Any]", page.object_list))  # a slice of filterset.qs
     access_record_readings(user=request.user, readings=entries, what="work:queue")
     rows = _rows(request, entries, today=today, limits=limits)
@@ -158,8 +161,8 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": rows,
             "rows_html": queue_rows_html(rows),
             "headers": _headers(query),
-            "counts": queue_counts(base, user=request.user),
-            "regions": Region.objects.filter(pk__in=regions),
+            "counts": counts,
+            "regions": [name for _pk, name in filterset.choices["regions"]],
             "query": query.urlencode(),
             "filtered": any(key != "sort" for key in query),
             "here": request.get_full_path(),

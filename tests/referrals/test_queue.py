@@ -153,6 +153,20 @@ def test_the_filter_lists_follow_a_change_to_the_reference_data(client, world, d
     assert f"Ortopedi Lund (ny), {world.home_unit.hospital.name}" in labels
 
 
+def test_the_whole_queue_is_counted_from_its_status_counts(client, world):
+    """Unfiltered, the page count comes from the status counts (no count query of its own): the total and
+    the pages are those of the open requests, finished ones not among them."""
+    for _ in range(27):
+        ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
+    ReferralFactory(sending_unit=world.home_unit, status=S.IN_REVIEW)
+    ReferralFactory(sending_unit=world.home_unit, status=S.COMPLETED)
+    client.force_login(world.sot)
+    first = client.get(QUEUE)
+    assert first.context["page"].paginator.count == 28
+    assert len(rows(first)) == 25 and len(rows(client.get(QUEUE, {"page": 2}))) == 3
+    assert client.get(QUEUE, {"status": S.IN_REVIEW}).context["page"].paginator.count == 1
+
+
 # --- time in status and wait limits -------------------------------------------------------------
 
 

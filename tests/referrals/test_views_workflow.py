@@ -106,10 +106,16 @@ def test_queue_query_count_does_not_grow(client, world, django_assert_num_querie
     for _ in range(rows):
         ReferralFactory(sending_unit=world.home_unit, status=S.SUBMITTED)
     login(client, world.sot)
-    # session, user, memberships, wait limits, page count, page, pauses, one access-log INSERT for the
-    # page, status counts, regions, the filter choice lists; no session write (at most once a minute)
-    with django_assert_num_queries(12 + CHAINED):
+    # The first view reads the filter's choice lists (groups, priorities, hospitals, units, regions) and
+    # keeps them (sot.reference_cache); every view then reads: session, user, memberships, wait limits,
+    # the page's rows, one access-log INSERT for the page, the status counts (which also give the page
+    # count of the whole queue). No session write (at most once a minute).
+    with django_assert_num_queries(5 + 7 + CHAINED):
         assert client.get(QUEUE).status_code == 200
+    with django_assert_num_queries(7 + CHAINED):
+        assert client.get(QUEUE).status_code == 200
+    with django_assert_num_queries(8 + CHAINED):  # filtered: the page count is a query of its own
+        assert client.get(QUEUE, {"status": S.SUBMITTED}).status_code == 200
 
 
 # --- steps -------------------------------------------------------------------------------------
