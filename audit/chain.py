@@ -155,6 +155,31 @@ def chain_insert(model: type[ChainedModel], rows: Sequence[ChainedModel], insert
     return result
 
 
+PLAIN_FIELDS = (models.CharField, models.IntegerField, models.DateTimeField, models.ForeignKey)
+
+
+def insert_plain(model: type[models.Model], rows: Sequence[models.Model]) -> None:
+    """Write `rows` in one INSERT … VALUES … RETURNING id, their values as the attributes hold them: for
+    models whose fields need no conversion on the way to the database (text, integers, foreign keys,
+    aware times), which the check below holds to. The ORM's bulk_create prepares every value of every
+    row through the field and builds the statement anew: half of a list page's access-log time."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if not all(isinstance(f, PLAIN_FIELDS) for f in fields):
+        raise TypeError(f"{model.__name__} has fields that need converting; use bulk_create")
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    returning = connection.features.can_return_rows_from_bulk_insert
+    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(rows))}"  # noqa: S608
+    params = [getattr(row, f.attname) for row in rows for f in fields]
+    with connection.cursor() as cursor:  # the table and columns are the model's, quoted; every value a parameter
+        cursor.execute(sql + (" RETURNING id" if returning else ""), params)
+        ids = [pk for (pk,) in cursor.fetchall()] if returning else [None] * len(rows)
+    for row, pk in zip(rows, ids, strict=True):
+        row.pk = pk
+        row._state.adding, row._state.db = False, connection.alias
+
+
 class ChainedQuerySet(models.QuerySet):
     """`bulk_create` chains the rows it writes."""
 

@@ -12,9 +12,11 @@ from django.forms.renderers import DjangoTemplates
 from django.test import Client
 from django.urls import Resolver404, clear_url_caches, resolve
 
-from audit.chain import ACCESS_LOG, GENESIS, digest
-from audit.models import AccessLogEntry, ChainHead
+from audit.chain import ACCESS_LOG, GENESIS, digest, insert_plain
+from audit.models import AccessAction, AccessLogEntry, ChainHead
 from audit.services import access_record_many
+from audit.verification import verify_model
+from reports.models import MonthlyReport
 from sot.form_renderer import FormRenderer
 from tests.factories import ReferralFactory
 
@@ -69,6 +71,37 @@ def test_a_list_page_advances_every_chain_head_it_touches(world):
             last = entry.chain_hash
         head = ChainHead.objects.get(chain=ACCESS_LOG, key=patient_id)
         assert (head.length, head.last_hash) == (expected, last)
+
+
+@pytest.mark.django_db
+def test_the_access_logs_own_insert_writes_what_the_orm_would(world):
+    """`audit.chain.insert_plain` (the access log's bulk_create): each entry read back has the values it was
+    given, its id, and the chains verify; a model with fields that need converting is refused."""
+    referrals = [ReferralFactory(sending_unit=world.home_unit) for _ in range(3)]
+    world.sot.hsa_id = "SE2321000016-1234"
+    world.sot.save()
+    entries = [
+        AccessLogEntry(
+            user=world.sot,
+            role="sot_representative",
+            place="Region <Skåne> 'x'",
+            patient_id=r.patient_id,
+            referral=r,
+            action=AccessAction.READ,
+            what="=1+1",
+        )
+        for r in referrals
+    ]
+    AccessLogEntry.objects.bulk_create(entries)
+    for entry in entries:
+        stored = AccessLogEntry.objects.get(pk=entry.pk)
+        for name in (*AccessLogEntry.CHAIN_FIELDS, "user_hsa_id", "chain_seq", "chain_hash"):
+            assert getattr(stored, name) == getattr(entry, name), name
+    assert stored.user_hsa_id == "SE2321000016-1234" and stored.place == "Region <Skåne> 'x'"
+    problems, _rows, _chains = verify_model(AccessLogEntry)
+    assert problems == []
+    with pytest.raises(TypeError):
+        insert_plain(MonthlyReport, [])  # a JSON field among its fields
 
 
 class _CustomOption(forms.Select):
