@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -102,39 +103,64 @@ def _lock_referenced(model: type[ChainedModel], rows: Sequence[ChainedModel]) ->
                 cursor.execute(f"SELECT 1 FROM {table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE", [ids])  # noqa: S608
 
 
-def _locked_heads(chain: str, keys: list[int]) -> dict[int, Any]:
+def _locked_heads(chain: str, keys: list[int]) -> dict[int, _Head]:
     """The heads of `keys` (created where missing), locked in key order, in one statement: an upsert
-    that changes nothing still locks the row it meets, as FOR UPDATE would (PostgreSQL and SQLite)."""
+    that changes nothing still locks the row it meets, as FOR UPDATE would (PostgreSQL and SQLite).
+    On PostgreSQL the keys are one array parameter (see `_few_parameters`)."""
     from audit.models import ChainHead
 
     table = connection.ops.quote_name(ChainHead._meta.db_table)
-    values = ", ".join(["(%s, %s, 0, %s)"] * len(keys))
+    if _few_parameters():
+        rows_sql = "SELECT %s, k, 0, %s FROM unnest(%s::bigint[]) AS k ORDER BY k"
+        params: list[Any] = [chain, GENESIS, keys]
+    else:
+        rows_sql = "VALUES " + ", ".join(["(%s, %s, 0, %s)"] * len(keys))
+        params = [value for key in keys for value in (chain, key, GENESIS)]
     with connection.cursor() as cursor:  # the table is the model's, quoted; every value is a parameter
         cursor.execute(
-            f'INSERT INTO {table} (chain, "key", length, last_hash) VALUES {values} '  # noqa: S608
+            f'INSERT INTO {table} (chain, "key", length, last_hash) {rows_sql} '
             f'ON CONFLICT (chain, "key") DO UPDATE SET length = {table}.length '
             'RETURNING id, "key", length, last_hash',
-            [value for key in keys for value in (chain, key, GENESIS)],
+            params,
         )
         rows = cursor.fetchall()
-    return {
-        key: ChainHead(id=pk, chain=chain, key=key, length=length, last_hash=last) for pk, key, length, last in rows
-    }
+    return {key: _Head(id=pk, length=length, last_hash=last) for pk, key, length, last in rows}
+
+
+@dataclass(slots=True)
+class _Head:
+    """A locked chain head as chain_insert advances it (a row of ChainHead without the model's instance)."""
+
+    id: int
+    length: int
+    last_hash: str
+
+
+def _few_parameters() -> bool:
+    """Whether to pass a statement's rows as one array per column (PostgreSQL's unnest) rather than a
+    parameter per value: psycopg converts a statement of more than 50 parameters anew on every call
+    (its cache skips them), which was most of the access log's time on a list page."""
+    return connection.vendor == "postgresql"
 
 
 def _advance_heads(heads: Sequence[Any]) -> None:
-    """Write the heads' new lengths and last hashes in one UPDATE joined to a VALUES list (PostgreSQL and
-    SQLite): the ORM's `bulk_update` compiles a CASE per head and field, most of a list page's time."""
+    """Write the heads' new lengths and last hashes in one UPDATE joined to their new values (PostgreSQL
+    and SQLite): the ORM's `bulk_update` compiles a CASE per head and field, most of a list page's time."""
     from audit.models import ChainHead
 
     table = connection.ops.quote_name(ChainHead._meta.db_table)
-    values = ", ".join(["(CAST(%s AS bigint), CAST(%s AS bigint), CAST(%s AS varchar(64)))"] * len(heads))
+    if _few_parameters():
+        new = "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::varchar(64)[])"
+        params: list[Any] = [[h.id for h in heads], [h.length for h in heads], [h.last_hash for h in heads]]
+    else:
+        new = "VALUES " + ", ".join(["(CAST(%s AS bigint), CAST(%s AS bigint), CAST(%s AS varchar(64)))"] * len(heads))
+        params = [value for head in heads for value in (head.id, head.length, head.last_hash)]
     with connection.cursor() as cursor:  # the table is the model's, quoted; every value is a parameter
         cursor.execute(
-            f"WITH new (id, length, last_hash) AS (VALUES {values}) "  # noqa: S608
+            f"WITH new (id, length, last_hash) AS ({new}) "  # noqa: S608
             f"UPDATE {table} SET length = new.length, last_hash = new.last_hash "
             f"FROM new WHERE {table}.id = new.id",
-            [value for head in heads for value in (head.id, head.length, head.last_hash)],
+            params,
         )
 
 
@@ -159,21 +185,27 @@ PLAIN_FIELDS = (models.CharField, models.IntegerField, models.DateTimeField, mod
 
 
 def insert_plain(model: type[models.Model], rows: Sequence[models.Model]) -> None:
-    """Write `rows` in one INSERT … VALUES … RETURNING id, their values as the attributes hold them: for
-    models whose fields need no conversion on the way to the database (text, integers, foreign keys,
-    aware times), which the check below holds to. The ORM's bulk_create prepares every value of every
-    row through the field and builds the statement anew: half of a list page's access-log time."""
+    """Write `rows` in one INSERT … RETURNING id, their values as the attributes hold them: for models
+    whose fields need no conversion on the way to the database (text, integers, foreign keys, aware
+    times), which the check below holds to. The ORM's bulk_create prepares every value of every row
+    through its field; on PostgreSQL the rows go as one array per column (`_few_parameters`)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     if not all(isinstance(f, PLAIN_FIELDS) for f in fields):
         raise TypeError(f"{model.__name__} has fields that need converting; use bulk_create")
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    if _few_parameters():
+        arrays = ", ".join(
+            f"%s::{f.rel_db_type(connection) if f.is_relation else f.db_type(connection)}[]" for f in fields
+        )
+        rows_sql = f"SELECT * FROM unnest({arrays})"  # noqa: S608  (the fields' own types)
+        params: list[Any] = [[getattr(row, f.attname) for row in rows] for f in fields]
+    else:
+        rows_sql = "VALUES " + ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
+        params = [getattr(row, f.attname) for row in rows for f in fields]
     returning = connection.features.can_return_rows_from_bulk_insert
-    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(rows))}"  # noqa: S608
-    params = [getattr(row, f.attname) for row in rows for f in fields]
     with connection.cursor() as cursor:  # the table and columns are the model's, quoted; every value a parameter
-        cursor.execute(sql + (" RETURNING id" if returning else ""), params)
+        cursor.execute(f"INSERT INTO {table} ({columns}) {rows_sql}" + (" RETURNING id" if returning else ""), params)
         ids = [pk for (pk,) in cursor.fetchall()] if returning else [None] * len(rows)
     for row, pk in zip(rows, ids, strict=True):
         row.pk = pk
