@@ -18,6 +18,7 @@ from accounts.selectors import roles_on_request, user_scopes
 from organisations.models import Unit
 from referrals import clock, working_days
 from referrals.models import STATUSES_WITH_RECEIVING_UNIT, Referral, ReferralStatus, StateWaitLimit
+from sot import reference_cache
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -181,8 +182,13 @@ def handled_by(user: User) -> Q:
 
 
 def wait_limits() -> dict[str, int]:
-    """Working days a request may stay in each status (admin-editable); a status without a row has no limit."""
-    return dict(StateWaitLimit.objects.values_list("status", "working_days"))
+    """Working days a request may stay in each status (admin-editable); a status without a row has no limit.
+    Kept between requests until a limit changes (sot.reference_cache)."""
+    return reference_cache.kept(
+        "wait-limits",
+        lambda: dict(StateWaitLimit.objects.values_list("status", "working_days")),
+        models=[StateWaitLimit],
+    )
 
 
 def waited_too_long_condition(limits: dict[str, int], *, today: date) -> Q:

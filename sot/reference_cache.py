@@ -3,11 +3,11 @@ hospitals, units, diagnosis groups and priorities), which are the same for every
 change a few times a year. Never patient data: only what `watch`ed models hold.
 
 Kept in Django's configured cache (Redis in production, so every process sees one copy). Each watched
-model has a version key; a change to one of its rows (save or delete, once the transaction commits)
-gives it a new version, so every list read from that model is read again on its next use, in every
-process. A list also expires after `TIMEOUT` seconds, which bounds how long a change made without
-signals (a raw UPDATE, a migration) can go unseen. When the cache does not answer (Redis stopped), the
-list is read from the database as if nothing were kept: slower, never wrong, never an error page.
+model has a version key; a change to one of its rows (save or delete) gives it a new version when its
+transaction commits, so every list read from that model is read again on its next use, in every process.
+A list also expires after `TIMEOUT` seconds, which bounds how long a change made without signals (a
+queryset's update(), a raw UPDATE, a migration) can go unseen. When the cache does not answer (Redis
+stopped), the list is read from the database as if nothing were kept: slower, never wrong, never an error page.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ def _new_version(model: type[models.Model]) -> None:
 
 
 def _changed(sender: type[models.Model], **kwargs: Any) -> None:
-    # After the commit: a process that read the old rows before it must not keep them under the new version.
+    # After the commit, never before: a list read inside the changing transaction must not be kept under a
+    # new version if the transaction rolls back, and one read elsewhere before the commit is old.
     transaction.on_commit(lambda: _new_version(sender))
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -78,6 +79,15 @@ def world(db) -> World:
         administrator=persona("administrator", is_staff=True, is_superuser=True),
         nobody=persona("nobody"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _own_reference_cache(monkeypatch):
+    """Each test keeps reference data (sot.reference_cache) under keys of its own: a test's rows are rolled
+    back, but what it kept in the shared Redis is not, and must never be found by the next test."""
+    from sot import reference_cache
+
+    monkeypatch.setattr(reference_cache, "PREFIX", f"reference:{uuid.uuid4().hex}:")
 
 
 @pytest.fixture(autouse=True)

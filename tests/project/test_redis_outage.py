@@ -124,7 +124,7 @@ def test_the_queue_keeps_its_filter_lists_with_redis_down(client, world, redis_o
     unit_option = f'<option value="{world.home_unit.pk}">'
     first = client.get(reverse("work:queue"))
     assert first.status_code == 200 and unit_option in first.content.decode()
-    assert redis.Redis.from_url(redis_of_our_own.url).keys("*reference:queue-filter:*")  # kept in Redis
+    assert redis.Redis.from_url(redis_of_our_own.url).keys("*queue-filter:*")  # kept in Redis
     redis_of_our_own.stop()
     again = client.get(reverse("work:queue"))
     assert again.status_code == 200 and unit_option in again.content.decode()

@@ -197,7 +197,7 @@ def test_working_days_are_counted_as_walking_the_calendar_would():
     assert working_days_between(date(2026, 5, 1), date(2026, 4, 1)) == 0  # backwards: none
 
 
-def test_a_request_that_waited_too_long_is_marked_and_filtered(client, world):
+def test_a_request_that_waited_too_long_is_marked_and_filtered(client, world, django_capture_on_commit_callbacks):
     now = timezone.now()
     late = ReferralFactory(sending_unit=world.home_unit, status=S.PROPOSED, receiving_unit=world.far_unit)
     fresh = ReferralFactory(sending_unit=world.home_unit, status=S.PROPOSED, receiving_unit=world.far_unit)
@@ -213,9 +213,13 @@ def test_a_request_that_waited_too_long_is_marked_and_filtered(client, world):
     assert len(texts(body, "span", data_testid="waited-too-long")) == 1  # a text badge, not colour alone
     assert rows(client.get(QUEUE, {"waited": "on"})) == [late.reference]
 
-    # The administrator changes the limits: accepted gets one, proposed a long one.
-    StateWaitLimit.objects.create(status=S.ACCEPTED, working_days=3)
-    StateWaitLimit.objects.filter(status=S.PROPOSED).update(working_days=20)
+    # The administrator changes the limits (in the admin, which saves each): accepted gets one, proposed a
+    # long one. The limits are kept between requests until one is saved and committed (sot.reference_cache).
+    with django_capture_on_commit_callbacks(execute=True):
+        StateWaitLimit.objects.create(status=S.ACCEPTED, working_days=3)
+        proposed = StateWaitLimit.objects.get(status=S.PROPOSED)
+        proposed.working_days = 20
+        proposed.save()
     assert set(rows(client.get(QUEUE, {"waited": "on"}))) == {accepted.reference}
     assert fresh.reference not in rows(client.get(QUEUE, {"waited": "on"}))
 
