@@ -151,6 +151,7 @@ class QueueFilter(django_filters.FilterSet):
     sort = QueueOrdering(label=_("Sort by"))
 
     CHECKBOXES = ("mine", "overdue", "waited", "main_focus")
+    CHOICES = ("diagnosis_group", "priority", "hospital", "unit")  # queue_filter_choices
 
     class Meta:
         model = Referral
@@ -162,12 +163,12 @@ class QueueFilter(django_filters.FilterSet):
         self.user = user
         self.limits = limits
         self.choices = queue_filter_choices(regions)
-        for name in ("diagnosis_group", "priority", "hospital", "unit"):  # before the form is made from the filters
-            self.filters[name].extra["choices"] = self.choices[name]
         for name, field in self.form.fields.items():
             if name not in self.CHECKBOXES:
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 field.widget.attrs.setdefault("class", css)
+            if name in self.CHOICES:  # on the form's own field: the form is made from copies of the filters'
+                field.choices = self.choices[name]
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not self.form.cleaned_data.get("status"):  # the filter's method is not called for an empty value
