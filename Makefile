@@ -103,11 +103,16 @@ bench: install
 # Load benchmark on loopback: gunicorn (2 sync workers, production settings, PostgreSQL); the queue, a request
 # page and the unit list against a bare view, 16 connections, then 50 users of mixed pages for 20 s.
 LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sot_load
+# The cache (reference data kept between requests) in Redis, as in production; a database number of its own.
+LOAD_REDIS_URL ?= redis://127.0.0.1:6379/12
 LOAD_PORT ?= 8765
 LOAD_ENV = DEBUG=0 SECRET_KEY=load-test-only-$$(date +%s)-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=127.0.0.1 \
-	DATABASE_URL=$(LOAD_DATABASE_URL) SECURE_SSL_REDIRECT=0 MEDIA_ROOT=$(CURDIR)/var/load-media LOCAL_LOGIN=all
+	DATABASE_URL=$(LOAD_DATABASE_URL) REDIS_URL=$(LOAD_REDIS_URL) SECURE_SSL_REDIRECT=0 MEDIA_ROOT=$(CURDIR)/var/load-media \
+	LOCAL_LOGIN=all
 bench-load: install
-	@# A new database each run: the same data (a full first queue page) and an access log that starts empty.
+	@# A new database each run: the same data (a full first queue page) and an access log that starts empty;
+	@# its Redis database emptied too, so that nothing kept from another run's data is found.
+	redis-cli -u $(LOAD_REDIS_URL) flushdb >/dev/null
 	dropdb -h 127.0.0.1 -U postgres --if-exists $(notdir $(LOAD_DATABASE_URL))
 	createdb -h 127.0.0.1 -U postgres $(notdir $(LOAD_DATABASE_URL))
 	DEBUG=1 DATABASE_URL=$(LOAD_DATABASE_URL) MEDIA_ROOT=$(CURDIR)/var/load-media $(BIN)/python manage.py migrate --noinput -v0

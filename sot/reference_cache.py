@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
 
 logger = logging.getLogger(__name__)
@@ -28,8 +28,14 @@ TIMEOUT = 600  # seconds
 PREFIX = "reference:"
 
 
+def _prefix() -> str:
+    # The database's name too: two databases served with one Redis (a restored copy, a benchmark's) have
+    # rows with the same ids and must not find each other's lists.
+    return f"{PREFIX}{connection.settings_dict['NAME']}:"
+
+
 def _version_key(model: type[models.Model]) -> str:
-    return f"{PREFIX}version:{model._meta.label_lower}"
+    return f"{_prefix()}version:{model._meta.label_lower}"
 
 
 def _new_version(model: type[models.Model]) -> None:
@@ -57,7 +63,7 @@ def kept(name: str, compute: Callable[[], T], *, models: Sequence[type[models.Mo
     """`compute()`, kept under `name` until one of `models` changes (or TIMEOUT passes). The versions are read
     before `compute` runs, so a change committed while it runs makes the next call read again."""
     version_keys = [_version_key(model) for model in models]
-    key = f"{PREFIX}{name}"
+    key = f"{_prefix()}{name}"
     try:
         found = cache.get_many([*version_keys, key])
     except Exception:
