@@ -29,6 +29,7 @@ from referrals.lifecycle import ACTIONS, Action, is_allowed
 from referrals.models import Referral, ReferralEvent
 from referrals.notifications import queue_notification
 from referrals.selectors import referral_roles
+from referrals.signals import figures_touched
 
 CONCURRENT_CHANGE = gettext_lazy("Someone else changed the request at the same time. Reload the page.")
 
@@ -122,6 +123,14 @@ def _check(action: str, *, by: User, locked: Referral, seen: Referral) -> None:
         )
 
 
+def _tell_figures(before: Referral, changes: dict[str, Any], when: datetime) -> None:
+    """Every figure of a request lies in the months from its submission on, and any change (an event, its
+    group, its care given, a pause) can alter them: the reports app hears of it in this transaction."""
+    submitted = changes.get("submitted_at") or before.submitted_at
+    since = min(submitted, when) if submitted else when
+    figures_touched.send(sender=Referral, region=before.sending_unit.hospital.region, since=since)
+
+
 def referral_change(
     *,
     referral: Referral,
@@ -189,6 +198,7 @@ def referral_change(
                 note=follow_up.note,
             )
         access_record(user=by, referral=before, action=AccessAction.CHANGE, what=f"referrals:{action}")
+        _tell_figures(before, changes, when)
         if transition.target is not None and at is None:
             queue_notification(event)
     return before
