@@ -72,6 +72,9 @@ WITH steps AS (
   FROM referrals_referralevent e
   JOIN referrals_referral r ON r.id = e.referral_id {joins}
   WHERE e.from_status <> e.to_status AND e.from_status <> '' AND e.at < %s {scope}
+    AND e.referral_id IN (  -- the requests with a stay ending in the run, with their whole history
+      SELECT x.referral_id FROM referrals_referralevent x
+      WHERE x.at >= %s AND x.at < %s AND x.from_status <> x.to_status AND x.from_status <> '')
   WINDOW w AS (PARTITION BY e.referral_id ORDER BY e.at, e.id)
 )
 SELECT to_char(date_trunc('month', at AT TIME ZONE %s), 'YYYY-MM'), state,
@@ -88,7 +91,8 @@ def days_in_state(scope: Scope, run: list[date]) -> dict[str, dict[str, float | 
         condition, params = scope_sql(scope)
         sql = STATE_DAYS_SQL.format(joins=SENDER_JOINS, scope=condition)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [end, *params, str(timezone.get_default_timezone()), start, list(STATES)])
+            tz = str(timezone.get_default_timezone())
+            cursor.execute(sql, [end, *params, start, end, tz, start, list(STATES)])
             medians = {(month, state): spent for month, state, spent in cursor.fetchall()}
     else:
         medians = _state_medians_in_python(scope, start, end)
@@ -129,6 +133,7 @@ requests AS (
   FROM referrals_referral r {joins}
   LEFT JOIN finished fin ON fin.referral_id = r.id
   WHERE r.submitted_at >= %s AND r.submitted_at < %s {scope}
+    AND (fin.at IS NULL OR fin.at >= %s)  -- finished before the run's first month-end: never counted
 ),
 -- Requests without patient-chosen waiting, counted by the months they were submitted and finished in and
 -- their decision day: a month's end finds them open when submitted before it and finished after it.
@@ -175,7 +180,22 @@ def waiting_bands(scope: Scope, run: list[date]) -> dict[str, list[int]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 sql,
-                [last_days, ends, oldest, list(FINISHED), since, tz, tz, pvv, since, ends[-1], *params, tz, pvv],
+                [
+                    last_days,
+                    ends,
+                    oldest,
+                    list(FINISHED),
+                    since,
+                    tz,
+                    tz,
+                    pvv,
+                    since,
+                    ends[-1],
+                    *params,
+                    ends[0],
+                    tz,
+                    pvv,
+                ],
             )
             counts = {month: [int(n) for n in row] for month, *row in cursor.fetchall()}
     else:

@@ -165,6 +165,37 @@ def test_a_late_change_to_a_kept_month_shows_and_is_computed_again(history):
     assert trends_for_page(last=NOVEMBER, scope=ALL, months=2)["care_given"] == [2, 0]
 
 
+def test_a_step_today_leaves_the_kept_months_fresh(history):
+    """A step taken now writes history in the month now running only: the kept months stay right and read."""
+    referral = _submitted(history, stockholm(2026, 10, 20, 10))
+    figures_build(scope=ALL, months=RUN)
+    services.referral_take(referral=referral, by=history.sot)
+    assert set(fresh_figures(scope=ALL, run=RUN)) == {"2026-10", "2026-11"}
+    kept = fresh_figures(scope=ALL, run=RUN)
+    assert {k: f for k, (f, _at) in kept.items()} == compute_months(run=RUN, scope=ALL)
+
+
+def test_a_patient_chosen_pause_changes_the_bands_of_the_kept_months(history):
+    referral = _submitted(history, stockholm(2026, 10, 2, 10))  # decided 1 October, still open
+    figures_build(scope=ALL, months=RUN)
+    before = fresh_figures(scope=ALL, run=RUN)["2026-11"][0]["bands"]
+    services.wait_pause_add(
+        referral=referral,
+        by=history.unit_staff,
+        kind=WaitPauseKind.PATIENT_CHOSEN,
+        start_date=date(2026, 10, 2),
+        end_date=date(2026, 10, 31),
+    )
+    assert fresh_figures(scope=ALL, run=RUN) == {}
+    live = trends_for_page(last=NOVEMBER, scope=ALL, months=2)
+    assert [row["counts"][1] for row in live["waiting_bands"]] != before  # 60 days waited become 30
+    figures_refresh()
+    assert (
+        fresh_figures(scope=ALL, run=RUN)["2026-11"][0]["bands"]
+        == compute_months(run=RUN, scope=ALL)["2026-11"]["bands"]
+    )
+
+
 def test_a_group_correction_makes_the_acceptance_month_stale(history):
     scope = Scope("region", region=history.home_region)
     figures_build(scope=scope, months=RUN)
