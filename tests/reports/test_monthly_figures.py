@@ -263,6 +263,8 @@ def test_the_command_keeps_the_months(world, capsys):
     assert f"{3 * len(every_scope())} months stored" in capsys.readouterr().out
     call_command("build_monthly_figures", "--months", "3")
     assert "0 months stored" in capsys.readouterr().out
+    call_command("build_monthly_figures", "--months", "3", "--rebuild")
+    assert f"{3 * len(every_scope())} months stored" in capsys.readouterr().out
 
 
 def test_the_page_says_which_months_were_kept_and_which_computed_now(client, history):
