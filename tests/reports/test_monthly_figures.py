@@ -293,3 +293,12 @@ def test_the_monthly_run_and_the_beat_keep_the_months():
 
     entry = app.conf.beat_schedule["refresh-monthly-figures"]
     assert entry["task"] == "reports.refresh_monthly_figures" and entry["schedule"] == 60.0
+
+
+def test_the_tasks_keep_the_months_and_refresh_them(history):
+    from reports import tasks
+
+    assert tasks.build_monthly_figures(months=2) == 2 * len(every_scope())
+    accepted(history, stockholm(2026, 11, 27, 12))  # history recorded in a kept month
+    assert tasks.refresh_monthly_figures() >= 1
+    assert not MonthlyFigures.objects.filter(stale=True).exists() and not FiguresChange.objects.exists()
