@@ -1,8 +1,10 @@
-"""Demo: last month's reports, built once, so that the demo directors have something to download."""
+"""Demo: last month's reports, built once, so that the demo directors have something to download, and the
+figures page's twelve months kept, as the monthly run keeps them."""
 
 from __future__ import annotations
 
 from organisations.models import HealthcareRegion, Region
+from reports.figure_store import figures_backfill
 from reports.models import MonthlyReport
 from reports.scopes import ALL, Scope
 from reports.services import last_month, report_build
@@ -17,4 +19,5 @@ def seed_demo_reports() -> int:
     month = last_month()
     for scope in scopes:
         report_build(month=month, scope=scope)
+    figures_backfill(months=12)
     return len(scopes)

@@ -1,9 +1,11 @@
-"""A month as people read it: "oktober 2026" (Swedish writes month names in lower case), "October 2026"."""
+"""Months: as people read them ("oktober 2026": Swedish writes month names in lower case; "October 2026"),
+and runs of months."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.translation import get_language
 
@@ -24,3 +26,25 @@ def short_month_label(month: date) -> str:
     if not (get_language() or "").startswith("sv"):
         name = name.title()
     return f"{name} {month:%y}"
+
+
+def last_month(today: date | None = None) -> date:
+    """The first day of the month before `today`'s (Stockholm): the latest month that has ended."""
+    first = (today or timezone.localdate()).replace(day=1)
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+def months_ending(last: date, count: int) -> list[date]:
+    """The `count` months up to and including `last`'s month, oldest first."""
+    months = [last.replace(day=1)]
+    while len(months) < count:
+        months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
+    return months
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """Every month from `first`'s to `last`'s, both included, oldest first."""
+    months = [first.replace(day=1)]
+    while months[-1] < last.replace(day=1):
+        months.append((months[-1].replace(day=28) + timedelta(days=4)).replace(day=1))
+    return months

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from reports import exporters
 from reports.figures import compute_figures
 from reports.models import MonthlyReport, ReportStatus
+from reports.months import last_month as last_month  # callers import it from here too
 from reports.scopes import Scope, scope_from_key
 from reports.selectors import scopes_for
 from reports.trends import coordinated_trend
@@ -27,11 +28,6 @@ logger = logging.getLogger(__name__)
 
 # A build that has not finished in this long is taken to have died with its worker.
 STALE_BUILD = timedelta(minutes=15)
-
-
-def last_month(today: date | None = None) -> date:
-    first = (today or timezone.localdate()).replace(day=1)
-    return (first - timedelta(days=1)).replace(day=1)
 
 
 def _row(month: date, scope: Scope) -> MonthlyReport:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from celery import shared_task
@@ -10,6 +11,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from organisations.models import HealthcareRegion, Region
 from reports.scopes import Scope, scope_from_key
+
+logger = logging.getLogger(__name__)
 
 # Worth another attempt: the database, the broker, the cache or the file storage did not answer in
 # time. Anything else (a ValueError, KeyError or TypeError, a ProgrammingError, a row that does not
@@ -51,7 +54,27 @@ def build_last_month_everywhere() -> int:
     scopes += [Scope("healthcare_region", healthcare_region=h) for h in HealthcareRegion.objects.all()]
     for scope in scopes:
         report_queue(month=month, scope=scope)
+    try:
+        build_monthly_figures.apply_async(retry=False)
+    except BROKER_ERRORS as exc:  # no loss: the per-minute refresh keeps last month too
+        logger.warning("monthly figures not queued, the broker did not answer: %s", type(exc).__name__)
     return len(scopes)
+
+
+@shared_task(name="reports.build_monthly_figures", autoretry_for=TRANSIENT_ERRORS, retry_backoff=60, max_retries=5)
+def build_monthly_figures(months: int = 12) -> int:
+    """Thin task, from the monthly run: keep the figures page's months up to last month for every scope."""
+    from reports.figure_store import figures_backfill
+
+    return figures_backfill(months=months)
+
+
+@shared_task(name="reports.refresh_monthly_figures", ignore_result=True)
+def refresh_monthly_figures() -> int:
+    """Thin task, every minute from beat: the kept months that changes touched are computed again."""
+    from reports.figure_store import figures_refresh
+
+    return figures_refresh()
 
 
 @shared_task(name="reports.requeue_waiting", ignore_result=True)

@@ -37,6 +37,13 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
+    # Every minute: the kept months of the figures page that a change touched since (a late acceptance,
+    # care recorded as given, an obstacle) are marked stale and computed again (reports/figure_store.py).
+    "refresh-monthly-figures": {
+        "task": "reports.refresh_monthly_figures",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     "purge-idempotency-claims": {
         "task": "idempotency.purge_expired_claims",
         "schedule": crontab(minute=17),

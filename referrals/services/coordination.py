@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from referrals.models import (
     Referral,
 )
 from referrals.services.history import Outcome, TransitionNotAllowed, now, referral_change
+from referrals.signals import figures_touched
 from sot.personal_numbers import ERROR_PERSONAL_NUMBER_IN_TEXT, contains_personal_number
 
 
@@ -93,15 +95,18 @@ def obstacle_create(
     )
     if not acts_for_region:
         raise PermissionDenied
-    return Obstacle.objects.create(
-        category=category,
-        text=text.strip(),
-        region=region,
-        referral=referral,
-        source=source,
-        created_by=by,
-        created_at=now(at),
-    )
+    with transaction.atomic():  # the figures hear of the obstacle with it, or of nothing
+        obstacle = Obstacle.objects.create(
+            category=category,
+            text=text.strip(),
+            region=region,
+            referral=referral,
+            source=source,
+            created_by=by,
+            created_at=now(at),
+        )
+        figures_touched.send(sender=Obstacle, region=region, since=obstacle.created_at)
+    return obstacle
 
 
 def obstacle_record(

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +30,7 @@ from referrals.lifecycle import ACTIONS, Action, is_allowed
 from referrals.models import Referral, ReferralEvent
 from referrals.notifications import queue_notification
 from referrals.selectors import referral_roles
+from referrals.signals import figures_touched
 
 CONCURRENT_CHANGE = gettext_lazy("Someone else changed the request at the same time. Reload the page.")
 
@@ -122,6 +124,33 @@ def _check(action: str, *, by: User, locked: Referral, seen: Referral) -> None:
         )
 
 
+# What the report's figures of the months gone by read of a request besides its events (reports/
+# trend_queries.py, trend_history.py), and its pauses (the waiting-time bands leave out patient-chosen days).
+FIGURE_FIELDS = (
+    "submitted_at",
+    "decision_date",
+    "care_guarantee_deadline",
+    "care_given_date",
+    "diagnosis_group_id",
+    "sending_unit_id",
+)
+
+
+def _figure_state(referral: Referral) -> tuple:
+    return Referral.objects.filter(pk=referral.pk).annotate(n=Count("pauses")).values_list(*FIGURE_FIELDS, "n").get()
+
+
+def _tell_figures(before: Referral, state: tuple, when: datetime) -> None:
+    """Tell the reports app, in this transaction, the earliest time whose figures the change can alter: its
+    events count from their time on (`when`); a change of what the figures read of the request (`state`
+    before the change against now: its group, care given, deadline, pauses…) alters every month since the
+    submission, where all its figures lie."""
+    after = _figure_state(before)
+    submitted = after[0]
+    since = min(submitted, when) if submitted and after != state else when
+    figures_touched.send(sender=Referral, region=before.sending_unit.hospital.region, since=since)
+
+
 def referral_change(
     *,
     referral: Referral,
@@ -148,6 +177,7 @@ def referral_change(
     with transaction.atomic():
         locked = _lock(referral)
         before = copy.copy(locked)
+        state = _figure_state(locked)
         when = now(at)
         _check(action, by=by, locked=locked, seen=referral)
         changes = dict(values or {})
@@ -189,6 +219,7 @@ def referral_change(
                 note=follow_up.note,
             )
         access_record(user=by, referral=before, action=AccessAction.CHANGE, what=f"referrals:{action}")
+        _tell_figures(before, state, when)
         if transition.target is not None and at is None:
             queue_notification(event)
     return before

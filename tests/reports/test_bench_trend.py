@@ -18,4 +18,5 @@ def test_bench_report_fills_and_times_the_figures_page():
     call_command("bench_report", "--referrals", "300", "--runs", "1", stdout=out)
     text = out.getvalue()
     assert "requests 300" in text and "compute_figures median" in text
-    assert "compute_trends median" in text and "figures page median" in text
+    assert "compute_trends (live) median" in text and "figures page (months kept) median" in text
+    assert "build_monthly_figures kept" in text

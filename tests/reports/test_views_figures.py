@@ -106,7 +106,7 @@ def test_navigation_link_for_directors_and_sot(client, world):
 
 def test_the_figures_are_fresh_and_say_when_they_were_computed(client, world):
     login(client, world.director)
-    assert "Beräknade kl." in client.get(FIGURES, {"month": "2026-10"}).content.decode()
+    assert "Beräknade nu, kl." in client.get(FIGURES, {"month": "2026-10"}).content.decode()
     accepted(world, stockholm(2026, 10, 15, 12))
     body = client.get(FIGURES, {"month": "2026-10"}).content.decode()
     assert re.search(r'data-figure="coordinated">1<', body)  # never kept from an earlier view
