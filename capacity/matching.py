@@ -33,12 +33,16 @@ from django.db.models import Count, F, Max, Min, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from capacity.models import DEFAULT_CONFIRMATION_DAYS, CapacityOffer, ConfirmationLimit, confirmation_stale
 from capacity.weeks import first_open_week, format_week
 from catalog.models import ASA_ROMAN, DiagnosisGroup
 from organisations.models import Unit, great_circle_km
+
+# The reason and the mark of a unit whose capacity was not confirmed within the administrator's limit.
+REASON_UNCONFIRMED = gettext_lazy("Capacity unconfirmed since %(date)s")
+MARK_UNCONFIRMED = gettext_lazy("unconfirmed since %(date)s")
 
 
 class MatchRequest(Protocol):
@@ -111,13 +115,13 @@ class Proposal:
             % {"n": self.free_slots, "weeks": self.free_weeks}
         )
         if self.unconfirmed:
-            reasons.append(_("Capacity unconfirmed since %(date)s") % {"date": self.confirmed_on.isoformat()})
+            reasons.append(REASON_UNCONFIRMED % {"date": self.confirmed_on.isoformat()})
         return reasons
 
     @property
     def unconfirmed_marker(self) -> str:
         """The mark beside the unit's name ("obekräftad sedan 2026-11-02"), empty when confirmed."""
-        return _("unconfirmed since %(date)s") % {"date": self.confirmed_on.isoformat()} if self.unconfirmed else ""
+        return MARK_UNCONFIRMED % {"date": self.confirmed_on.isoformat()} if self.unconfirmed else ""
 
 
 def _relative(days: int, what: str) -> str:

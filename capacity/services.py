@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.selectors import user_scopes
 from capacity.models import CapacityOffer
-from capacity.weeks import first_open_week, format_week, monday_of
+from capacity.weeks import format_week, monday_of
 from catalog.models import DiagnosisGroup
 from organisations.models import Unit
 
@@ -123,12 +123,13 @@ def capacity_withdraw(*, by: User, offer: CapacityOffer) -> None:
 
 
 def capacity_confirm_all(*, by: User, unit: Unit, today: date | None = None) -> int:
-    """Confirm every active offer of the unit from the first open week on, as they stand: one click.
+    """Confirm every active offer of the unit from this week on, as they stand (the offers its capacity
+    page lists): one click.
 
     Safe to send twice: a second confirmation only moves the time of the last one. Returns how many
     offers were confirmed."""
     _require_receiving_staff(by, unit)
-    week = first_open_week(today or timezone.localdate())
+    week = monday_of(today or timezone.localdate())
     return (
         CapacityOffer.objects.active()
         .filter(unit=unit, week_start__gte=week)

@@ -19,7 +19,7 @@ from capacity import services
 from capacity.forms import CapacityOfferForm, SlotsForm
 from capacity.models import confirmation_stale
 from capacity.selectors import confirmation_days, offer_get_for, offers_of_units, receiving_units_of
-from capacity.weeks import first_open_week, format_week
+from capacity.weeks import format_week, monday_of
 from sot.forms import add_service_errors
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def offer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def offers_confirm(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
-    """One click: the unit's offers from the first open week on are still right as they stand."""
+    """One click: the unit's offers from this week on are still right as they stand."""
     unit = get_object_or_404(_units(request.user), pk=unit_pk)
     today = timezone.localdate()
     confirmed = services.capacity_confirm_all(by=request.user, unit=unit, today=today)
@@ -61,7 +61,7 @@ def offers_confirm(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpRespo
             "%(n)s offers of %(unit)s from %(week)s on were confirmed.",
             confirmed,
         )
-        week = format_week(first_open_week(today))
+        week = format_week(monday_of(today))
         messages.success(request, message % {"n": confirmed, "unit": unit.name, "week": week})
     else:
         messages.info(request, _("%(unit)s has no offers from this week on to confirm.") % {"unit": unit.name})

@@ -13,10 +13,6 @@ DEFAULT_DAYS = 14
 def backfill_confirmation(apps, schema_editor):
     offer = apps.get_model("capacity", "CapacityOffer")
     offer.objects.filter(confirmed_at__isnull=True).update(confirmed_at=F("created_at"), confirmed_by=F("created_by"))
-    if schema_editor.connection.vendor == "postgresql":
-        # The new foreign key's checks are deferred to the commit; PostgreSQL alters no table with checks
-        # pending, and the fields become NOT NULL next. Run the checks now.
-        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def seed_limit(apps, schema_editor):

@@ -355,7 +355,6 @@ def objects(world, settings, tmp_path):
 
     from api.services import token_create
     from audit.services import access_record
-
     from capacity.models import ConfirmationLimit
 
     ConfirmationLimit.objects.get_or_create(pk=1)  # the migration's row, gone after a flushing test
