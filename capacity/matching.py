@@ -29,13 +29,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from django.db.models import Count, F, Max, Min, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from capacity.models import DEFAULT_CONFIRMATION_DAYS, CapacityOffer, ConfirmationLimit, confirmation_stale
+from capacity.models import CapacityOffer, confirmation_days_expression, confirmation_stale
 from capacity.weeks import first_open_week, format_week
 from catalog.models import ASA_ROMAN, DiagnosisGroup
 from organisations.models import Unit, great_circle_km
@@ -226,10 +225,7 @@ def rank_receiving_units(
             highest_asa=Max("max_asa"),
             last_week=Max("week_start"),
             oldest_confirmation=Min("confirmed_at", filter=fits),
-            # The administrator's limit in the same query (one row, the same in every group).
-            confirmation_days=Coalesce(
-                Subquery(ConfirmationLimit.objects.values("days")[:1]), Value(DEFAULT_CONFIRMATION_DAYS)
-            ),
+            confirmation_days=confirmation_days_expression(),
         )
         .order_by()
     )
