@@ -10,6 +10,8 @@ free slot in a week that has not passed (a week whose Friday has passed is over:
 on working days).
 
 Ranking, lexicographic, each factor kept on the proposal:
+0. confirmed capacity before unconfirmed: a unit whose free offers were not all confirmed within the
+   administrator's `ConfirmationLimit` comes after every confirmed one (its numbers may be stale);
 1. timeliness of the first free week: on or before the medical target date, then before the
    care-guarantee deadline, then after it (late is worst);
 2. own healthcare region before the others (the regions' rule: cooperate inside first);
@@ -30,12 +32,16 @@ from typing import Any, Protocol
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from capacity.models import CapacityOffer
+from capacity.models import CapacityOffer, confirmation_days_expression, confirmation_stale
 from capacity.weeks import first_open_week, format_week
 from catalog.models import ASA_ROMAN, DiagnosisGroup
 from organisations.models import Unit, great_circle_km
+
+# The reason and the mark of a unit whose capacity was not confirmed within the administrator's limit.
+REASON_UNCONFIRMED = gettext_lazy("Capacity unconfirmed since %(date)s")
+MARK_UNCONFIRMED = gettext_lazy("unconfirmed since %(date)s")
 
 
 class MatchRequest(Protocol):
@@ -74,10 +80,13 @@ class Proposal:
     timeliness: Timeliness
     same_healthcare_region: bool
     distance_km: float
+    confirmed_on: date  # the oldest last confirmation among the unit's free offers (a local date)
+    unconfirmed: bool  # that confirmation is older than the administrator's limit
 
     @property
     def sort_key(self) -> tuple:
         return (
+            self.unconfirmed,
             self.timeliness,
             not self.same_healthcare_region,
             self.first_free_week,
@@ -104,7 +113,14 @@ class Proposal:
             )
             % {"n": self.free_slots, "weeks": self.free_weeks}
         )
+        if self.unconfirmed:
+            reasons.append(REASON_UNCONFIRMED % {"date": self.confirmed_on.isoformat()})
         return reasons
+
+    @property
+    def unconfirmed_marker(self) -> str:
+        """The mark beside the unit's name ("obekräftad sedan 2026-11-02"), empty when confirmed."""
+        return MARK_UNCONFIRMED % {"date": self.confirmed_on.isoformat()} if self.unconfirmed else ""
 
 
 def _relative(days: int, what: str) -> str:
@@ -208,6 +224,8 @@ def rank_receiving_units(
             free_weeks=Count("id", filter=fits),
             highest_asa=Max("max_asa"),
             last_week=Max("week_start"),
+            oldest_confirmation=Min("confirmed_at", filter=fits),
+            confirmation_days=confirmation_days_expression(),
         )
         .order_by()
     )
@@ -220,7 +238,7 @@ def rank_receiving_units(
         if row["unit__hospital__region_id"] == sending_region_id:
             own_region += 1
         elif row["free_weeks"]:
-            proposals.append(_proposal(row, referral, sending_hospital, sending_healthcare_region_id))
+            proposals.append(_proposal(row, referral, sending_hospital, sending_healthcare_region_id, today))
         elif row["highest_asa"] < asa:
             too_low.append(row["highest_asa"])
         else:
@@ -240,8 +258,11 @@ def _declined(proposals: list[Proposal], declined: Sequence[EarlierDecline]) -> 
     return [DeclinedUnit(decline=d, proposal=by_unit.get(d.unit_id)) for d in latest]
 
 
-def _proposal(row: dict, referral: MatchRequest, sending_hospital: Any, sending_healthcare_region_id: int) -> Proposal:
+def _proposal(
+    row: dict, referral: MatchRequest, sending_hospital: Any, sending_healthcare_region_id: int, today: date
+) -> Proposal:
     week: date = row["first_free_week"]
+    confirmed_on = timezone.localdate(row["oldest_confirmation"])
     target, deadline = referral.medical_target_date, referral.care_guarantee_deadline
     if target is not None and week <= target:
         timeliness = Timeliness.BY_TARGET_DATE
@@ -267,6 +288,8 @@ def _proposal(row: dict, referral: MatchRequest, sending_hospital: Any, sending_
             float(row["unit__hospital__latitude"]),
             float(row["unit__hospital__longitude"]),
         ),
+        confirmed_on=confirmed_on,
+        unconfirmed=confirmation_stale(confirmed_on, today=today, days=row["confirmation_days"]),
     )
 
 

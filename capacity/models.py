@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from capacity.weeks import format_week, iso_week
@@ -41,6 +46,15 @@ class CapacityOffer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
     )
     created_at = models.DateTimeField(_("published"), auto_now_add=True)
+    # Set when the offer is published, when its slots change, and when its unit confirms all its offers.
+    confirmed_at = models.DateTimeField(_("last confirmed"), default=timezone.now, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("last confirmed by"),
+    )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
 
     objects = CapacityOfferQuerySet.as_manager()
@@ -78,6 +92,11 @@ class CapacityOffer(models.Model):
         return ASA_ROMAN[self.max_asa]
 
     @property
+    def confirmed_on(self) -> date:
+        """The day of the last confirmation, in Swedish time."""
+        return timezone.localdate(self.confirmed_at)
+
+    @property
     def week_label(self) -> str:
         """The week as people read it ("v. 48 2026")."""
         return format_week(self.week_start)
@@ -86,3 +105,48 @@ class CapacityOffer(models.Model):
     def week_iso(self) -> str:
         """The week for machines ("2026-W48")."""
         return iso_week(self.week_start)
+
+
+DEFAULT_CONFIRMATION_DAYS = 14
+
+
+class ConfirmationLimit(models.Model):
+    """How long an offer counts as confirmed: one row, edited by the administrator.
+
+    The row is created by the migration; without it (a database emptied by hand) the default holds.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    days = models.PositiveSmallIntegerField(
+        _("days"),
+        default=DEFAULT_CONFIRMATION_DAYS,
+        help_text=_(
+            "An offer last confirmed more calendar days ago than this is marked unconfirmed in the proposals "
+            "and ranks after confirmed ones. Confirmed exactly this many days ago still counts."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("confirmation limit")
+        verbose_name_plural = _("confirmation limit")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="confirmation_limit_single_row"),
+            models.CheckConstraint(condition=Q(days__gte=1), name="confirmation_limit_days_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Offers count as confirmed for %(days)s days") % {"days": self.days}
+
+
+def confirmation_stale(confirmed_on: date, *, today: date, days: int) -> bool:
+    """Whether a confirmation on `confirmed_on` (a local date) has expired by `today`.
+
+    The one definition of the boundary: exactly `days` calendar days ago still counts, one more does not.
+    """
+    return (today - confirmed_on).days > days
+
+
+def confirmation_days_expression() -> Coalesce:
+    """The administrator's limit as part of another query, so that reading it costs no query of its own
+    (one row, the same in every group; the default without it)."""
+    return Coalesce(Subquery(ConfirmationLimit.objects.values("days")[:1]), Value(DEFAULT_CONFIRMATION_DAYS))

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.selectors import user_scopes
-from capacity.models import CapacityOffer
+from capacity.models import DEFAULT_CONFIRMATION_DAYS, CapacityOffer, ConfirmationLimit
 from capacity.weeks import monday_of
 from organisations.models import Unit
 
@@ -19,11 +19,17 @@ def receiving_units_of(user: User) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=user_scopes(user).receiving_units).select_related("hospital").order_by("name")
 
 
+def confirmation_days() -> int:
+    """How many days an offer counts as confirmed (the administrator's setting)."""
+    days = ConfirmationLimit.objects.values_list("days", flat=True).first()
+    return DEFAULT_CONFIRMATION_DAYS if days is None else days
+
+
 def offers_of_units(user: User, *, today: date, include_past: bool = False) -> QuerySet[CapacityOffer]:
     offers = (
         CapacityOffer.objects.active()
         .filter(unit_id__in=user_scopes(user).receiving_units)
-        .select_related("unit__hospital", "diagnosis_group")
+        .select_related("unit__hospital", "diagnosis_group", "confirmed_by")
         .order_by("week_start", "unit__name", "diagnosis_group__sort_order", "care_type")
     )
     if not include_past:

@@ -65,6 +65,7 @@ def capacity_publish(
     if slots < 1:
         raise ValidationError({"slots": _("Give at least one slot.")})
     mondays = [first_week + timedelta(weeks=i) for i in range(weeks)]
+    now = timezone.now()
     taken = set(
         CapacityOffer.objects.active()
         .filter(unit=unit, diagnosis_group=diagnosis_group, care_type=care_type, week_start__in=mondays)
@@ -84,6 +85,8 @@ def capacity_publish(
             care_type=care_type,
             note=note,
             created_by=by,
+            confirmed_at=now,
+            confirmed_by=by,
         )
         for monday in mondays
     ]
@@ -94,11 +97,17 @@ def capacity_publish(
 
 
 def capacity_change_slots(*, by: User, offer: CapacityOffer, slots: int) -> CapacityOffer:
-    """Change the number of slots; never below what is already reserved (checked in the database too)."""
+    """Change the number of slots; never below what is already reserved (checked in the database too).
+
+    Whoever changes the slots has looked at them: the change confirms the offer."""
     _require_receiving_staff(by, offer.unit)
     if slots < 1:
         raise ValidationError({"slots": _("Give at least one slot; withdraw the offer to remove it.")})
-    updated = CapacityOffer.objects.active().filter(pk=offer.pk, reserved_slots__lte=slots).update(slots=slots)
+    updated = (
+        CapacityOffer.objects.active()
+        .filter(pk=offer.pk, reserved_slots__lte=slots)
+        .update(slots=slots, confirmed_at=timezone.now(), confirmed_by=by)
+    )
     offer.refresh_from_db()
     if not updated:
         raise ValidationError({"slots": ERROR_SLOTS_BELOW_RESERVED % {"n": offer.reserved_slots}})
@@ -111,3 +120,18 @@ def capacity_withdraw(*, by: User, offer: CapacityOffer) -> None:
     updated = CapacityOffer.objects.active().filter(pk=offer.pk, reserved_slots=0).update(withdrawn_at=timezone.now())
     if not updated:
         raise ValidationError(_("Slots of this offer are reserved; reduce the free slots instead."))
+
+
+def capacity_confirm_all(*, by: User, unit: Unit, today: date | None = None) -> int:
+    """Confirm every active offer of the unit from this week on, as they stand (the offers its capacity
+    page lists): one click.
+
+    Safe to send twice: a second confirmation only moves the time of the last one. Returns how many
+    offers were confirmed."""
+    _require_receiving_staff(by, unit)
+    week = monday_of(today or timezone.localdate())
+    return (
+        CapacityOffer.objects.active()
+        .filter(unit=unit, week_start__gte=week)
+        .update(confirmed_at=timezone.now(), confirmed_by=by)
+    )

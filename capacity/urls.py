@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.offer_create, name="create"),
     path("<int:pk>/", views.offer_change, name="change"),
     path("<int:pk>/withdraw/", views.offer_withdraw, name="withdraw"),
+    path("units/<int:unit_pk>/confirm/", views.offers_confirm, name="confirm"),
     path("overview/", overview_views.overview, name="overview"),
     path("overview/offers/", overview_views.overview_cell, name="overview_cell"),
 ]

@@ -8,16 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.requests import AuthenticatedHttpRequest
 from capacity import services
 from capacity.forms import CapacityOfferForm, SlotsForm
-from capacity.selectors import offer_get_for, offers_of_units, receiving_units_of
+from capacity.models import confirmation_stale
+from capacity.selectors import confirmation_days, offer_get_for, offers_of_units, receiving_units_of
+from capacity.weeks import format_week, monday_of
 from sot.forms import add_service_errors
 
 if TYPE_CHECKING:
@@ -38,8 +40,32 @@ def _units(user: User) -> QuerySet[Unit]:
 @login_required
 def offer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = _units(request.user)
-    offers = offers_of_units(request.user, today=timezone.localdate())
-    return render(request, "capacity/list.html", {"offers": offers, "units": units})
+    today = timezone.localdate()
+    offers = list(offers_of_units(request.user, today=today))
+    days = confirmation_days()
+    unconfirmed = {o.pk for o in offers if confirmation_stale(o.confirmed_on, today=today, days=days)}
+    context = {"offers": offers, "units": units, "unconfirmed": unconfirmed, "confirmation_days": days}
+    return render(request, "capacity/list.html", context)
+
+
+@require_POST
+@login_required
+def offers_confirm(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
+    """One click: the unit's offers from this week on are still right as they stand."""
+    unit = get_object_or_404(_units(request.user), pk=unit_pk)
+    today = timezone.localdate()
+    confirmed = services.capacity_confirm_all(by=request.user, unit=unit, today=today)
+    if confirmed:
+        message = ngettext(
+            "%(n)s offer of %(unit)s from %(week)s on was confirmed.",
+            "%(n)s offers of %(unit)s from %(week)s on were confirmed.",
+            confirmed,
+        )
+        week = format_week(monday_of(today))
+        messages.success(request, message % {"n": confirmed, "unit": unit.name, "week": week})
+    else:
+        messages.info(request, _("%(unit)s has no offers from this week on to confirm.") % {"unit": unit.name})
+    return redirect("capacity:list")
 
 
 @require_http_methods(["GET", "POST"])

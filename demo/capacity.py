@@ -1,12 +1,14 @@
 """Demo capacity: offers for the next 12 weeks across many units, so that demo requests show real
 choices, and a few gaps that show the no-match explanations (no unit offers gynaecological cancer
-surgery; hand surgery units take at most ASA III)."""
+surgery; hand surgery units take at most ASA III). Some units have not confirmed their capacity for
+weeks, so the proposals show "obekräftad sedan …" and rank them last."""
 
 from __future__ import annotations
 
 import random
 from datetime import date, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,6 +23,13 @@ NOT_OFFERED = {"gyn-cancer"}
 UNIVERSITY_HOSPITALS = {"sus-lund", "sus-malmo", "linkoping", "ryhov"}
 DAY_SURGERY_SPECIALTIES = {Specialty.HAND_SURGERY, Specialty.ENT, Specialty.GYNAECOLOGY}
 SLOTS = [1, 1, 2, 2, 3, 4]  # slots per offer, drawn evenly from these
+# Capacity confirmed long ago (more days than the default limit of 14): all of Halmstad's orthopaedics
+# (the receiving demo account `mottagning.halland`), Kalmar's orthopaedics but hip and knee arthrosis
+# (`mottagning.kalmar` sees both kinds and confirms them with one click), and one unit in five besides.
+STALE_UNITS = {"halmstad-ortopedi"}
+STALE_GROUP_OF = {"kalmar-ortopedi": "ortopedi-ovrigt"}
+STALE_SHARE = 0.2
+STALE_DAYS = (17, 45)
 
 
 def seed_demo_capacity(*, today: date | None = None, seed: int = 2026) -> int:
@@ -37,8 +46,27 @@ def seed_demo_capacity(*, today: date | None = None, seed: int = 2026) -> int:
         for group in groups_by_specialty.get(unit.specialty, []):
             if rng.random() >= 0.3:  # not every diagnosis group the unit treats
                 offers += _weekly_offers(rng, unit, group, first_monday, staff[unit.code])
+    _confirm_some_long_ago(offers, random.Random(seed + 1))
     CapacityOffer.objects.bulk_create(offers)
+    # Published when last confirmed: an offer nobody has looked at since.
+    long_ago = timezone.now() - timedelta(days=STALE_DAYS[0])
+    CapacityOffer.objects.filter(confirmed_at__lte=long_ago).update(created_at=F("confirmed_at"))
     return len(offers)
+
+
+def _confirm_some_long_ago(offers: list[CapacityOffer], rng: random.Random) -> None:
+    """Date back the confirmation of some units' offers (a random stream of its own, so that the offers
+    themselves stay as they were)."""
+    now = timezone.now()
+    age: dict[int, int] = {}  # unit id → days since its offers were last confirmed; 0: confirmed now
+    for offer in offers:
+        unit = offer.unit
+        if unit.pk not in age:
+            chosen = unit.code in STALE_UNITS or unit.code in STALE_GROUP_OF or rng.random() < STALE_SHARE
+            age[unit.pk] = rng.randint(*STALE_DAYS) if chosen else 0
+        group = STALE_GROUP_OF.get(unit.code)
+        if age[unit.pk] and group in (None, offer.diagnosis_group.code):
+            offer.confirmed_at = now - timedelta(days=age[unit.pk])
 
 
 def _offered_groups() -> dict[str, list[DiagnosisGroup]]:
@@ -64,6 +92,7 @@ def _weekly_offers(
             max_asa=max_asa,
             care_type=care_type,
             created_by=by,
+            confirmed_by=by,
         )
         for week in range(WEEKS)
         if rng.random() >= 0.45

@@ -210,6 +210,7 @@ class CapacityOfferFactory(ModelFactory[CapacityOffer]):
     max_asa = AsaClass.IV
     care_type = "inpatient"
     created_by = factory.SubFactory(UserFactory)
+    confirmed_by = factory.SelfAttribute("created_by")
 
 
 def _monday(day: date) -> date:

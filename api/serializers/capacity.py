@@ -24,7 +24,7 @@ class CapacityOfferSerializer(serializers.ModelSerializer):
     class Meta:
         model = CapacityOffer
         fields = ["id", "unit", "diagnosis_group", "week", "week_start", "slots", "reserved_slots", "free_slots",
-                  "max_asa", "care_type", "note"]  # fmt: skip
+                  "max_asa", "care_type", "note", "confirmed_at"]  # fmt: skip
         read_only_fields = fields
 
 

@@ -118,6 +118,10 @@ class ProposalSerializer(serializers.Serializer):
     days_vs_deadline = serializers.IntegerField(allow_null=True)
     same_healthcare_region = serializers.BooleanField()
     distance_km = serializers.FloatField()
+    confirmed_on = serializers.DateField(help_text="The oldest last confirmation among the unit's free offers.")
+    unconfirmed = serializers.BooleanField(
+        help_text="Not confirmed within the administrator's limit: ranked after every confirmed unit."
+    )
     reasons = serializers.ListField(child=serializers.CharField())
 
 

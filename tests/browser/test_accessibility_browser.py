@@ -174,8 +174,8 @@ def test_keyboard_focus_is_visible_and_the_skip_link_comes_first(live_server, pa
 
 
 def test_no_sideways_scrolling_on_a_phone(live_server, page, demo_data):
-    """The queue, the inbox, a request page reached from each and the intake form fit 390 px: the page itself
-    never scrolls sideways (a wide table scrolls inside itself)."""
+    """The queue, the inbox, a request page reached from each, the unit's capacity and the intake form fit
+    390 px: the page itself never scrolls sideways (a wide table scrolls inside itself)."""
     base = live_server.url
     page.set_viewport_size(PHONE)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -183,6 +183,7 @@ def test_no_sideways_scrolling_on_a_phone(live_server, page, demo_data):
     for role, url_name in [
         ("sot.skane", "work:queue"),
         ("mottagning.kalmar", "work:inbox"),
+        ("mottagning.kalmar", "capacity:list"),
         ("vardpersonal.skane", "referrals:create"),
     ]:
         _login(page, base, role)

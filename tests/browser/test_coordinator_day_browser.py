@@ -56,6 +56,7 @@ def test_decline_then_propose_again_and_accept_by_phone(live_server, page):
         max_asa=4,
         care_type="inpatient",
         created_by=User.objects.get(username="mottagning.kalmar"),
+        confirmed_by=User.objects.get(username="mottagning.kalmar"),
     )
     referral = ReferralFactory(
         status=ReferralStatus.IN_REVIEW,

@@ -48,6 +48,7 @@ def test_submit_take_propose_accept_and_see_the_planned_date(live_server, page):
         max_asa=4,
         care_type="inpatient",
         created_by=User.objects.get(username="mottagning.kalmar"),
+        confirmed_by=User.objects.get(username="mottagning.kalmar"),
     )
     ARTIFACTS.mkdir(exist_ok=True)
 

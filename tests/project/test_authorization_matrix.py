@@ -44,6 +44,9 @@ POST_ONLY = row(405, 405, 405, 405, 405, 405, 405)
 API_POST_ONLY = row(401, 405, 405, 405, 405, 405, 405)
 SOT_STEP = row(LOGIN, 404, 403, 200, 404, 404, 404)
 RECEIVER_STEP = row(LOGIN, 404, 403, 403, 200, 404, 404)
+# A unit's own receiving staff act for it; anyone without a receiving unit has the wrong role (403); the
+# receiving staff of another unit get 404 (tests/capacity/test_confirm_offers.py).
+RECEIVING_CONFIRM = row(LOGIN, 403, 403, 403, REDIRECT, 403, 403)
 
 # URL name → (object the URL is built for, expected outcome per persona)
 EXPECTED = {
@@ -82,6 +85,7 @@ EXPECTED = {
     "capacity:create": (None, RECEIVING_PAGES),
     "capacity:change": ("offer", OWN_OFFER),
     "capacity:withdraw": ("offer", OWN_OFFER),
+    "capacity:confirm": ("receiving_unit", POST_ONLY),
     "capacity:overview": (None, SOT_PAGES),
     "capacity:overview_cell": (None, SOT_PAGES),  # without a cell chosen: the form says so, never a 500
     "news": (None, row(LOGIN, 200, 200, 200, 200, 403, 403)),  # every role that sees requests
@@ -163,6 +167,9 @@ ADMIN_EXCEPTIONS = {
     # A request's price is fixed at its acceptance and kept: read-only in the admin.
     "admin:settlement_referralprice_add": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
     "admin:settlement_referralprice_delete": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
+    # The confirmation limit is one row: changed, never a second one added, never deleted.
+    "admin:capacity_confirmationlimit_add": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
+    "admin:capacity_confirmationlimit_delete": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
 }
 
 
@@ -207,6 +214,7 @@ POST_EXPECTED = {
     "capacity:create": RECEIVING_PAGES,
     "capacity:change": OWN_OFFER,
     "capacity:withdraw": row(LOGIN, 404, 404, 404, REDIRECT, 404, 404),  # nothing reserved: withdrawn
+    "capacity:confirm": RECEIVING_CONFIRM,  # the unit's offers confirmed, back to the list
     "capacity:overview": GET_ONLY,
     "capacity:overview_cell": GET_ONLY,
     "news": GET_ONLY,
@@ -279,6 +287,11 @@ ADMIN_POST_EXCEPTIONS = {
         f"admin:outbox_outboxmessage_{view}": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
         for view in ("add", "change", "delete")
     },
+    # The confirmation limit: one row, never a second one, never deleted.
+    **{
+        f"admin:capacity_confirmationlimit_{view}": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
+        for view in ("add", "delete")
+    },
     # A request's fixed price can be read, never added, changed or deleted by hand.
     **{
         f"admin:settlement_referralprice_{view}": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
@@ -342,7 +355,9 @@ def objects(world, settings, tmp_path):
 
     from api.services import token_create
     from audit.services import access_record
+    from capacity.models import ConfirmationLimit
 
+    ConfirmationLimit.objects.get_or_create(pk=1)  # the migration's row, gone after a flushing test
     submitted = referral(S.SUBMITTED)
     access_record(user=world.unit_staff, referral=submitted, what="referrals:detail")  # the log has a row
     return {
@@ -351,6 +366,7 @@ def objects(world, settings, tmp_path):
         "in_review": referral(S.IN_REVIEW),
         "proposed": referral(S.PROPOSED),
         "accepted": referral(S.ACCEPTED),
+        "receiving_unit": world.neighbour_unit,
         "offer": CapacityOfferFactory(
             unit=world.neighbour_unit,
             diagnosis_group=group,

@@ -109,6 +109,7 @@ class Command(BaseCommand):
                         max_asa=max_asa,
                         care_type=CareType.INPATIENT,
                         created_by=user,
+                        confirmed_by=user,
                     )
                 )
         CapacityOffer.objects.bulk_create(offers, batch_size=BATCH)
