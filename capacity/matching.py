@@ -7,7 +7,7 @@ Python over at most a few hundred rows, so a call stays in the low milliseconds 
 Hard rules: a unit in another region than the sending region; it offers the request's diagnosis
 group; it takes the patient's ASA class (IV-E counts as IV: the E is a separate flag); it has a
 free slot in a week that has not passed (a week whose Friday has passed is over: care is given
-on working days).
+on working days); it lies within the distance the patient can travel (`max_travel_km`; none: anywhere).
 
 Ranking, lexicographic, each factor kept on the proposal:
 1. timeliness of the first free week: on or before the medical target date, then before the
@@ -52,6 +52,7 @@ class MatchRequest(Protocol):
     sending_unit: Unit
     medical_target_date: date | None
     care_guarantee_deadline: date | None
+    max_travel_km: int | None
 
 
 class Timeliness(enum.IntEnum):
@@ -121,6 +122,7 @@ class ExclusionKind(enum.StrEnum):
     OWN_REGION = "own_region"
     ASA = "asa"
     FULL = "full"
+    TOO_FAR = "too_far"
 
 
 @dataclass(frozen=True)
@@ -213,12 +215,14 @@ def rank_receiving_units(
     )
 
     proposals: list[Proposal] = []
-    own_region = 0
+    own_region = too_far = 0
     too_low: list[int] = []
     full: list[date] = []
     for row in rows:
         if row["unit__hospital__region_id"] == sending_region_id:
             own_region += 1
+        elif not within_travel_limit(referral.max_travel_km, _distance(sending_hospital, row)):
+            too_far += 1
         elif row["free_weeks"]:
             proposals.append(_proposal(row, referral, sending_hospital, sending_healthcare_region_id))
         elif row["highest_asa"] < asa:
@@ -226,7 +230,10 @@ def rank_receiving_units(
         else:
             full.append(row["last_week"])
     proposals.sort(key=lambda p: p.sort_key)
-    exclusions = _exclusions(referral, this_week, own_region, too_low, full, offered_elsewhere=bool(proposals))
+    offered = bool(proposals) or too_far > 0
+    exclusions = _exclusions(referral, this_week, own_region, too_low, full, offered_elsewhere=offered) + _too_far(
+        too_far
+    )
     return MatchResult(
         proposals=[p for p in proposals if p.unit_id not in {d.unit_id for d in declined}],
         exclusions=exclusions,
@@ -261,13 +268,29 @@ def _proposal(row: dict, referral: MatchRequest, sending_hospital: Any, sending_
         days_vs_deadline=(week - deadline).days if deadline else None,
         timeliness=timeliness,
         same_healthcare_region=row["unit__hospital__region__healthcare_region_id"] == sending_healthcare_region_id,
-        distance_km=great_circle_km(
-            float(sending_hospital.latitude),
-            float(sending_hospital.longitude),
-            float(row["unit__hospital__latitude"]),
-            float(row["unit__hospital__longitude"]),
-        ),
+        distance_km=_distance(sending_hospital, row),
     )
+
+
+def within_travel_limit(max_travel_km: int | None, distance_km: float) -> bool:
+    """The patient's willingness to travel, the hard rule: no limit is anywhere in the country."""
+    return max_travel_km is None or distance_km <= max_travel_km
+
+
+def _distance(hospital: Any, row: dict) -> float:
+    there = float(row["unit__hospital__latitude"]), float(row["unit__hospital__longitude"])
+    return great_circle_km(float(hospital.latitude), float(hospital.longitude), *there)
+
+
+def _too_far(units: int) -> list[Exclusion]:
+    if not units:
+        return []
+    message = ngettext(
+        "%(n)s unit is farther away than the patient can travel.",
+        "%(n)s units are farther away than the patient can travel.",
+        units,
+    )
+    return [Exclusion(ExclusionKind.TOO_FAR, units, message % {"n": units})]
 
 
 def _exclusions(
