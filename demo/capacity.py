@@ -21,6 +21,8 @@ NOT_OFFERED = {"gyn-cancer"}
 UNIVERSITY_HOSPITALS = {"sus-lund", "sus-malmo", "linkoping", "ryhov"}
 DAY_SURGERY_SPECIALTIES = {Specialty.HAND_SURGERY, Specialty.ENT, Specialty.GYNAECOLOGY}
 SLOTS = [1, 1, 2, 2, 3, 4]  # slots per offer, drawn evenly from these
+# The group plan's demo group (demo/group_plan.py): one slot a week, so no unit can take all who wait.
+ONE_SLOT_GROUPS = {"artros-hoft-kna"}
 
 
 def seed_demo_capacity(*, today: date | None = None, seed: int = 2026) -> int:
@@ -60,7 +62,7 @@ def _weekly_offers(
             unit=unit,
             diagnosis_group=group,
             week_start=first_monday + timedelta(weeks=week),
-            slots=rng.choice(SLOTS),
+            slots=_slots(rng, group),
             max_asa=max_asa,
             care_type=care_type,
             created_by=by,
@@ -68,6 +70,11 @@ def _weekly_offers(
         for week in range(WEEKS)
         if rng.random() >= 0.45
     ]
+
+
+def _slots(rng: random.Random, group: DiagnosisGroup) -> int:
+    drawn = rng.choice(SLOTS)  # drawn for every offer, so that the other offers stay as they were
+    return 1 if group.code in ONE_SLOT_GROUPS else drawn
 
 
 def _max_asa(unit: Unit, rng: random.Random) -> int:
