@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from capacity.weeks import first_open_week
 from catalog.models import AsaClass
 from organisations.models import great_circle_km
 from planning.costs import DISTANCE_CAP_KM, LATE_DAY, OTHER_HEALTHCARE_REGION
@@ -181,13 +180,19 @@ def test_any_week_of_the_horizon_beats_none(world, group, scope):
     assert plan.assignments[0].timeliness == "late" and plan.totals["late"] == 1
 
 
-def _pair_cost(r, o, weights) -> int:
+def _late_points(r, day, weights: dict) -> int:
+    """weight x LATE_DAY x days after the target date and after the deadline (the README's cost function)."""
+    target, deadline = r.medical_target_date, r.care_guarantee_deadline
+    assert target is not None and deadline is not None
+    return weights[r.priority_id] * LATE_DAY * (max((day - target).days, 0) + max((day - deadline).days, 0))
+
+
+def _pair_cost(r, o, weights: dict) -> int:
     """The README's cost function, written out again."""
-    late = max((o.week_start - r.medical_target_date).days, 0) + max((o.week_start - r.care_guarantee_deadline).days, 0)
     here, there = r.sending_unit.hospital, o.unit.hospital
     km = great_circle_km(float(here.latitude), float(here.longitude), float(there.latitude), float(there.longitude))
     other = there.region.healthcare_region_id != here.region.healthcare_region_id
-    return weights[r.priority_id] * LATE_DAY * late + min(round(km), DISTANCE_CAP_KM) + OTHER_HEALTHCARE_REGION * other
+    return _late_points(r, o.week_start, weights) + min(round(km), DISTANCE_CAP_KM) + OTHER_HEALTHCARE_REGION * other
 
 
 def test_the_total_is_the_optimum_of_the_documented_cost(world, group, scope):
@@ -195,7 +200,7 @@ def test_the_total_is_the_optimum_of_the_documented_cost(world, group, scope):
     rng = random.Random(18)
     high = MedicalPriorityFactory()
     low = MedicalPriorityFactory(code="lag", name="Låg", max_wait_days=180, sort_order=4, is_main_focus=False)
-    weights = {high.pk: 2, low.pk: 1}
+    weights: dict = {high.pk: 2, low.pk: 1}
     requests = [
         waiting(world, group, target=week(rng.randrange(-1, 3)), deadline=week(rng.randrange(3, 5)), priority=p)
         for p in (high, low, high, low, high)
@@ -205,7 +210,7 @@ def test_the_total_is_the_optimum_of_the_documented_cost(world, group, scope):
         for _ in range(3)
     ]
     offers = [offer(u, group, 2 * i) for i, u in enumerate(units)] + [offer(units[0], group, 5)]
-    slots = [None] + offers  # None: unassigned
+    slots = [None, *offers]  # None: unassigned
     horizon = week(26)  # the first week after the horizon
     best = None
     for choice in itertools.product(range(len(slots)), repeat=len(requests)):
@@ -217,10 +222,7 @@ def test_the_total_is_the_optimum_of_the_documented_cost(world, group, scope):
             if c:
                 total += _pair_cost(r, slots[c], weights)
             else:
-                late = max((horizon - r.medical_target_date).days, 0) + max(
-                    (horizon - r.care_guarantee_deadline).days, 0
-                )
-                total += weights[r.priority_id] * LATE_DAY * late + DISTANCE_CAP_KM + OTHER_HEALTHCARE_REGION + 1
+                total += _late_points(r, horizon, weights) + DISTANCE_CAP_KM + OTHER_HEALTHCARE_REGION + 1
         best = total if best is None else min(best, total)
     plan = plan_group(scope)
     assert plan.total_cost == best
