@@ -1,5 +1,5 @@
 """What a group plan reads: the waiting requests of one region and diagnosis group, and the free offers of the
-group in other regions over the horizon, as the arrays of `graph.Instance`. Four queries, whatever the size."""
+group in other regions over the horizon, as the arrays of `graph.Instance`. Six queries, whatever the size."""
 
 from __future__ import annotations
 
@@ -64,10 +64,10 @@ def priority_weights() -> dict[int | None, int]:
     return {None: 1, **{pk: i + 1 for i, pk in enumerate(ids)}}
 
 
-def declined_units(request_ids: list[int]) -> dict[int, frozenset[int]]:
+def declined_units(requests: Any) -> dict[int, frozenset[int]]:
     """The units that declined each request: a decline ends the proposal before it (`referrals.proposals`)."""
     events = (
-        ReferralEvent.objects.filter(referral_id__in=request_ids, kind__in=(EventKind.PROPOSED, EventKind.DECLINED))
+        ReferralEvent.objects.filter(referral__in=requests, kind__in=(EventKind.PROPOSED, EventKind.DECLINED))
         .order_by("referral_id", "at", "id")
         .values_list("referral_id", "kind", "receiving_unit_id")
     )
@@ -93,8 +93,6 @@ def read(scope: Scope, *, today: date) -> Data:
             "care_guarantee_deadline",
             "priority_id",
             "sending_unit__hospital_id",
-            "sending_unit__hospital__latitude",
-            "sending_unit__hospital__longitude",
         )
     )
     offers = list(
@@ -106,56 +104,82 @@ def read(scope: Scope, *, today: date) -> Data:
             reserved_slots__lt=F("slots"),
         )
         .exclude(unit__hospital__region=scope.region)
-        .order_by("week_start", "unit__code", "pk")
-        .values_list(
-            "pk",
-            "unit_id",
-            "unit__code",
-            "week_start",
-            "slots",
-            "reserved_slots",
-            "max_asa",
-            "unit__hospital__latitude",
-            "unit__hospital__longitude",
-            "unit__hospital__region_id",
-            "unit__hospital__region__healthcare_region_id",
-        )
+        .order_by("week_start", "unit_id", "pk")
+        .values_list("pk", "unit_id", "week_start", "slots", "reserved_slots", "max_asa")
     )
-    declines = declined_units([row[0] for row in rows]) if rows else {}
-    return _arrays(scope, first, rows, offers, declines)
+    # Places once per unit and hospital, not per row: a few hundred coordinates instead of tens of thousands.
+    units = {
+        pk: (code, hospital)
+        for pk, code, hospital in Unit.objects.filter(pk__in={o[1] for o in offers}).values_list(
+            "pk", "code", "hospital_id"
+        )
+    }
+    hospitals = {
+        row[0]: row[1:]
+        for row in Hospital.objects.filter(
+            pk__in={h for _c, h in units.values()} | {row[7] for row in rows}
+        ).values_list("pk", "latitude", "longitude", "region_id", "region__healthcare_region_id")
+    }
+    declines = declined_units(waiting_requests(scope).values("pk")) if rows else {}
+    return _arrays(scope, first, rows, _offer_columns(offers, units, hospitals, first), hospitals, declines)
 
 
-def _arrays(scope: Scope, first: date, rows: list, offers: list, declines: dict[int, frozenset[int]]) -> Data:
+def _offer_columns(offers: list, units: dict, hospitals: dict, first: date) -> dict[str, Any]:
+    places = [hospitals[units[o[1]][1]] for o in offers]
+    return {
+        "id": [o[0] for o in offers],
+        "unit": [o[1] for o in offers],
+        "code": [units[o[1]][0] for o in offers],
+        "monday": [o[2] for o in offers],
+        "week": [(o[2] - first).days // 7 for o in offers],
+        "free": [o[3] - o[4] for o in offers],
+        "max_asa": [o[5] for o in offers],
+        "lat": [float(p[0]) for p in places],
+        "lon": [float(p[1]) for p in places],
+        "region": [p[2] for p in places],
+        "healthcare_region": [p[3] for p in places],
+    }
+
+
+def _arrays(
+    scope: Scope, first: date, rows: list, offers: dict[str, Any], hospitals: dict, declines: dict[int, frozenset[int]]
+) -> Data:
     weights = priority_weights()
     classes: dict[tuple, int] = {}
     request_class = [
         classes.setdefault((row[7], row[2], row[3], declines.get(row[0], frozenset())), len(classes)) for row in rows
     ]
-    coords = {row[7]: (float(row[8]), float(row[9])) for row in rows}
     keys = list(classes)
     far = float("inf")
+
+    def ints(values: list) -> np.ndarray:
+        return np.array(values, dtype=np.int64)
+
+    def floats(values: list) -> np.ndarray:
+        return np.array(values, dtype=np.float64)
+
     instance = Instance(
         weeks=HORIZON_WEEKS,
         first_day=first.toordinal(),
-        request_class=np.array(request_class, dtype=np.int64),
-        weight=np.array([weights.get(row[6], 1) for row in rows], dtype=np.int64),
-        target=np.array([_ordinal(row[4], row[5]) for row in rows], dtype=np.int64),
-        deadline=np.array([_ordinal(row[5], row[4]) for row in rows], dtype=np.int64),
-        class_lat=np.array([coords[key[0]][0] for key in keys], dtype=np.float64),
-        class_lon=np.array([coords[key[0]][1] for key in keys], dtype=np.float64),
-        class_asa=np.array([key[1] for key in keys], dtype=np.int64),
-        class_limit=np.array([far if key[2] is None else float(key[2]) for key in keys], dtype=np.float64),
+        request_class=ints(request_class),
+        weight=ints([weights.get(row[6], 1) for row in rows]),
+        target=ints([_ordinal(row[4], row[5]) for row in rows]),
+        deadline=ints([_ordinal(row[5], row[4]) for row in rows]),
+        class_lat=floats([float(hospitals[key[0]][0]) for key in keys]),
+        class_lon=floats([float(hospitals[key[0]][1]) for key in keys]),
+        class_asa=ints([key[1] for key in keys]),
+        class_limit=floats([far if key[2] is None else float(key[2]) for key in keys]),
         class_region=np.full(len(keys), scope.region.pk, dtype=np.int64),
         class_healthcare_region=np.full(len(keys), scope.region.healthcare_region_id, dtype=np.int64),
         declined=tuple((k, unit) for k, key in enumerate(keys) for unit in sorted(key[3])),
-        offer_week=np.array([(o[3] - first).days // 7 for o in offers], dtype=np.int64),
-        offer_free=np.array([o[4] - o[5] for o in offers], dtype=np.int64),
-        offer_max_asa=np.array([o[6] for o in offers], dtype=np.int64),
-        offer_lat=np.array([float(o[7]) for o in offers], dtype=np.float64),
-        offer_lon=np.array([float(o[8]) for o in offers], dtype=np.float64),
-        offer_region=np.array([o[9] for o in offers], dtype=np.int64),
-        offer_healthcare_region=np.array([o[10] for o in offers], dtype=np.int64),
-        offer_unit=np.array([o[1] for o in offers], dtype=np.int64),
+        offer_week=ints(offers["week"]),
+        offer_free=ints(offers["free"]),
+        offer_max_asa=ints(offers["max_asa"]),
+        offer_lat=floats(offers["lat"]),
+        offer_lon=floats(offers["lon"]),
+        offer_region=ints(offers["region"]),
+        offer_healthcare_region=ints(offers["healthcare_region"]),
+        offer_unit=ints(offers["unit"]),
     )
     return Data(
         instance=instance,
@@ -164,9 +188,9 @@ def _arrays(scope: Scope, first: date, rows: list, offers: list, declines: dict[
         references=[row[1] for row in rows],
         asa=[row[2] for row in rows],
         limits=[row[3] for row in rows],
-        offer_ids=[o[0] for o in offers],
-        offer_unit_codes=[o[2] for o in offers],
-        offer_weeks=[o[3] for o in offers],
+        offer_ids=offers["id"],
+        offer_unit_codes=offers["code"],
+        offer_weeks=offers["monday"],
     )
 
 

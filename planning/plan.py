@@ -105,7 +105,7 @@ def _assignment_json(a: Assignment) -> dict[str, Any]:
 
 
 def plan_group(scope: Scope, *, today: date | None = None) -> Plan:
-    """The optimal plan; reads only (four queries), writes nothing."""
+    """The optimal plan; reads only (six queries), writes nothing."""
     started = time.perf_counter()
     data = read(scope, today=today or timezone.localdate())
     read_done = time.perf_counter()
@@ -127,38 +127,37 @@ def plan_group(scope: Scope, *, today: date | None = None) -> Plan:
 
 def _plan(scope: Scope, data: Data, built: graph.Graph, placed: np.ndarray, total: int) -> Plan:
     inst = data.instance
-    unassigned_costs = built.costs[built.unassigned_arcs]
     plan = Plan(scope=scope, first_week=data.first_week, total_cost=total)
-    for r, o in enumerate(placed.tolist()):
-        if o < 0:
-            code, reason = unassigned_reason(graph.Blocked(int(built.blocked[inst.request_class[r]])), data, r)
-            plan.unassigned.append(
-                Unassigned(data.request_ids[r], data.references[r], code, reason, int(unassigned_costs[r]))
-            )
-        else:
-            plan.assignments.append(_assignment(data, r, o))
+    rr = np.nonzero(placed >= 0)[0]
+    oo = placed[rr]
+    kk = inst.request_class[rr]
+    km = great_circle_km(inst.class_lat[kk], inst.class_lon[kk], inst.offer_lat[oo], inst.offer_lon[oo])
+    same = inst.class_healthcare_region[kk] == inst.offer_healthcare_region[oo]
+    days = inst.first_day + 7 * inst.offer_week[oo]
+    costs = lateness_cost(inst.weight[rr], inst.target[rr], inst.deadline[rr], days) + place_cost(km, ~same)
+    columns = zip(
+        rr.tolist(), oo.tolist(), costs.tolist(), (days - inst.target[rr]).tolist(),
+        (days - inst.deadline[rr]).tolist(), same.tolist(), km.tolist(), strict=True,
+    )  # fmt: skip
+    plan.assignments = [
+        Assignment(
+            request_id=data.request_ids[r],
+            reference=data.references[r],
+            offer_id=data.offer_ids[o],
+            unit_code=data.offer_unit_codes[o],
+            week=data.offer_weeks[o],
+            cost=cost,
+            days_vs_target=vs_target,
+            days_vs_deadline=vs_deadline,
+            same_healthcare_region=same_hr,
+            distance_km=distance,
+        )
+        for r, o, cost, vs_target, vs_deadline, same_hr, distance in columns
+    ]
+    unassigned_costs = built.costs[built.unassigned_arcs]
+    for r in np.nonzero(placed < 0)[0].tolist():
+        code, reason = unassigned_reason(graph.Blocked(int(built.blocked[inst.request_class[r]])), data, r)
+        plan.unassigned.append(
+            Unassigned(data.request_ids[r], data.references[r], code, reason, int(unassigned_costs[r]))
+        )
     return plan
-
-
-def _assignment(data: Data, r: int, o: int) -> Assignment:
-    inst = data.instance
-    k = int(inst.request_class[r])
-    week = data.offer_weeks[o]
-    km = float(great_circle_km(inst.class_lat[k], inst.class_lon[k], inst.offer_lat[o], inst.offer_lon[o]))
-    same = bool(inst.class_healthcare_region[k] == inst.offer_healthcare_region[o])
-    day = np.int64(week.toordinal())
-    cost = lateness_cost(inst.weight[r], inst.target[r], inst.deadline[r], day) + place_cost(
-        np.array(km), np.array(not same)
-    )
-    return Assignment(
-        request_id=data.request_ids[r],
-        reference=data.references[r],
-        offer_id=data.offer_ids[o],
-        unit_code=data.offer_unit_codes[o],
-        week=week,
-        cost=int(cost),
-        days_vs_target=int(day - inst.target[r]),
-        days_vs_deadline=int(day - inst.deadline[r]),
-        same_healthcare_region=same,
-        distance_km=km,
-    )
