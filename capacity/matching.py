@@ -230,7 +230,7 @@ def rank_receiving_units(
         else:
             full.append(row["last_week"])
     proposals.sort(key=lambda p: p.sort_key)
-    offered = bool(proposals) or too_far > 0
+    offered = max(len(proposals), too_far) > 0
     exclusions = _exclusions(referral, this_week, own_region, too_low, full, offered_elsewhere=offered) + _too_far(
         too_far
     )

@@ -159,38 +159,40 @@ def smaller(inst: graph.Instance, *, requests: int, offers: int) -> graph.Instan
     )
 
 
-def lp_optimum(inst: graph.Instance) -> tuple[float, int]:
-    """The same problem as a plain linear programme over every (request, offer) pair the hard rules allow,
-    priced pair by pair (no classes, no graph), solved by GLOP. The assignment polytope is integral, so the LP
-    optimum is the plan's optimum. Returns the optimum and the number of pair variables."""
+def pair_costs(inst: graph.Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (request, offer) pair the hard rules allow, priced pair by pair from the cost function (no classes,
+    no graph): request indices, offer indices, costs."""
     feasible_by_class, km_by_class, _blocked = graph._feasible(inst)
     rr, oo = np.nonzero(feasible_by_class[inst.request_class])
     kk = inst.request_class[rr]
     days = inst.first_day + 7 * inst.offer_week[oo]
     other = inst.class_healthcare_region[kk] != inst.offer_healthcare_region[oo]
-    costs = lateness_cost(inst.weight[rr], inst.target[rr], inst.deadline[rr], days) + place_cost(
-        km_by_class[kk, oo], other
-    )
+    late = lateness_cost(inst.weight[rr], inst.target[rr], inst.deadline[rr], days)
+    return rr, oo, late + place_cost(km_by_class[kk, oo], other)
+
+
+def lp_optimum(inst: graph.Instance) -> tuple[float, int]:
+    """The same problem as a plain linear programme over every pair the hard rules allow, solved by GLOP. The
+    assignment polytope is integral, so the LP optimum is the plan's optimum. The optimum and the pair count."""
+    rr, oo, costs = pair_costs(inst)
     left_out = unassigned_cost(inst.weight, inst.target, inst.deadline, inst.first_day + 7 * inst.weeks)
     solver = pywraplp.Solver.CreateSolver("GLOP")
     solver.SetSolverSpecificParametersAsString("use_preprocessing: false")  # its presolve ends ABNORMAL here
     x = [solver.NumVar(0, 1, "") for _ in range(len(rr))]
     u = [solver.NumVar(0, 1, "") for _ in range(inst.n)]
-    by_request: list[list[int]] = [[] for _ in range(inst.n)]
-    by_offer: list[list[int]] = [[] for _ in range(inst.m)]
-    for i, (r, o) in enumerate(zip(rr.tolist(), oo.tolist(), strict=True)):
-        by_request[r].append(i)
-        by_offer[o].append(i)
-    for r in range(inst.n):
-        solver.Add(solver.Sum([x[i] for i in by_request[r]] + [u[r]]) == 1)
-    for o in range(inst.m):
-        solver.Add(solver.Sum([x[i] for i in by_offer[o]]) <= int(inst.offer_free[o]))
+    by_request: list[list] = [[u[r]] for r in range(inst.n)]
+    by_offer: list[list] = [[] for _ in range(inst.m)]
+    for var, r, o in zip(x, rr.tolist(), oo.tolist(), strict=True):
+        by_request[r].append(var)
+        by_offer[o].append(var)
+    for variables in by_request:
+        solver.Add(solver.Sum(variables) == 1)
+    for variables, free in zip(by_offer, inst.offer_free.tolist(), strict=True):
+        solver.Add(solver.Sum(variables) <= free)
     # In millions of points: GLOP gives up (ABNORMAL) on coefficients of 10^12 and more.
     objective = solver.Objective()
-    for i, cost in enumerate(costs.tolist()):
-        objective.SetCoefficient(x[i], cost / LP_SCALE)
-    for r, cost in enumerate(left_out.tolist()):
-        objective.SetCoefficient(u[r], cost / LP_SCALE)
+    for var, cost in zip(x + u, costs.tolist() + left_out.tolist(), strict=True):
+        objective.SetCoefficient(var, cost / LP_SCALE)
     objective.SetMinimization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         raise graph.SolveError("GLOP found no optimum")

@@ -124,70 +124,80 @@ def read(scope: Scope, *, today: date) -> Data:
     return _arrays(scope, first, rows, _offer_columns(offers, units, hospitals, first), hospitals, declines)
 
 
+def _columns(rows: list, width: int) -> list[list]:
+    """Rows of a values_list as columns (empty ones for no rows)."""
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+
+
+def _ints(values: Any) -> np.ndarray:
+    return np.array(list(values), dtype=np.int64)
+
+
+def _floats(values: Any) -> np.ndarray:
+    return np.array(list(values), dtype=np.float64)
+
+
 def _offer_columns(offers: list, units: dict, hospitals: dict, first: date) -> dict[str, Any]:
-    places = [hospitals[units[o[1]][1]] for o in offers]
+    ids, unit_ids, mondays, slots, reserved, max_asa = _columns(offers, 6)
+    lat, lon, region, healthcare_region = _columns([hospitals[units[u][1]] for u in unit_ids], 4)
     return {
-        "id": [o[0] for o in offers],
-        "unit": [o[1] for o in offers],
-        "code": [units[o[1]][0] for o in offers],
-        "monday": [o[2] for o in offers],
-        "week": [(o[2] - first).days // 7 for o in offers],
-        "free": [o[3] - o[4] for o in offers],
-        "max_asa": [o[5] for o in offers],
-        "lat": [float(p[0]) for p in places],
-        "lon": [float(p[1]) for p in places],
-        "region": [p[2] for p in places],
-        "healthcare_region": [p[3] for p in places],
+        "id": ids,
+        "code": [units[u][0] for u in unit_ids],
+        "monday": mondays,
+        "arrays": {
+            "offer_unit": _ints(unit_ids),
+            "offer_week": (_ints(d.toordinal() for d in mondays) - first.toordinal()) // 7,
+            "offer_free": _ints(slots) - _ints(reserved),
+            "offer_max_asa": _ints(max_asa),
+            "offer_lat": _floats(lat),
+            "offer_lon": _floats(lon),
+            "offer_region": _ints(region),
+            "offer_healthcare_region": _ints(healthcare_region),
+        },
+    }
+
+
+def _class_arrays(scope: Scope, keys: list[tuple], hospitals: dict) -> dict[str, Any]:
+    """Per class (sending hospital, ASA class, travel limit, units that declined), its arrays."""
+    hospital_ids, asa, limits, declined = _columns(keys, 4)
+    return {
+        "class_lat": _floats(float(hospitals[h][0]) for h in hospital_ids),
+        "class_lon": _floats(float(hospitals[h][1]) for h in hospital_ids),
+        "class_asa": _ints(asa),
+        "class_limit": _floats(float("inf") if km is None else float(km) for km in limits),
+        "class_region": np.full(len(keys), scope.region.pk, dtype=np.int64),
+        "class_healthcare_region": np.full(len(keys), scope.region.healthcare_region_id, dtype=np.int64),
+        "declined": tuple((k, unit) for k, units in enumerate(declined) for unit in sorted(units)),
     }
 
 
 def _arrays(
     scope: Scope, first: date, rows: list, offers: dict[str, Any], hospitals: dict, declines: dict[int, frozenset[int]]
 ) -> Data:
+    ids, references, asa, limits, targets, deadlines, priorities, hospital_ids = _columns(rows, 8)
     weights = priority_weights()
     classes: dict[tuple, int] = {}
     request_class = [
-        classes.setdefault((row[7], row[2], row[3], declines.get(row[0], frozenset())), len(classes)) for row in rows
+        classes.setdefault(key, len(classes))
+        for key in zip(hospital_ids, asa, limits, (declines.get(pk, frozenset()) for pk in ids), strict=True)
     ]
-    keys = list(classes)
-    far = float("inf")
-
-    def ints(values: list) -> np.ndarray:
-        return np.array(values, dtype=np.int64)
-
-    def floats(values: list) -> np.ndarray:
-        return np.array(values, dtype=np.float64)
-
     instance = Instance(
         weeks=HORIZON_WEEKS,
         first_day=first.toordinal(),
-        request_class=ints(request_class),
-        weight=ints([weights.get(row[6], 1) for row in rows]),
-        target=ints([_ordinal(row[4], row[5]) for row in rows]),
-        deadline=ints([_ordinal(row[5], row[4]) for row in rows]),
-        class_lat=floats([float(hospitals[key[0]][0]) for key in keys]),
-        class_lon=floats([float(hospitals[key[0]][1]) for key in keys]),
-        class_asa=ints([key[1] for key in keys]),
-        class_limit=floats([far if key[2] is None else float(key[2]) for key in keys]),
-        class_region=np.full(len(keys), scope.region.pk, dtype=np.int64),
-        class_healthcare_region=np.full(len(keys), scope.region.healthcare_region_id, dtype=np.int64),
-        declined=tuple((k, unit) for k, key in enumerate(keys) for unit in sorted(key[3])),
-        offer_week=ints(offers["week"]),
-        offer_free=ints(offers["free"]),
-        offer_max_asa=ints(offers["max_asa"]),
-        offer_lat=floats(offers["lat"]),
-        offer_lon=floats(offers["lon"]),
-        offer_region=ints(offers["region"]),
-        offer_healthcare_region=ints(offers["healthcare_region"]),
-        offer_unit=ints(offers["unit"]),
+        request_class=_ints(request_class),
+        weight=_ints(weights.get(p, 1) for p in priorities),
+        target=_ints(map(_ordinal, targets, deadlines)),
+        deadline=_ints(map(_ordinal, deadlines, targets)),
+        **_class_arrays(scope, list(classes), hospitals),
+        **offers["arrays"],
     )
     return Data(
         instance=instance,
         first_week=first,
-        request_ids=[row[0] for row in rows],
-        references=[row[1] for row in rows],
-        asa=[row[2] for row in rows],
-        limits=[row[3] for row in rows],
+        request_ids=ids,
+        references=references,
+        asa=asa,
+        limits=limits,
         offer_ids=offers["id"],
         offer_unit_codes=offers["code"],
         offer_weeks=offers["monday"],

@@ -11,7 +11,10 @@ from django.utils import timezone
 
 from catalog.models import AsaClass
 from organisations.models import great_circle_km
+from planning import graph
+from planning.bench import lp_optimum
 from planning.costs import DISTANCE_CAP_KM, LATE_DAY, OTHER_HEALTHCARE_REGION
+from planning.data import read
 from planning.plan import plan_group
 from referrals.models import EventKind, ReferralEvent, ReferralStatus
 from tests.factories import MedicalPriorityFactory, UnitFactory
@@ -228,3 +231,18 @@ def test_the_total_is_the_optimum_of_the_documented_cost(world, group, scope):
     assert plan.total_cost == best
     assert sum(a.cost for a in plan.assignments) + sum(u.cost for u in plan.unassigned) == best
     assert Decimal(plan.totals["km"]) >= 0
+
+
+def test_the_benchmarks_lp_check_agrees(world, group, scope):
+    """The benchmark's plain LP over every pair (planning/bench.py) finds the min-cost flow's optimum."""
+    rng = random.Random(7)
+    for _ in range(6):
+        waiting(world, group, target=week(rng.randrange(-2, 4)), max_travel_km=rng.choice([None, 150]))
+    for i in range(4):
+        unit = unit_at(rng.choice([world.neighbour_region, world.far_region]), f"{56 + rng.random() * 2:.3f}")
+        offer(unit, group, i, max_asa=rng.choice([AsaClass.III, AsaClass.IV]))
+    inst = read(scope, today=timezone.localdate()).instance
+    flow_cost, _flows = graph.solve(graph.build(inst))
+    lp_cost, pairs = lp_optimum(inst)
+    assert pairs > 0 and lp_cost == pytest.approx(flow_cost, rel=1e-12)
+    assert flow_cost == plan_group(scope).total_cost
