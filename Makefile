@@ -89,16 +89,20 @@ messages-check: install
 	msgfmt --check -o var/sv-check.mo locale/sv/LC_MESSAGES/django.po
 	cmp -s var/sv-check.mo locale/sv/LC_MESSAGES/django.mo || { echo "locale/sv/LC_MESSAGES/django.mo is stale: run 'make messages'"; exit 1; }
 
-# Matching benchmark on a PostgreSQL database of its own (created if missing). See README.
+# Matching, report and group-plan benchmarks, each on a PostgreSQL database of its own (created if missing). See README.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sot_bench
 BENCH_REPORT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sot_bench_report
+BENCH_PLAN_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sot_bench_plan
 bench: install
 	@createdb -h 127.0.0.1 -U postgres sot_bench 2>/dev/null || true
 	@createdb -h 127.0.0.1 -U postgres sot_bench_report 2>/dev/null || true
+	@createdb -h 127.0.0.1 -U postgres sot_bench_plan 2>/dev/null || true
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_matching $(BENCH_ARGS)
 	DEBUG=1 DATABASE_URL=$(BENCH_REPORT_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 DATABASE_URL=$(BENCH_REPORT_DATABASE_URL) $(BIN)/python manage.py bench_report $(BENCH_REPORT_ARGS)
+	DEBUG=1 DATABASE_URL=$(BENCH_PLAN_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 DATABASE_URL=$(BENCH_PLAN_DATABASE_URL) $(BIN)/python manage.py bench_plan $(BENCH_PLAN_ARGS)
 
 # Load benchmark on loopback: gunicorn (2 sync workers, production settings, PostgreSQL); the queue, a request
 # page and the unit list against a bare view, 16 connections, then 50 users of mixed pages for 20 s.

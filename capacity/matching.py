@@ -7,7 +7,7 @@ Python over at most a few hundred rows, so a call stays in the low milliseconds 
 Hard rules: a unit in another region than the sending region; it offers the request's diagnosis
 group; it takes the patient's ASA class (IV-E counts as IV: the E is a separate flag); it has a
 free slot in a week that has not passed (a week whose Friday has passed is over: care is given
-on working days).
+on working days); it lies within the distance the patient can travel (`max_travel_km`; none: anywhere).
 
 Ranking, lexicographic, each factor kept on the proposal:
 0. confirmed capacity before unconfirmed: a unit whose free offers were not all confirmed within the
@@ -34,9 +34,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from capacity import exclusions as excluded
+from capacity.exclusions import Exclusion, ExclusionKind, within_travel_limit
 from capacity.models import CapacityOffer, confirmation_days_expression, confirmation_stale
 from capacity.weeks import first_open_week, format_week
-from catalog.models import ASA_ROMAN, DiagnosisGroup
+from catalog.models import DiagnosisGroup
 from organisations.models import Unit, great_circle_km
 
 # The reason and the mark of a unit whose capacity was not confirmed within the administrator's limit.
@@ -58,6 +60,7 @@ class MatchRequest(Protocol):
     sending_unit: Unit
     medical_target_date: date | None
     care_guarantee_deadline: date | None
+    max_travel_km: int | None
 
 
 class Timeliness(enum.IntEnum):
@@ -129,21 +132,6 @@ def _relative(days: int, what: str) -> str:
     if days == 0:
         return _("On %(what)s") % {"what": what}
     return ngettext("%(n)s day after %(what)s", "%(n)s days after %(what)s", days) % {"n": days, "what": what}
-
-
-class ExclusionKind(enum.StrEnum):
-    INCOMPLETE = "incomplete"
-    NO_OFFER = "no_offer"
-    OWN_REGION = "own_region"
-    ASA = "asa"
-    FULL = "full"
-
-
-@dataclass(frozen=True)
-class Exclusion:
-    kind: ExclusionKind
-    units: int
-    message: str
 
 
 @dataclass(frozen=True)
@@ -231,12 +219,14 @@ def rank_receiving_units(
     )
 
     proposals: list[Proposal] = []
-    own_region = 0
+    own_region = too_far = 0
     too_low: list[int] = []
     full: list[date] = []
     for row in rows:
         if row["unit__hospital__region_id"] == sending_region_id:
             own_region += 1
+        elif not within_travel_limit(referral.max_travel_km, _distance(sending_hospital, row)):
+            too_far += 1
         elif row["free_weeks"]:
             proposals.append(_proposal(row, referral, sending_hospital, sending_healthcare_region_id, today))
         elif row["highest_asa"] < asa:
@@ -244,7 +234,9 @@ def rank_receiving_units(
         else:
             full.append(row["last_week"])
     proposals.sort(key=lambda p: p.sort_key)
-    exclusions = _exclusions(referral, this_week, own_region, too_low, full, offered_elsewhere=bool(proposals))
+    offered = max(len(proposals), too_far) > 0
+    exclusions = excluded.exclusions(referral, this_week, own_region, too_low, full, offered_elsewhere=offered)
+    exclusions += excluded.too_far(too_far)
     return MatchResult(
         proposals=[p for p in proposals if p.unit_id not in {d.unit_id for d in declined}],
         exclusions=exclusions,
@@ -282,68 +274,12 @@ def _proposal(
         days_vs_deadline=(week - deadline).days if deadline else None,
         timeliness=timeliness,
         same_healthcare_region=row["unit__hospital__region__healthcare_region_id"] == sending_healthcare_region_id,
-        distance_km=great_circle_km(
-            float(sending_hospital.latitude),
-            float(sending_hospital.longitude),
-            float(row["unit__hospital__latitude"]),
-            float(row["unit__hospital__longitude"]),
-        ),
+        distance_km=_distance(sending_hospital, row),
         confirmed_on=confirmed_on,
         unconfirmed=confirmation_stale(confirmed_on, today=today, days=row["confirmation_days"]),
     )
 
 
-def _exclusions(
-    referral: MatchRequest, this_week: date, own_region: Any, too_low: Any, full: Any, *, offered_elsewhere: bool
-) -> list[Exclusion]:
-    group = referral.diagnosis_group
-    exclusions = []
-    if not offered_elsewhere and not too_low and not full:
-        exclusions.append(
-            Exclusion(
-                ExclusionKind.NO_OFFER,
-                0,
-                _("No unit in another region offers %(group)s from week %(week)s on.")
-                % {"group": group, "week": format_week(this_week)},
-            )
-        )
-    if too_low:
-        exclusions.append(
-            Exclusion(
-                ExclusionKind.ASA,
-                len(too_low),
-                ngettext(
-                    "%(n)s unit offers the group but takes at most ASA %(asa)s; the patient is ASA %(patient)s.",
-                    "%(n)s units offer the group but take at most ASA %(asa)s; the patient is ASA %(patient)s.",
-                    len(too_low),
-                )
-                % {"n": len(too_low), "asa": ASA_ROMAN[max(too_low)], "patient": referral.asa_display},
-            )
-        )
-    if full:
-        exclusions.append(
-            Exclusion(
-                ExclusionKind.FULL,
-                len(full),
-                ngettext(
-                    "%(n)s unit has no free slot up to and including week %(week)s.",
-                    "%(n)s units have no free slot up to and including week %(week)s.",
-                    len(full),
-                )
-                % {"n": len(full), "week": format_week(max(full))},
-            )
-        )
-    if own_region:
-        exclusions.append(
-            Exclusion(
-                ExclusionKind.OWN_REGION,
-                own_region,
-                ngettext(
-                    "%(n)s unit in the sending region offers the group; SOT coordinates care in other regions.",
-                    "%(n)s units in the sending region offer the group; SOT coordinates care in other regions.",
-                    own_region,
-                )
-                % {"n": own_region},
-            )
-        )
-    return exclusions
+def _distance(hospital: Any, row: dict) -> float:
+    there = float(row["unit__hospital__latitude"]), float(row["unit__hospital__longitude"])
+    return great_circle_km(float(hospital.latitude), float(hospital.longitude), *there)

@@ -30,6 +30,8 @@ STALE_UNITS = {"halmstad-ortopedi"}
 STALE_GROUP_OF = {"kalmar-ortopedi": "ortopedi-ovrigt"}
 STALE_SHARE = 0.2
 STALE_DAYS = (17, 45)
+# The group plan's demo group (demo/group_plan.py): one slot a week, so no unit can take all who wait.
+ONE_SLOT_GROUPS = {"artros-hoft-kna"}
 
 
 def seed_demo_capacity(*, today: date | None = None, seed: int = 2026) -> int:
@@ -88,7 +90,7 @@ def _weekly_offers(
             unit=unit,
             diagnosis_group=group,
             week_start=first_monday + timedelta(weeks=week),
-            slots=rng.choice(SLOTS),
+            slots=_slots(rng, group),
             max_asa=max_asa,
             care_type=care_type,
             created_by=by,
@@ -97,6 +99,11 @@ def _weekly_offers(
         for week in range(WEEKS)
         if rng.random() >= 0.45
     ]
+
+
+def _slots(rng: random.Random, group: DiagnosisGroup) -> int:
+    drawn = rng.choice(SLOTS)  # drawn for every offer, so that the other offers stay as they were
+    return 1 if group.code in ONE_SLOT_GROUPS else drawn
 
 
 def _max_asa(unit: Unit, rng: random.Random) -> int:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "catalog",
     "accounts",
     "referrals",
+    "planning",
     "capacity",
     "reports",
     "actionplans",

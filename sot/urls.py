@@ -28,6 +28,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("action-plans/", include("actionplans.urls")),
     path("settlement/", include("settlement.urls")),
+    path("plan/", include("planning.urls")),
     path("", include("referrals.work_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("api.urls")),

@@ -64,6 +64,7 @@ class ReferralForm(forms.ModelForm):
                 }
             ),
             "procedure_code": forms.TextInput(attrs={"placeholder": "NGB49"}),
+            "max_travel_km": forms.NumberInput(attrs={"min": 1, "step": 1, "inputmode": "numeric"}),
         }
         help_texts = {
             "icd10_code": _("ICD-10-SE, e.g. M17.1. The diagnosis group follows from the code."),
@@ -205,6 +206,7 @@ def _referral_layout() -> Layout:
                 Column("needs_escort", css_class="col-md-4"),
             ),
             "interpreter_language",
+            Row(Column("max_travel_km", css_class="col-md-4")),
         ),
         Fieldset(
             _("Contact at the sending unit"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -138,6 +138,17 @@ class Referral(models.Model):
     interpreter_language = models.CharField(_("interpreter language"), max_length=60, blank=True)
     needs_transport = models.BooleanField(_("needs transport"), default=False)
     needs_escort = models.BooleanField(_("needs an escort"), default=False)
+    # How far the patient can travel for care: a hard rule in matching and in the group plan. Empty: anywhere.
+    max_travel_km = models.PositiveIntegerField(
+        _("maximum travel distance (km)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How far from the sending hospital the patient can travel for care, in km as the crow flies. "
+            "Leave empty if the patient can travel anywhere in the country."
+        ),
+    )
     contact_name = models.CharField(_("contact person at the sending unit"), max_length=120, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
 
@@ -201,6 +212,10 @@ class Referral(models.Model):
                 name="referral_asa_class_range",
             ),
             models.CheckConstraint(
+                condition=Q(max_travel_km__isnull=True) | Q(max_travel_km__gte=1),
+                name="referral_travel_limit_positive",
+            ),
+            models.CheckConstraint(
                 condition=Q(decision_date__isnull=True)
                 | Q(medical_target_date__isnull=True)
                 | Q(medical_target_date__gte=F("decision_date")),
@@ -261,6 +276,10 @@ class Referral(models.Model):
         if self.asa_class is None:
             return "–"
         return ASA_ROMAN[self.asa_class] + ("E" if self.asa_emergency else "")
+
+    @property
+    def travels_anywhere(self) -> bool:
+        return self.max_travel_km is None
 
     @property
     def is_main_focus(self) -> bool:

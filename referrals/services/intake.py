@@ -40,6 +40,7 @@ DRAFT_FIELDS = (
     "interpreter_language",
     "needs_transport",
     "needs_escort",
+    "max_travel_km",
     "contact_name",
     "contact_phone",
 )

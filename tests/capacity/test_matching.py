@@ -249,3 +249,27 @@ def test_one_query_per_call_whatever_the_number_of_units(world, group, referral,
     with django_assert_num_queries(1):
         result = rank_receiving_units(referral, today=TODAY)
     assert len(result.proposals) + sum(e.units for e in result.exclusions) == units
+
+
+def test_the_patients_travel_limit(world, group, referral):
+    """A unit farther than the patient can travel is left out and counted; no limit is anywhere in the country."""
+    near = UnitFactory(hospital=HospitalFactory(region=world.neighbour_region, latitude=Decimal("56.5")))  # ~56 km
+    far = UnitFactory(hospital=HospitalFactory(region=world.far_region, latitude=Decimal("58.0")))  # ~222 km
+    offer(near, group)
+    offer(far, group)
+    assert set(ranked(referral)) == {near.pk, far.pk}
+    assert kinds(referral) == {}
+    Referral.objects.filter(pk=referral.pk).update(max_travel_km=100)
+    referral.refresh_from_db()
+    assert ranked(referral) == [near.pk]
+    assert kinds(referral) == {ExclusionKind.TOO_FAR: 1}
+    with translation.override("sv"):
+        message = rank_receiving_units(referral, today=TODAY).exclusions[0].message
+    assert message == "1 enhet ligger längre bort än patienten kan resa."
+    Referral.objects.filter(pk=referral.pk).update(max_travel_km=55)
+    referral.refresh_from_db()
+    assert ranked(referral) == []
+    assert kinds(referral) == {ExclusionKind.TOO_FAR: 2}  # never "no unit offers the group": two do
+    with translation.override("sv"):
+        message = rank_receiving_units(referral, today=TODAY).exclusions[0].message
+    assert message == "2 enheter ligger längre bort än patienten kan resa."

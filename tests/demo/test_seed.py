@@ -52,11 +52,12 @@ def test_seed_creates_the_real_geography_and_demo_data():
     assert Unit.objects.filter(specialty="hand_surgery").exists()
     for account in DEMO_ACCOUNTS:
         assert User.objects.get(username=account.username).check_password("sot-demo-2026")
-    assert Referral.objects.count() == 60 + 39  # and 13/20 as many 6-12 months old, for the 12-month trends
+    # and 13/20 as many 6-12 months old, for the 12-month trends, and the group plan's waiting group
+    assert Referral.objects.count() == 60 + 39 + 12
     statuses = set(Referral.objects.values_list("status", flat=True))
     assert {ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED} <= statuses
     # History was made by the lifecycle service: every request starts with its creation event.
-    assert ReferralEvent.objects.filter(kind="created").count() == 99
+    assert ReferralEvent.objects.filter(kind="created").count() == 111
     # twelve months of history, each event in the past and in order
     months = {f"{timezone.localtime(at):%Y-%m}" for at in ReferralEvent.objects.values_list("at", flat=True)}
     assert len(months) >= 12

@@ -96,6 +96,11 @@ EXPECTED = {
     "work:obstacles": (None, SOT_PAGES),
     "work:obstacle_create": (None, SOT_PAGES),
     "work:inbox": (None, RECEIVING_PAGES),
+    # The group plan: SOT representatives of the region in the address (another region's: 404, see
+    # tests/planning/test_views_planning.py); without a group chosen the page shows the form.
+    "planning:start": (None, row(LOGIN, 403, 403, REDIRECT, 403, 403, 403)),
+    "planning:plan": ("region", SOT_PAGES),
+    "planning:apply": ("region", POST_ONLY),
     "reports:list": (None, row(LOGIN, 403, 403, 403, 403, 200, 200)),
     "reports:figures": (None, row(LOGIN, 403, 403, 200, 403, 200, 200)),
     # Action plans: the SOT representatives and directors of the plan's region.
@@ -225,6 +230,9 @@ POST_EXPECTED = {
     "work:obstacles": GET_ONLY,
     "work:obstacle_create": SOT_PAGES,
     "work:inbox": GET_ONLY,
+    "planning:start": GET_ONLY,
+    "planning:plan": GET_ONLY,
+    "planning:apply": row(LOGIN, 403, 403, REDIRECT, 403, 403, 403),  # no group chosen: back to the page
     "reports:list": GET_ONLY,
     "reports:figures": GET_ONLY,
     "actionplans:list": GET_ONLY,
@@ -377,6 +385,7 @@ def objects(world, settings, tmp_path):
         "email": message_enqueue(topic="referral-event:1", recipients=["sot@example.org"], subject="x", body="y"),
         "action_plan": _action_plan(world),
         "settlement_pair": (world.home_region, world.far_region),
+        "region": world.home_region,
         "prices": _prices(world, group, referral(S.ACCEPTED)),
     }
 
@@ -464,6 +473,8 @@ def _url(name: str, pattern: URLPattern, world, objects) -> str:
         return reverse(name)
     if name in ("reports:download", "api:report_download"):
         return reverse(name, args=[target.pk, "pdf"])
+    if name in ("planning:plan", "planning:apply"):
+        return reverse(name, args=[target.code])
     if name == "settlement:download":
         sending, receiving = target
         return reverse(name, args=["2026-10", sending.code, receiving.code, "csv"])

@@ -44,6 +44,7 @@ LAYERS = [
     "audit",
     "capacity",
     "referrals",
+    "planning",
     "actionplans",
     "reports",
     "settlement",

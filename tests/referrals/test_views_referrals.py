@@ -424,3 +424,21 @@ def test_pages_have_no_inline_script_or_style(client, world, reference_data):
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body), url
         assert ' style="' not in body and "<style" not in body, url
         assert body.count("htmx-2.min.js") == 1, url
+
+
+def test_the_travel_limit_on_filing_and_edit(client, world, reference_data):
+    """The patient's willingness to travel: a limit in km, or empty for anywhere in the country."""
+    login(client, world.unit_staff)
+    page = client.get(CREATE).content.decode()
+    assert "längsta resväg (km)" in page.lower() and "var som helst i landet" in page
+    client.post(CREATE, {**form_data(world, max_travel_km="150"), "save": "1"})
+    referral = Referral.objects.get()
+    assert referral.max_travel_km == 150
+    edit = reverse("referrals:edit", args=[referral.pk])
+    response = client.post(edit, {**form_data(world, max_travel_km="0"), "save": "1"})
+    assert response.status_code == 200 and field_error(response.content.decode(), "max_travel_km")
+    client.post(edit, {**form_data(world, max_travel_km=""), "save": "1"})
+    referral.refresh_from_db()
+    assert referral.max_travel_km is None and referral.travels_anywhere
+    detail = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Kan resa var som helst i landet" in detail

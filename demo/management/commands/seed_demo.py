@@ -11,6 +11,7 @@ from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from demo.action_plans import seed_demo_action_plans
 from demo.capacity import seed_demo_capacity
 from demo.contacts import seed_demo_contacts
+from demo.group_plan import seed_demo_group_plan
 from demo.hsa import seed_demo_hsa_ids
 from demo.past_year import seed_demo_past_year
 from demo.prices import seed_demo_prices
@@ -56,4 +57,6 @@ class Command(BaseCommand):
         offers = seed_demo_capacity()
         if offers:
             self.stdout.write(f"Published {offers} demo capacity offers.")
+        if cohort := seed_demo_group_plan():
+            self.stdout.write(f"Filed {cohort} waiting requests of one group in one region, for the group plan.")
         self.stdout.write(f"Demo accounts share the password {DEMO_PASSWORD!r}.")
