@@ -27,7 +27,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from reports.months import month_label, short_month_label
-from sot.tabular import csv_writer, neutralise
+from sot.tabular import csv_writer, neutralise, printed_cell
 
 PADDING = 6  # ReportLab's default left and right padding of a table cell and of a frame
 
@@ -315,7 +315,7 @@ def _widths(header: list, rows: list[list], available: float) -> list[float]:
 
 def _table(header: list, rows: list[list], available: float) -> Table:
     styles = getSampleStyleSheet()
-    body = [[_para(cell, styles["BodyText"]) for cell in row] for row in rows]
+    body = [[_para(printed_cell(cell), styles["BodyText"]) for cell in row] for row in rows]
     # Header cells are plain strings, which ReportLab draws as they are; a row taller than a page splits.
     table = Table([header, *body], colWidths=_widths(header, rows, available), repeatRows=1, splitInRow=1)
     table.setStyle(

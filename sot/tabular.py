@@ -15,6 +15,8 @@ import csv
 from decimal import Decimal
 from typing import Any
 
+from django.utils import formats
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"
 
@@ -37,6 +39,18 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     return neutralise(str(value))
+
+
+def printed_cell(value: Any) -> str:
+    """One cell of a printed table (the PDF): numbers as the reader's language writes them (Swedish:
+    123 456,50 with a non-breaking space), None empty, anything else as text (escaped where it is drawn)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return formats.number_format(value, decimal_pos=2 if isinstance(value, Decimal) else None, force_grouping=True)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return formats.number_format(value, force_grouping=True)
+    return str(value)
 
 
 def csv_writer(out: Any) -> _Writer:

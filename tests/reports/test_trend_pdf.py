@@ -53,3 +53,23 @@ def test_coordinated_trend_is_the_trend_pages_figure(world):
         coordinated_trend(last=OCTOBER, scope=scope)["coordinated"]
         == compute_trends(last=OCTOBER, scope=scope)["coordinated"]
     )
+
+
+def test_the_pdf_writes_amounts_and_decimals_as_swedish_numbers(world):
+    """Seen failing first: the cost table printed 123456.50 (Python's form); a Swedish reader expects
+    123 456,50, as the figures page writes it. Counts stay whole numbers, an empty cell stays empty."""
+    figures = compute_figures(month=OCTOBER, scope=Scope("all"))
+    figures["costs"] = [
+        {
+            "sending_region": "Region Skåne",
+            "receiving_region": "Region Kalmar län",
+            "group": "Katarakt",
+            "patients": 3,
+            "amount": "123456.50",
+            "without_price": 1,
+        }
+    ]
+    figures["cost_total"], figures["cost_without_price"] = "123456.50", 1
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(exporters.to_pdf(figures))).pages)
+    assert "123 456,50" in text.replace("\xa0", " ")
+    assert "123456.50" not in text
