@@ -170,9 +170,14 @@ class QueueFilter(django_filters.FilterSet):
             if name in self.CHOICES:  # on the form's own field: the form is made from copies of the filters'
                 field.choices = self.choices[name]
 
+    @staticmethod
+    def open_requests(queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """The queue without a status chosen: its open requests (the whole queue, as no filter shows it)."""
+        return queryset.filter(status__in=QUEUE_STATUSES)
+
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not self.form.cleaned_data.get("status"):  # the filter's method is not called for an empty value
-            queryset = queryset.filter(status__in=QUEUE_STATUSES)
+            queryset = self.open_requests(queryset)
         return super().filter_queryset(queryset)
 
     def filter_status(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,20 +15,23 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import user_scopes
 from audit.services import access_record_readings
 from referrals.access import not_now, referral_for
-from referrals.filters import QueueFilter
+from referrals.filters import QUEUE_FILTER_MODELS, QueueFilter, queue_filter_choices
 from referrals.lifecycle import Action
-from referrals.models import ReferralStatus
+from referrals.models import Referral, ReferralStatus
 from referrals.queue_entries import QueueEntry, queue_entries
 from referrals.queue_rows import queue_rows_html
 from referrals.selectors import QUEUE_STATUSES, queue_counts, sot_queue, wait_limits
@@ -35,6 +39,7 @@ from referrals.services.handling import referral_handler_release, referral_handl
 from referrals.services.history import TransitionNotAllowed
 from referrals.templatetags.sot_tags import days_left
 from referrals.working_days import working_days_between
+from sot import reference_cache
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -141,13 +146,19 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     limits = wait_limits()
     base = sot_queue(request.user, today=today)
-    filterset = QueueFilter(request.GET, queryset=base, regions=regions, today=today, user=request.user, limits=limits)
     counts = queue_counts(base, user=request.user)
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
-    if not any(value for key, value in request.GET.items() if key != "page"):  # the whole queue: its counts add up
+    if any(value for key, value in request.GET.items() if key != "page"):
+        filterset = QueueFilter(
+            request.GET, queryset=base, regions=regions, today=today, user=request.user, limits=limits
+        )
+        paginator, panel = Paginator(filterset.qs, PAGE_SIZE), None
+    else:  # the whole queue: no filter to apply, its page count from the status counts, the kept panel
+        filterset = None
+        paginator = Paginator(QueueFilter.open_requests(base), PAGE_SIZE)
         paginator.count = sum(counts[status] for status in QUEUE_STATUSES)
+        panel = _filter_panel(request, regions, today=today, limits=limits)
     page = paginator.get_page(request.GET.get("page"))
-    entries = queue_entries(cast("QuerySet[Any]", page.object_list))  # a slice of filterset.qs
+    entries = queue_entries(cast("QuerySet[Any]", page.object_list))  # a slice of the queue's queryset
     access_record_readings(user=request.user, readings=entries, what="work:queue")
     rows = _rows(request, entries, today=today, limits=limits)
     query = request.GET.copy()
@@ -157,17 +168,35 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         "referrals/queue.html",
         {
             "filter": filterset,
+            "filter_panel": panel,
+            "mine_on": forms.CheckboxInput().value_from_datadict(request.GET, MultiValueDict(), "mine"),
+            "status_value": request.GET.get("status", ""),
             "page": page,
             "rows": rows,
             "rows_html": queue_rows_html(rows),
             "headers": _headers(query),
             "counts": counts,
-            "regions": [name for _pk, name in filterset.choices["regions"]],
+            "regions": [name for _pk, name in queue_filter_choices(regions)["regions"]],
             "query": query.urlencode(),
             "filtered": any(key != "sort" for key in query),
             "here": request.get_full_path(),
         },
     )
+
+
+def _filter_panel(request: AuthenticatedHttpRequest, regions: Any, **filter_args: Any) -> SafeString:
+    """The whole queue's filters as HTML: the same for every SOT representative of these regions in this
+    language (no value chosen, nothing of the user), so kept between requests until a choice list's model
+    changes (sot.reference_cache), as the lists themselves are."""
+
+    def render_panel() -> SafeString:
+        blank = QueueFilter(
+            QueryDict(), queryset=Referral.objects.none(), regions=regions, user=request.user, **filter_args
+        )
+        return render_to_string("referrals/_queue_filters.html", {"filter": blank, "filtered": False, "sort": ""})
+
+    key = f"queue-panel:{get_language()}:" + ",".join(str(pk) for pk in sorted(regions))
+    return reference_cache.kept(key, render_panel, models=QUEUE_FILTER_MODELS)
 
 
 def _headers(query: QueryDict) -> list[Header]:
