@@ -146,6 +146,12 @@ def _few_parameters() -> bool:
 def _advance_heads(heads: Sequence[Any]) -> None:
     """Write the heads' new lengths and last hashes in one UPDATE joined to their new values (PostgreSQL
     and SQLite): the ORM's `bulk_update` compiles a CASE per head and field, most of a list page's time."""
+    sql, params = _advance_sql(heads)
+    with connection.cursor() as cursor:  # the table is the model's, quoted; every value is a parameter
+        cursor.execute(sql, params)
+
+
+def _advance_sql(heads: Sequence[Any]) -> tuple[str, list[Any]]:
     from audit.models import ChainHead
 
     table = connection.ops.quote_name(ChainHead._meta.db_table)
@@ -155,18 +161,17 @@ def _advance_heads(heads: Sequence[Any]) -> None:
     else:
         new = "VALUES " + ", ".join(["(CAST(%s AS bigint), CAST(%s AS bigint), CAST(%s AS varchar(64)))"] * len(heads))
         params = [value for head in heads for value in (head.id, head.length, head.last_hash)]
-    with connection.cursor() as cursor:  # the table is the model's, quoted; every value is a parameter
-        cursor.execute(
-            f"WITH new (id, length, last_hash) AS ({new}) "  # noqa: S608
-            f"UPDATE {table} SET length = new.length, last_hash = new.last_hash "
-            f"FROM new WHERE {table}.id = new.id",
-            params,
-        )
+    sql = (
+        f"WITH new (id, length, last_hash) AS ({new}) "  # noqa: S608
+        f"UPDATE {table} SET length = new.length, last_hash = new.last_hash FROM new WHERE {table}.id = new.id"
+    )
+    return sql, params
 
 
-def chain_insert(model: type[ChainedModel], rows: Sequence[ChainedModel], insert: Any) -> Any:
+def chain_insert(model: type[ChainedModel], rows: Sequence[ChainedModel], insert: Any = None) -> Any:
     """Give `rows` their places and hashes, run `insert()` (which writes them) and advance the heads,
-    in one transaction (a savepoint inside the caller's)."""
+    in one transaction (a savepoint inside the caller's). Without `insert`, `insert_plain` writes the
+    rows and advances the heads (on PostgreSQL in one statement) and the rows are returned."""
     key_attr = foreign_key(model, model.CHAIN_KEY).attname
     with transaction.atomic():
         _lock_referenced(model, rows)
@@ -176,6 +181,9 @@ def chain_insert(model: type[ChainedModel], rows: Sequence[ChainedModel], insert
             head.length += 1
             row.chain_seq = head.length
             row.chain_hash = head.last_hash = digest(head.last_hash, head.length, row.chain_content())
+        if insert is None:
+            insert_plain(model, rows, advance=list(heads.values()))
+            return rows
         result = insert()
         _advance_heads(list(heads.values()))
     return result
@@ -184,11 +192,12 @@ def chain_insert(model: type[ChainedModel], rows: Sequence[ChainedModel], insert
 PLAIN_FIELDS = (models.CharField, models.IntegerField, models.DateTimeField, models.ForeignKey)
 
 
-def insert_plain(model: type[models.Model], rows: Sequence[models.Model]) -> None:
+def insert_plain(model: type[models.Model], rows: Sequence[models.Model], *, advance: Sequence[_Head] = ()) -> None:
     """Write `rows` in one INSERT … RETURNING id, their values as the attributes hold them: for models
     whose fields need no conversion on the way to the database (text, integers, foreign keys, aware
     times), which the check below holds to. The ORM's bulk_create prepares every value of every row
-    through its field; on PostgreSQL the rows go as one array per column (`_few_parameters`)."""
+    through its field; on PostgreSQL the rows go as one array per column (`_few_parameters`), and the
+    chain heads to `advance` are written by the same statement (a data-modifying WITH)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     if not all(isinstance(f, PLAIN_FIELDS) for f in fields):
         raise TypeError(f"{model.__name__} has fields that need converting; use bulk_create")
@@ -204,9 +213,16 @@ def insert_plain(model: type[models.Model], rows: Sequence[models.Model]) -> Non
         rows_sql = "VALUES " + ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
         params = [getattr(row, f.attname) for row in rows for f in fields]
     returning = connection.features.can_return_rows_from_bulk_insert
+    insert = f"INSERT INTO {table} ({columns}) {rows_sql}" + (" RETURNING id" if returning else "")
     with connection.cursor() as cursor:  # the table and columns are the model's, quoted; every value a parameter
-        cursor.execute(f"INSERT INTO {table} ({columns}) {rows_sql}" + (" RETURNING id" if returning else ""), params)
+        if advance and _few_parameters():
+            update, update_params = _advance_sql(advance)
+            cursor.execute(f"WITH advanced AS ({update}) {insert}", [*update_params, *params])
+        else:
+            cursor.execute(insert, params)
         ids = [pk for (pk,) in cursor.fetchall()] if returning else [None] * len(rows)
+        if advance and not _few_parameters():
+            _advance_heads(advance)
     for row, pk in zip(rows, ids, strict=True):
         row.pk = pk
         row._state.adding, row._state.db = False, connection.alias

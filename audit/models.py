@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from audit.chain import ACCESS_LOG, GENESIS, ChainedModel, ChainedQuerySet, chain_insert, insert_plain
+from audit.chain import ACCESS_LOG, GENESIS, ChainedModel, ChainedQuerySet, chain_insert
 from organisations.hsa import HSA_ID_MAX_LENGTH
 
 
@@ -48,8 +48,7 @@ class AccessLogQuerySet(ChainedQuerySet):
         if not rows:
             return rows
         _name_hsa_id(rows)
-        chain_insert(AccessLogEntry, rows, lambda: insert_plain(AccessLogEntry, rows))
-        return rows
+        return chain_insert(AccessLogEntry, rows)  # written by audit.chain.insert_plain
 
     def update(self, **kwargs: Any) -> int:
         raise TypeError("The access log is append-only.")
