@@ -10,10 +10,11 @@ free slot in a week that has not passed (a week whose Friday has passed is over:
 on working days); it lies within the distance the patient can travel (`max_travel_km`; none: anywhere).
 
 Ranking, lexicographic, each factor kept on the proposal:
-0. confirmed capacity before unconfirmed: a unit whose free offers were not all confirmed within the
-   administrator's `ConfirmationLimit` comes after every confirmed one (its numbers may be stale);
 1. timeliness of the first free week: on or before the medical target date, then before the
    care-guarantee deadline, then after it (late is worst);
+1b. confirmed capacity before unconfirmed, among units as timely: a unit whose free offers were not all
+   confirmed within the administrator's `ConfirmationLimit` comes after the confirmed ones (its numbers
+   may be stale), never before a unit that would make the patient later;
 2. own healthcare region before the others (the regions' rule: cooperate inside first);
 3. the earliest first free week;
 4. travel distance, great-circle km from the sending hospital to the receiving hospital;
@@ -89,8 +90,8 @@ class Proposal:
     @property
     def sort_key(self) -> tuple:
         return (
-            self.unconfirmed,
             self.timeliness,
+            self.unconfirmed,
             not self.same_healthcare_region,
             self.first_free_week,
             round(self.distance_km, 1),

@@ -36,9 +36,11 @@ class Assignment:
 
     @property
     def timeliness(self) -> str:
-        if self.days_vs_target <= 0:
-            return "by_target_date"
-        return "by_deadline" if self.days_vs_deadline <= 0 else "late"
+        """One bucket each: after the care-guarantee deadline is late whatever the target date; otherwise by
+        the medical target date, or after it but by the deadline (a target later than the deadline can be)."""
+        if self.days_vs_deadline > 0:
+            return "late"
+        return "by_target_date" if self.days_vs_target <= 0 else "by_deadline"
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,7 @@ def test_still_one_query(world, group, referral, django_assert_num_queries):
 # --- the ranking -------------------------------------------------------------------------------
 
 
-def test_unconfirmed_after_confirmed_otherwise_the_same_order(world, group, referral):
+def test_unconfirmed_after_confirmed_as_timely_otherwise_the_same_order(world, group, referral):
     sending = referral.sending_unit.hospital
     here = (str(sending.latitude), str(sending.longitude))
     units = [
@@ -156,15 +156,21 @@ def test_unconfirmed_after_confirmed_otherwise_the_same_order(world, group, refe
     stale = {before[0], before[2], before[5]}  # the best, one in the middle, one near the end
     CapacityOffer.objects.filter(unit_id__in=stale).update(confirmed_at=days_ago(LIMIT + 1))
     after = ranked(referral)
-    assert after == [u for u in before if u not in stale] + [u for u in before if u in stale]
+    timeliness = {p.unit_id: p.timeliness for p in rank_receiving_units(referral, today=TODAY).proposals}
+    # Within each timeliness (on time, by the deadline, late) the confirmed first, each part in its old order.
+    expected = sorted(before, key=lambda u: (timeliness[u], u in stale, before.index(u)))
+    assert after == expected
+    assert after != before and len({timeliness[u] for u in after}) == 3
 
 
-def test_a_late_confirmed_unit_beats_an_on_time_unconfirmed_one(world, group, referral):
+def test_an_on_time_unconfirmed_unit_beats_a_late_confirmed_one(world, group, referral):
+    """Stale numbers are settled by a phone call; days lost against the deadline are not given back (seen in
+    Chromium: a unit 18 days past the deadline ranked first, above two on time)."""
     on_time = unit_in(world.neighbour_region)
     offer(on_time, group, 0, confirmed=LIMIT + 1)
     late = unit_in(world.far_region)
     offer(late, group, 7)  # after the care-guarantee deadline
-    assert ranked(referral) == [late.pk, on_time.pk]
+    assert ranked(referral) == [on_time.pk, late.pk]
 
 
 # --- the reason and the mark ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -246,3 +247,27 @@ def test_the_benchmarks_lp_check_agrees(world, group, scope):
     lp_cost, pairs = lp_optimum(inst)
     assert pairs > 0 and lp_cost == pytest.approx(flow_cost, rel=1e-12)
     assert flow_cost == plan_group(scope).total_cost
+
+
+@pytest.mark.parametrize(
+    ("days_vs_target", "days_vs_deadline", "bucket"),
+    [(-3, -10, "by_target_date"), (0, 0, "by_target_date"), (2, -1, "by_deadline"), (-5, 6, "late"), (4, 6, "late")],
+)
+def test_each_assignment_counts_in_one_total_as_its_reasons_read(days_vs_target, days_vs_deadline, bucket):
+    """Seen failing first: placed before a medical target date that lies after the care-guarantee deadline,
+    but after the deadline, counted as "by the target date" while its reasons said "after the deadline"."""
+    from planning.plan import Assignment
+
+    assignment = Assignment(
+        request_id=1,
+        reference="SOT-2026-000001",
+        offer_id=1,
+        unit_code="u",
+        week=date(2026, 12, 7),
+        cost=0,
+        days_vs_target=days_vs_target,
+        days_vs_deadline=days_vs_deadline,
+        same_healthcare_region=True,
+        distance_km=1.0,
+    )
+    assert assignment.timeliness == bucket

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from audit.models import AccessLogEntry
 from referrals.models import EventKind, ReferralStatus
+from tests.pages import elements
 from tests.planning.conftest import offer, unit_at, waiting
 
 
@@ -45,6 +46,9 @@ def test_the_plan_with_reasons_and_totals(client, world, group):
     assert "Ingen verksamhet med ledig plats tar ASA V." in body
     assert "Samma sjukvårdsregion" in body and "100 km bort" in body
     assert 'name="assign"' in body and f'value="{placed.pk}:' in body
+    # After Back the browser must not restore ticks by position onto another plan's rows (seen in Chromium).
+    (checkbox,) = elements(body, "input", name="assign")
+    assert checkbox.attrs["autocomplete"] == "off"
     # Requests shown are requests read: one access-log entry each.
     assert set(AccessLogEntry.objects.filter(what="planning:plan").values_list("referral_id", flat=True)) == {
         placed.pk,
