@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape, quoteattr
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 150, 16, 34
+LEFT, RIGHT, TOP, BOTTOM = 44, 172, 16, 34
+LABEL_CHARS = 27  # a line's name at its end, shortened with "…" beyond this (the whole name in its title)
 MARKERS = ("circle", "square", "triangle", "diamond", "cross", "circle-open")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4")
 
@@ -72,7 +73,7 @@ def line_chart(title: str, months: list[str], series: list[tuple[str, list]]) ->
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(months), 1)
     parts = _frame(title, scale, months)
-    ends: list[tuple[float, str]] = []
+    ends: list[tuple[float, int, str]] = []
     for n, (label, values) in enumerate(series):
         points = [
             (LEFT + step * (i + 0.5), TOP + plot_h - plot_h * v / scale) for i, v in enumerate(values) if v is not None
@@ -85,19 +86,22 @@ def line_chart(title: str, months: list[str], series: list[tuple[str, list]]) ->
         parts += [_marker(MARKERS[n], x, y) for x, y in points]
         parts.append("</g>")
         if points:
-            ends.append((points[-1][1], label))
+            ends.append((points[-1][1], n, label))
     # names at the lines' ends, moved apart so that they never overlap
     ends.sort()
     placed: list[float] = []
-    for y, _label in ends:
+    for y, _n, _label in ends:
         placed.append(max(y, placed[-1] + 13) if placed else y)
     for i in range(len(placed) - 1, -1, -1):  # and never below the chart: move the stack up
         placed[i] = min(placed[i], HEIGHT - 8 - 13 * (len(placed) - 1 - i))
-    for y, (_y, label) in zip(placed, ends, strict=True):
-        parts.append(
-            f'<text x="{LEFT + plot_w + 8}" y="{y + 4:.1f}" class="sot-chart-label">{escape(label[:24])}</text>'
-        )
-    parts.append("</svg>")
+    parts.append('<g class="sot-chart-ends">')  # each name after its line's marker: which is which, without colour
+    for y, (_y, n, label) in zip(placed, ends, strict=True):
+        x = LEFT + plot_w + 10
+        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+        parts.append(f'<g class="sot-chart-series sot-chart-series-{n}">{_marker(MARKERS[n], x, y)}</g>')
+        name = f"{escape(short)}<title>{escape(label)}</title>"
+        parts.append(f'<text x="{x + 9}" y="{y + 4:.1f}" class="sot-chart-label">{name}</text>')
+    parts.append("</g></svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
 
 
