@@ -37,7 +37,8 @@ def test_each_name_at_a_lines_end_has_the_lines_marker_and_a_long_name_is_shorte
     (ends,) = [g for g in root.findall(f"{ns}g") if g.get("class") == "sot-chart-ends"]
     labels = ends.findall(f"{ns}text")
     assert [t.text for t in labels] == ["Två", long[:26] + "…"]  # the higher line's first
-    assert [t.find(f"{ns}title").text for t in labels] == ["Två", long]
+    titles = [t.find(f"{ns}title") for t in labels]
+    assert [title.text if title is not None else None for title in titles] == ["Två", long]
     markers = [g.get("class") for g in ends.findall(f"{ns}g")]
     assert markers == ["sot-chart-series sot-chart-series-1", "sot-chart-series sot-chart-series-0"]
 
