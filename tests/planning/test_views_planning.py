@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from audit.models import AccessLogEntry
 from referrals.models import EventKind, ReferralStatus
+from tests.factories import UnitFactory
 from tests.pages import elements
 from tests.planning.conftest import offer, unit_at, waiting
 
@@ -92,3 +93,14 @@ def test_apply_ignores_what_is_outside_the_plans_scope(client, world, group):
     client.post(_url(world, "planning:apply"), {"group": group.pk, "assign": [f"{elsewhere.pk}:{o.pk}", "x:y"]})
     elsewhere.refresh_from_db()
     assert elsewhere.status == ReferralStatus.SUBMITTED
+
+
+def test_an_empty_plan_says_whether_the_group_or_the_filter_is_empty(client, world, group):
+    """Seen in Chromium: with a priority chosen that no request has, the page said nobody waits in the group."""
+    waiting(world, group)
+    client.force_login(world.sot)
+    other = UnitFactory(hospital=world.home_unit.hospital, name="Kirurgi")
+    (empty,) = elements(
+        client.get(f"{_url(world)}?group={group.pk}&unit={other.pk}").content.decode(), "p", data_testid="plan-empty"
+    )
+    assert "valda prioriteten, sjukhuset eller verksamheten" in empty.text
