@@ -162,7 +162,7 @@ def _advance_sql(heads: Sequence[Any]) -> tuple[str, list[Any]]:
         new = "VALUES " + ", ".join(["(CAST(%s AS bigint), CAST(%s AS bigint), CAST(%s AS varchar(64)))"] * len(heads))
         params = [value for head in heads for value in (head.id, head.length, head.last_hash)]
     sql = (
-        f"WITH new (id, length, last_hash) AS ({new}) "  # noqa: S608
+        f"WITH new (id, length, last_hash) AS ({new}) "  # noqa: S608  (the model's table, quoted; values are parameters)
         f"UPDATE {table} SET length = new.length, last_hash = new.last_hash FROM new WHERE {table}.id = new.id"
     )
     return sql, params

@@ -119,6 +119,18 @@ ASA_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
 MAIN_FOCUS_MIN_ASA = AsaClass.III
 
 
+def asa_label(asa_class: int | None, emergency: bool) -> str:
+    """ASA III, ASA IV-E…: the roman class with E for an emergency; "–" when not given."""
+    if asa_class is None:
+        return "–"
+    return ASA_ROMAN[asa_class] + ("E" if emergency else "")
+
+
+def is_main_focus(priority_is_main_focus: bool | None, asa_class: int | None) -> bool:
+    """SOT's main focus: high or medium-high priority and ASA III or higher. Informs, never blocks."""
+    return bool(priority_is_main_focus and asa_class is not None and asa_class >= MAIN_FOCUS_MIN_ASA)
+
+
 class Icd10TitleSource(models.TextChoices):
     SHIPPED = "shipped", _("Shipped with SOT")
     ICD10_SE = "icd10_se", _("Imported from ICD-10-SE")

@@ -167,7 +167,12 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}, {self.hospital.name}"
+        return self.label(self.name, self.hospital.name)
+
+    @staticmethod
+    def label(name: str, hospital_name: str) -> str:
+        """How a unit is named everywhere: "Ortopedi, Skånes universitetssjukhus Lund"."""
+        return f"{name}, {hospital_name}"
 
     @property
     def region(self) -> Region:

@@ -10,10 +10,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from catalog.models import ASA_ROMAN, MAIN_FOCUS_MIN_ASA
+from catalog.models import asa_label
+from catalog.models import is_main_focus as main_focus
+from organisations.models import Unit
 from referrals.models import OPEN_STATUSES
-
-DASH = "–"
 
 
 @dataclass(slots=True)
@@ -55,22 +55,21 @@ class QueueEntry:
 
     @property
     def asa_display(self) -> str:
-        if self.asa_class is None:
-            return DASH
-        return ASA_ROMAN[self.asa_class] + ("E" if self.asa_emergency else "")
+        return asa_label(self.asa_class, self.asa_emergency)
 
     @property
     def is_main_focus(self) -> bool:
-        """As Referral.is_main_focus: high or medium-high priority and ASA III or higher."""
-        return bool(self.priority_is_main_focus and self.asa_class is not None and self.asa_class >= MAIN_FOCUS_MIN_ASA)
+        return main_focus(self.priority_is_main_focus, self.asa_class)
 
     @property
     def sending_unit_label(self) -> str:
-        return f"{self.sending_unit_name}, {self.sending_hospital_name}"  # as Unit.__str__
+        return Unit.label(self.sending_unit_name, self.sending_hospital_name)
 
     @property
     def receiving_unit_label(self) -> str:
-        return f"{self.receiving_unit_name}, {self.receiving_hospital_name}" if self.receiving_unit_id else ""
+        if not self.receiving_unit_id:
+            return ""
+        return Unit.label(self.receiving_unit_name or "", self.receiving_hospital_name or "")
 
     @property
     def handler_name(self) -> str:

@@ -14,7 +14,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import ASA_ROMAN, ICD10_CODE_REGEX, MAIN_FOCUS_MIN_ASA, AsaClass, DiagnosisGroup, MedicalPriority
+from catalog.models import ICD10_CODE_REGEX, AsaClass, DiagnosisGroup, MedicalPriority, asa_label
+from catalog.models import is_main_focus as main_focus
 from organisations.models import Region, Unit
 from referrals.models.choices import OPEN_STATUSES, STATUSES_WITH_RECEIVING_UNIT, ReferralStatus, WaitPauseKind
 from referrals.rules import REFERRAL_RULE_FIELDS, referral_errors
@@ -273,9 +274,7 @@ class Referral(models.Model):
 
     @property
     def asa_display(self) -> str:
-        if self.asa_class is None:
-            return "–"
-        return ASA_ROMAN[self.asa_class] + ("E" if self.asa_emergency else "")
+        return asa_label(self.asa_class, self.asa_emergency)
 
     @property
     def travels_anywhere(self) -> bool:
@@ -283,13 +282,8 @@ class Referral(models.Model):
 
     @property
     def is_main_focus(self) -> bool:
-        """SOT's main focus: high or medium-high priority and ASA III or higher. Informs, never blocks."""
-        return bool(
-            self.priority is not None
-            and self.priority.is_main_focus
-            and self.asa_class is not None
-            and self.asa_class >= MAIN_FOCUS_MIN_ASA
-        )
+        """SOT's main focus (catalog.models.is_main_focus). Informs, never blocks."""
+        return main_focus(self.priority is not None and self.priority.is_main_focus, self.asa_class)
 
 
 class WaitPause(models.Model):
