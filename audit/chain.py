@@ -18,6 +18,7 @@ database's write lock when it begins (settings: IMMEDIATE), which serialises wri
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -104,9 +105,14 @@ def _lock_referenced(model: type[ChainedModel], rows: Sequence[ChainedModel]) ->
 
 
 def _locked_heads(chain: str, keys: list[int]) -> dict[int, _Head]:
-    """The heads of `keys` (created where missing), locked in key order, in one statement: an upsert
-    that changes nothing still locks the row it meets, as FOR UPDATE would (PostgreSQL and SQLite).
-    On PostgreSQL the keys are one array parameter (see `_few_parameters`)."""
+    """The heads of `keys` (created where missing), locked in key order, in one statement.
+
+    On PostgreSQL the heads are first locked FOR UPDATE, in key order, the keys one array parameter (see
+    `_few_parameters`): a lock writes no new version of the row, and a chain's head is written once per
+    statement that extends it. Only when a head is missing (a patient's or request's first entry, written
+    with the request itself) does the upsert below run, which creates it; an upsert that changes nothing
+    still locks the row it meets, as FOR UPDATE would, but writes a new version of every head it meets
+    (on SQLite the only way: its transactions take the database's write lock and never meet)."""
     from audit.models import ChainHead
 
     table = connection.ops.quote_name(ChainHead._meta.db_table)
@@ -117,6 +123,15 @@ def _locked_heads(chain: str, keys: list[int]) -> dict[int, _Head]:
         rows_sql = "VALUES " + ", ".join(["(%s, %s, 0, %s)"] * len(keys))
         params = [value for key in keys for value in (chain, key, GENESIS)]
     with connection.cursor() as cursor:  # the table is the model's, quoted; every value is a parameter
+        if _few_parameters():
+            cursor.execute(
+                f'SELECT id, "key", length, last_hash FROM {table} WHERE chain = %s AND "key" = ANY(%s) '  # noqa: S608
+                'ORDER BY "key" FOR UPDATE',
+                [chain, keys],
+            )
+            found = cursor.fetchall()
+            if len(found) == len(keys):
+                return {key: _Head(id=pk, length=length, last_hash=last) for pk, key, length, last in found}
         cursor.execute(
             f'INSERT INTO {table} (chain, "key", length, last_hash) {rows_sql} '
             f'ON CONFLICT (chain, "key") DO UPDATE SET length = {table}.length '
@@ -198,22 +213,15 @@ def insert_plain(model: type[models.Model], rows: Sequence[models.Model], *, adv
     times), which the check below holds to. The ORM's bulk_create prepares every value of every row
     through its field; on PostgreSQL the rows go as one array per column (`_few_parameters`), and the
     chain heads to `advance` are written by the same statement (a data-modifying WITH)."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    if not all(isinstance(f, PLAIN_FIELDS) for f in fields):
-        raise TypeError(f"{model.__name__} has fields that need converting; use bulk_create")
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    fields, head = _plain_insert(model, connection.vendor)
     if _few_parameters():
-        arrays = ", ".join(
-            f"%s::{f.rel_db_type(connection) if f.is_relation else f.db_type(connection)}[]" for f in fields
-        )
-        rows_sql = f"SELECT * FROM unnest({arrays})"  # noqa: S608  (the fields' own types)
+        rows_sql = ""  # the head ends in its unnest of one array per column
         params: list[Any] = [[getattr(row, f.attname) for row in rows] for f in fields]
     else:
         rows_sql = "VALUES " + ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
         params = [getattr(row, f.attname) for row in rows for f in fields]
     returning = connection.features.can_return_rows_from_bulk_insert
-    insert = f"INSERT INTO {table} ({columns}) {rows_sql}" + (" RETURNING id" if returning else "")
+    insert = f"{head}{rows_sql}" + (" RETURNING id" if returning else "")
     with connection.cursor() as cursor:  # the table and columns are the model's, quoted; every value a parameter
         if advance and _few_parameters():
             update, update_params = _advance_sql(advance)
@@ -226,6 +234,24 @@ def insert_plain(model: type[models.Model], rows: Sequence[models.Model], *, adv
     for row, pk in zip(rows, ids, strict=True):
         row.pk = pk
         row._state.adding, row._state.db = False, connection.alias
+
+
+@functools.cache
+def _plain_insert(model: type[models.Model], vendor: str) -> tuple[list[models.Field], str]:
+    """The fields `insert_plain` writes and its statement up to the rows (on PostgreSQL with the rows'
+    arrays), worked out once per model: the same for every call."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if not all(isinstance(f, PLAIN_FIELDS) for f in fields):
+        raise TypeError(f"{model.__name__} has fields that need converting; use bulk_create")
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    head = f"INSERT INTO {table} ({columns}) "
+    if vendor == "postgresql":
+        arrays = ", ".join(
+            f"%s::{f.rel_db_type(connection) if f.is_relation else f.db_type(connection)}[]" for f in fields
+        )
+        head += f"SELECT * FROM unnest({arrays})"  # noqa: S608  (the fields' own types)
+    return fields, head
 
 
 class ChainedQuerySet(models.QuerySet):

@@ -65,8 +65,14 @@ class AccessLogEntry(ChainedModel):
     CHAIN_FIELDS_IF_SET = ("user_hsa_id",)
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # No index of their own on the user and the patient: the indexes below begin with them, and every
+    # index is written by every page that shows a patient (the queue: 25 entries a page).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_log", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="access_log",
+        verbose_name=_("user"),
+        db_index=False,
     )
     # The user's employee HSA-id when the entry was made (set at each SITHS sign-in; empty for local accounts).
     user_hsa_id = models.CharField(
@@ -75,7 +81,11 @@ class AccessLogEntry(ChainedModel):
     role = models.CharField(_("as"), max_length=60, blank=True, help_text=_("The user's roles on the request."))
     place = models.CharField(_("unit or region"), max_length=200, blank=True)
     patient = models.ForeignKey(
-        "referrals.Patient", on_delete=models.PROTECT, related_name="access_log", verbose_name=_("patient")
+        "referrals.Patient",
+        on_delete=models.PROTECT,
+        related_name="access_log",
+        verbose_name=_("patient"),
+        db_index=False,
     )
     referral = models.ForeignKey(
         "referrals.Referral",

@@ -4,6 +4,7 @@ of the queue page's time. Nothing else of a request (the patient's details among
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from catalog.models import asa_label
 from catalog.models import is_main_focus as main_focus
 from organisations.models import Unit
 from referrals.models import OPEN_STATUSES
+from sot import compiled_queries
 
 
 @dataclass(slots=True)
@@ -132,6 +134,13 @@ COLUMNS = (
 assert len(COLUMNS) == len(fields(QueueEntry))  # noqa: S101  (a column without its field is a bug at import)
 
 
-def queue_entries(referrals: QuerySet[Any]) -> list[QueueEntry]:
-    """The requests of `referrals` (annotated with `overdue`, as selectors.sot_queue does) in their order."""
-    return [QueueEntry(*row) for row in referrals.values_list(*COLUMNS)]
+def queue_entries(referrals: Callable[[], QuerySet[Any]], *, compiled_as: Hashable | None = None) -> list[QueueEntry]:
+    """The requests that `referrals` builds (annotated with `overdue`, as selectors.sot_queue does) in their
+    order. With `compiled_as` (a key naming everything the queryset is built from) its SQL is compiled
+    once (sot.compiled_queries); the rows are read every time."""
+
+    def query() -> QuerySet[Any]:
+        return referrals().values_list(*COLUMNS)
+
+    rows = query() if compiled_as is None else compiled_queries.rows(("queue-entries", compiled_as), query)
+    return [QueueEntry(*row) for row in rows]

@@ -31,7 +31,7 @@ from audit.services import access_record_readings
 from referrals.access import not_now, referral_for
 from referrals.filters import QUEUE_FILTER_MODELS, QueueFilter, queue_filter_choices
 from referrals.lifecycle import Action
-from referrals.models import Referral, ReferralStatus
+from referrals.models import Referral, ReferralStatus, StateWaitLimit
 from referrals.queue_entries import QueueEntry, queue_entries
 from referrals.queue_rows import queue_rows_html
 from referrals.selectors import QUEUE_STATUSES, queue_counts, sot_queue, wait_limits
@@ -137,46 +137,54 @@ def _rows(
     return rows
 
 
+@dataclass(frozen=True)
+class _Kept:
+    """What the queue page reads of reference data: the wait limits, the whole queue's filter panel and
+    the regions' names; for the whole queue kept between requests as one entry (sot.reference_cache)."""
+
+    limits: dict[str, int]
+    panel: SafeString | None
+    region_names: list[str]
+
+
+@dataclass(frozen=True)
+class _Page:
+    page: Any
+    entries: list[QueueEntry]
+    counts: dict[str, int]
+    filterset: QueueFilter | None
+    kept: _Kept
+
+
 @require_GET
 @login_required
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    regions = user_scopes(request.user).sot_regions
-    if not regions:
+    scopes = user_scopes(request.user)
+    if not scopes.sot_regions:
         raise PermissionDenied
     today = timezone.localdate()
-    limits = wait_limits()
-    base = sot_queue(request.user, today=today)
-    counts = queue_counts(base, user=request.user)
     if any(value for key, value in request.GET.items() if key != "page"):
-        filterset = QueueFilter(
-            request.GET, queryset=base, regions=regions, today=today, user=request.user, limits=limits
-        )
-        paginator, panel = Paginator(filterset.qs, PAGE_SIZE), None
-    else:  # the whole queue: no filter to apply, its page count from the status counts, the kept panel
-        filterset = None
-        paginator = Paginator(QueueFilter.open_requests(base), PAGE_SIZE)
-        paginator.count = sum(counts[status] for status in QUEUE_STATUSES)
-        panel = _filter_panel(request, regions, today=today, limits=limits)
-    page = paginator.get_page(request.GET.get("page"))
-    entries = queue_entries(cast("QuerySet[Any]", page.object_list))  # a slice of the queue's queryset
-    access_record_readings(user=request.user, readings=entries, what="work:queue")
-    rows = _rows(request, entries, today=today, limits=limits)
+        shown = _filtered_queue(request, today=today)
+    else:
+        shown = _whole_queue(request, today=today)
+    access_record_readings(user=request.user, readings=shown.entries, what="work:queue")
+    rows = _rows(request, shown.entries, today=today, limits=shown.kept.limits)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "referrals/queue.html",
         {
-            "filter": filterset,
-            "filter_panel": panel,
+            "filter": shown.filterset,
+            "filter_panel": shown.kept.panel,
             "mine_on": forms.CheckboxInput().value_from_datadict(request.GET, MultiValueDict(), "mine"),
             "status_value": request.GET.get("status", ""),
-            "page": page,
+            "page": shown.page,
             "rows": rows,
             "rows_html": queue_rows_html(rows),
             "headers": _headers(query),
-            "counts": counts,
-            "regions": [name for _pk, name in queue_filter_choices(regions)["regions"]],
+            "counts": shown.counts,
+            "regions": shown.kept.region_names,
             "query": query.urlencode(),
             "filtered": any(key != "sort" for key in query),
             "here": request.get_full_path(),
@@ -184,19 +192,69 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _filter_panel(request: AuthenticatedHttpRequest, regions: Any, **filter_args: Any) -> SafeString:
-    """The whole queue's filters as HTML: the same for every SOT representative of these regions in this
-    language (no value chosen, nothing of the user), so kept between requests until a choice list's model
-    changes (sot.reference_cache), as the lists themselves are."""
+def _region_names(regions: Any) -> list[str]:
+    return [name for _pk, name in queue_filter_choices(regions)["regions"]]
 
-    def render_panel() -> SafeString:
+
+def _filtered_queue(request: AuthenticatedHttpRequest, *, today: date) -> _Page:
+    regions = user_scopes(request.user).sot_regions
+    kept = _Kept(limits=wait_limits(), panel=None, region_names=_region_names(regions))
+
+    def base() -> QuerySet[Referral]:
+        return sot_queue(request.user, today=today)
+
+    counts = queue_counts(base, user=request.user)
+    filterset = QueueFilter(
+        request.GET, queryset=base(), regions=regions, today=today, user=request.user, limits=kept.limits
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    object_list = cast("QuerySet[Any]", page.object_list)  # a slice of the filtered queryset
+    entries = queue_entries(lambda: object_list)
+    return _Page(page=page, entries=entries, counts=counts, filterset=filterset, kept=kept)
+
+
+def _whole_queue(request: AuthenticatedHttpRequest, *, today: date) -> _Page:
+    """The whole queue: no filter to apply, its page count from the status counts, the kept panel. Its
+    queries depend on nothing but the user's scopes, the user (the handler) and the day: compiled once
+    (sot.compiled_queries)."""
+    scopes = user_scopes(request.user)
+    kept = _kept_for_whole_queue(request, scopes.sot_regions, today=today)
+    compiled_as = (scopes, request.user.pk, today)
+
+    def base() -> QuerySet[Referral]:
+        return sot_queue(request.user, today=today)
+
+    counts = queue_counts(base, user=request.user, compiled_as=compiled_as)
+    paginator = Paginator(Referral.objects.none(), PAGE_SIZE)
+    paginator.count = sum(counts[status] for status in QUEUE_STATUSES)
+    page = paginator.get_page(request.GET.get("page"))
+    bottom, top = max(page.start_index() - 1, 0), page.end_index()
+    entries = queue_entries(
+        lambda: QueueFilter.open_requests(base())[bottom:top], compiled_as=(*compiled_as, bottom, top)
+    )
+    return _Page(page=page, entries=entries, counts=counts, filterset=None, kept=kept)
+
+
+def _kept_for_whole_queue(request: AuthenticatedHttpRequest, regions: Any, *, today: date) -> _Kept:
+    """The whole queue's filters as HTML, the wait limits and the regions' names: the same for every SOT
+    representative of these regions in this language (no value chosen, nothing of the user), so kept
+    between requests, in one entry, until a choice list's model or a limit changes (sot.reference_cache)."""
+
+    def compute() -> _Kept:
+        limits = wait_limits()
         blank = QueueFilter(
-            QueryDict(), queryset=Referral.objects.none(), regions=regions, user=request.user, **filter_args
+            QueryDict(),
+            queryset=Referral.objects.none(),
+            regions=regions,
+            user=request.user,
+            today=today,
+            limits=limits,
         )
-        return render_to_string("referrals/_queue_filters.html", {"filter": blank, "filtered": False, "sort": ""})
+        panel = render_to_string("referrals/_queue_filters.html", {"filter": blank, "filtered": False, "sort": ""})
+        return _Kept(limits=limits, panel=panel, region_names=_region_names(regions))
 
-    key = f"queue-panel:{get_language()}:" + ",".join(str(pk) for pk in sorted(regions))
-    return reference_cache.kept(key, render_panel, models=QUEUE_FILTER_MODELS)
+    key = f"queue-page:{get_language()}:" + ",".join(str(pk) for pk in sorted(regions))
+    return reference_cache.kept(key, compute, models=[*QUEUE_FILTER_MODELS, StateWaitLimit])
 
 
 def _headers(query: QueryDict) -> list[Header]:

@@ -7,8 +7,9 @@ their unit; health directors and administrators no patient at all. Everything ou
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -18,7 +19,7 @@ from accounts.selectors import roles_on_request, user_scopes
 from organisations.models import Unit
 from referrals import clock, working_days
 from referrals.models import STATUSES_WITH_RECEIVING_UNIT, Referral, ReferralStatus, StateWaitLimit
-from sot import reference_cache
+from sot import compiled_queries, reference_cache
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -165,14 +166,22 @@ def sot_queue(user: User, *, today: date) -> QuerySet[Referral]:
     )
 
 
-def queue_counts(referrals: QuerySet[Referral], *, user: User) -> dict[str, int]:
+def queue_counts(
+    referrals: Callable[[], QuerySet[Referral]], *, user: User, compiled_as: Hashable | None = None
+) -> dict[str, int]:
     """The queue's counts in one query: each status (as status_counts) and "mine", the open requests the
-    user handles (what the "Mina ärenden" filter shows)."""
+    user handles (what the "Mina ärenden" filter shows). `referrals` builds the queue's queryset; with
+    `compiled_as` (a key naming everything it is built from) its SQL is compiled once (sot.compiled_queries)."""
     counts = dict.fromkeys([*ReferralStatus.values, "mine"], 0)
-    mine = Count("id", filter=handled_by(user) & Q(status__in=QUEUE_STATUSES))
-    for row in referrals.order_by().values("status").annotate(n=Count("id"), mine=mine):
-        counts[row["status"]] = row["n"]
-        counts["mine"] += row["mine"]
+
+    def query() -> QuerySet[Any]:
+        mine = Count("id", filter=handled_by(user) & Q(status__in=QUEUE_STATUSES))
+        return referrals().order_by().values_list("status").annotate(n=Count("id"), mine=mine)
+
+    rows = query() if compiled_as is None else compiled_queries.rows(("queue-counts", compiled_as), query)
+    for status, n, handled in rows:
+        counts[status] = n
+        counts["mine"] += handled
     return counts
 
 

@@ -98,3 +98,11 @@ def _fresh_local_cache(settings):
         from django.core.cache import cache
 
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_compiled_queries():
+    """Each test compiles its own queries (sot.compiled_queries): SQLite hands out the same ids again."""
+    from sot import compiled_queries
+
+    compiled_queries.forget()

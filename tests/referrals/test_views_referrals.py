@@ -120,6 +120,7 @@ def test_list_query_count_does_not_grow(client, world, django_assert_num_queries
             referral=referral, kind="pvv", start_date=referral.decision_date, end_date=referral.decision_date
         )
     login(client, world.unit_staff)
+    assert client.get(LIST).status_code == 200  # the patients' chains begin (the factory wrote no entry)
     # session, user, memberships, count, page of requests, their pauses, one INSERT into the access
     # log for the whole page; the session is not written (sot.middleware.SessionIdleMiddleware: at most
     # once a minute).

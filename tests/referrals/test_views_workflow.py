@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +34,9 @@ INBOX = reverse("work:inbox")
 # PostgreSQL the requests are locked FOR KEY SHARE first and the heads advance in the entries' INSERT. A
 # constant: it does not grow with the rows either.
 CHAINED = 4
+# A patient's first entry creates the head of its chain: on PostgreSQL a statement of its own (the heads are
+# otherwise locked without being written, audit.chain._locked_heads); on SQLite the same upsert as always.
+NEW_HEADS = 1 if connection.vendor == "postgresql" else 0
 OBSTACLES = reverse("work:obstacles")
 
 
@@ -110,7 +114,7 @@ def test_queue_query_count_does_not_grow(client, world, django_assert_num_querie
     # units, regions) and keeps them (sot.reference_cache); every view then reads: session, user,
     # memberships, the page's rows, one access-log INSERT for the page, the status counts (which also give
     # the page count of the whole queue). No session write (at most once a minute).
-    with django_assert_num_queries(6 + 6 + CHAINED):
+    with django_assert_num_queries(6 + 6 + CHAINED + NEW_HEADS):  # the factory's patients have no chain yet
         assert client.get(QUEUE).status_code == 200
     with django_assert_num_queries(6 + CHAINED):
         assert client.get(QUEUE).status_code == 200
