@@ -29,6 +29,7 @@ class ExclusionKind(enum.StrEnum):
     ASA = "asa"
     FULL = "full"
     TOO_FAR = "too_far"
+    NOT_TAKING_PART = "not_taking_part"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,18 @@ def too_far(units: int) -> list[Exclusion]:
         units,
     )
     return [Exclusion(ExclusionKind.TOO_FAR, units, message % {"n": units})]
+
+
+def not_taking_part(units: int) -> list[Exclusion]:
+    """Units with matching capacity in regions that do not take part in SOT (the administrator's setting)."""
+    if not units:
+        return []
+    message = ngettext(
+        "%(n)s unit offers the group in a region that does not take part in SOT.",
+        "%(n)s units offer the group in regions that do not take part in SOT.",
+        units,
+    )
+    return [Exclusion(ExclusionKind.NOT_TAKING_PART, units, message % {"n": units})]
 
 
 def exclusions(

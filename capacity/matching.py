@@ -7,7 +7,8 @@ Python over at most a few hundred rows, so a call stays in the low milliseconds 
 Hard rules: a unit in another region than the sending region; it offers the request's diagnosis
 group; it takes the patient's ASA class (IV-E counts as IV: the E is a separate flag); it has a
 free slot in a week that has not passed (a week whose Friday has passed is over: care is given
-on working days); it lies within the distance the patient can travel (`max_travel_km`; none: anywhere).
+on working days); it lies within the distance the patient can travel (`max_travel_km`; none: anywhere);
+its region takes part in SOT today (`organisations.models.taking_part_q`; the others are counted apart).
 
 Ranking, lexicographic, each factor kept on the proposal:
 1. timeliness of the first free week: on or before the medical target date, then before the
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -40,7 +41,7 @@ from capacity.exclusions import Exclusion, ExclusionKind, within_travel_limit
 from capacity.models import CapacityOffer, confirmation_days_expression, confirmation_stale
 from capacity.weeks import first_open_week, format_week
 from catalog.models import DiagnosisGroup
-from organisations.models import Unit, great_circle_km
+from organisations.models import Unit, great_circle_km, taking_part_q
 
 # The reason and the mark of a unit whose capacity was not confirmed within the administrator's limit.
 REASON_UNCONFIRMED = gettext_lazy("Capacity unconfirmed since %(date)s")
@@ -206,6 +207,7 @@ def rank_receiving_units(
             "unit__hospital__region_id",
             "unit__hospital__region__name",
             "unit__hospital__region__healthcare_region_id",
+            takes_part=ExpressionWrapper(taking_part_q("unit__hospital__region__", on=today), BooleanField()),
         )
         .annotate(
             first_free_week=Min("week_start", filter=fits),
@@ -220,12 +222,14 @@ def rank_receiving_units(
     )
 
     proposals: list[Proposal] = []
-    own_region = too_far = 0
+    own_region = too_far = outside_sot = 0
     too_low: list[int] = []
     full: list[date] = []
     for row in rows:
         if row["unit__hospital__region_id"] == sending_region_id:
             own_region += 1
+        elif not row["takes_part"]:
+            outside_sot += 1
         elif not within_travel_limit(referral.max_travel_km, _distance(sending_hospital, row)):
             too_far += 1
         elif row["free_weeks"]:
@@ -235,9 +239,9 @@ def rank_receiving_units(
         else:
             full.append(row["last_week"])
     proposals.sort(key=lambda p: p.sort_key)
-    offered = max(len(proposals), too_far) > 0
+    offered = max(len(proposals), too_far, outside_sot) > 0
     exclusions = excluded.exclusions(referral, this_week, own_region, too_low, full, offered_elsewhere=offered)
-    exclusions += excluded.too_far(too_far)
+    exclusions += excluded.too_far(too_far) + excluded.not_taking_part(outside_sot)
     return MatchResult(
         proposals=[p for p in proposals if p.unit_id not in {d.unit_id for d in declined}],
         exclusions=exclusions,

@@ -14,12 +14,13 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, QuerySet, Sum
+from django.utils import timezone
 
 from accounts.selectors import user_scopes
 from capacity.models import CapacityOffer
 from capacity.weeks import first_open_week, format_week
 from catalog.models import DiagnosisGroup
-from organisations.models import Region
+from organisations.models import Region, taking_part_q
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -57,9 +58,11 @@ class Overview:
 
 
 def overview_regions(user: User) -> list[Region]:
-    """The regions whose capacity the user may look at: every region but their own SOT regions."""
+    """The regions whose capacity the user may look at: every region taking part in SOT but their own SOT
+    regions (the others' capacity cannot be proposed)."""
     return list(
-        Region.objects.exclude(pk__in=user_scopes(user).sot_regions)
+        Region.objects.taking_part(on=timezone.localdate())
+        .exclude(pk__in=user_scopes(user).sot_regions)
         .select_related("healthcare_region")
         .order_by("healthcare_region__name", "name")
     )
@@ -85,13 +88,15 @@ def capacity_overview(
     region: Region | None = None,
     diagnosis_group: DiagnosisGroup | None = None,
 ) -> Overview:
-    """Free slots (slots − reserved) of active offers of units outside the user's SOT regions, per
+    """Free slots (slots − reserved) of active offers of units outside the user's SOT regions, in regions
+    taking part in SOT, per
     diagnosis group (rows: the active `groups`, and any other that is offered) and week (columns);
     optionally of one region and one group only."""
     weeks = overview_weeks(today)
     offers = (
         CapacityOffer.objects.active()
         .filter(week_start__gte=weeks[0].monday, week_start__lte=weeks[-1].monday, unit__is_active=True)
+        .filter(taking_part_q("unit__hospital__region__", on=today))
         .exclude(unit__hospital__region_id__in=user_scopes(user).sot_regions)
     )
     if region is not None:
@@ -123,11 +128,13 @@ def capacity_overview(
 def overview_offers(
     user: User, *, diagnosis_group: DiagnosisGroup, week: date, region: Region | None = None
 ) -> QuerySet[CapacityOffer]:
-    """The offers behind one cell of the overview: the same rule (active offers of active units outside the
-    user's SOT regions), one group and one week, optionally one region; by region, hospital and unit."""
+    """The offers behind one cell of the overview: the same rule (active offers of active units of regions
+    taking part, outside the user's SOT regions), one group and one week, optionally one region; by region,
+    hospital and unit."""
     offers = (
         CapacityOffer.objects.active()
         .filter(diagnosis_group=diagnosis_group, week_start=week, unit__is_active=True)
+        .filter(taking_part_q("unit__hospital__region__", on=timezone.localdate()))
         .exclude(unit__hospital__region_id__in=user_scopes(user).sot_regions)
         .select_related("unit__hospital__region__healthcare_region", "diagnosis_group")
         .order_by("unit__hospital__region__name", "unit__hospital__name", "unit__name", "care_type")

@@ -3,7 +3,10 @@
 Geography (healthcare regions, regions, hospitals, units) is listed in `organisations/reference_data.py`;
 medical priorities and diagnosis groups with their ICD-10 ranges here, and the Swedish titles of the ICD-10
 categories those ranges cover (`catalog/icd10_sv.py`). All of it is editable in the admin
-afterwards. Loading is idempotent: rows are matched on their codes (a code range on its first category),
+afterwards (whether a region takes part in SOT is set only when the load creates the region). The
+geography is checked before anything is written: one bad row (a position outside Sweden, a code given twice, a
+hospital without a known region) and the load stops, naming every bad row, with nothing changed. Loading is
+idempotent: rows are matched on their codes (a code range on its first category),
 missing ones are created, differing ones are brought back to these values, and a second run changes
 nothing. No users, no requests: demo data is `seed_demo`'s.
 """
@@ -15,12 +18,14 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from catalog.icd10_sv import ICD10_SE_TITLES
 from catalog.models import DiagnosisCodeRange, DiagnosisGroup, Icd10Title, Icd10TitleSource, MedicalPriority
 from organisations import reference_data as geo
 from organisations.models import HealthcareRegion, Hospital, Region, Unit
 from organisations.models import Specialty as S
+from organisations.reference_checks import ReferenceDataError, geography_errors
 
 # (code, name, maximum wait in days, sort order, SOT main focus)
 PRIORITIES = [
@@ -57,31 +62,16 @@ CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
 def load_reference_data() -> Counter[tuple[type[models.Model], str]]:
-    """Load the geography, priorities and diagnosis groups in one transaction; (model, outcome) → rows."""
+    """Load the geography, priorities and diagnosis groups in one transaction; (model, outcome) → rows.
+
+    The geography is checked first, every row of it: with any bad row, `ReferenceDataError` names them all
+    and nothing is written."""
+    errors = geography_errors(geo.HEALTHCARE_REGIONS, geo.REGIONS, geo.HOSPITALS)
+    if errors:
+        raise ReferenceDataError(errors)
     counts: Counter[tuple[type[models.Model], str]] = Counter()
     with transaction.atomic():
-        healthcare_regions = {
-            code: _put(counts, HealthcareRegion, {"code": code}, {"name": name})
-            for code, name in geo.HEALTHCARE_REGIONS
-        }
-        regions = {
-            code: _put(counts, Region, {"code": code}, {"name": name, "healthcare_region": healthcare_regions[hr]})
-            for code, name, hr in geo.REGIONS
-        }
-        for code, name, region_code, lat, lon, specialties in geo.HOSPITALS:
-            hospital = _put(
-                counts,
-                Hospital,
-                {"code": code},
-                {"name": name, "region": regions[region_code], "latitude": Decimal(lat), "longitude": Decimal(lon)},
-            )
-            for specialty in specialties:
-                _put(
-                    counts,
-                    Unit,
-                    {"code": f"{code}-{geo.UNIT_CODE_SUFFIX[specialty]}"},
-                    {"name": geo.UNIT_NAMES[specialty], "hospital": hospital, "specialty": specialty},
-                )
+        _put_geography(counts)
         for code, name, max_wait, order, main_focus in PRIORITIES:
             _put(
                 counts,
@@ -97,6 +87,37 @@ def load_reference_data() -> Counter[tuple[type[models.Model], str]]:
                 _put(counts, DiagnosisCodeRange, {"first": first}, {"group": group, "last": last})
         _put_icd10_titles(counts)
     return counts
+
+
+def _put_geography(counts: Counter) -> None:
+    healthcare_regions = {
+        code: _put(counts, HealthcareRegion, {"code": code}, {"name": name}) for code, name in geo.HEALTHCARE_REGIONS
+    }
+    regions = {
+        region.code: _put(
+            counts,
+            Region,
+            {"code": region.code},
+            {"name": region.name, "healthcare_region": healthcare_regions[region.healthcare_region]},
+            # Taking part is the administrator's choice: set once, for the regions SOT started with.
+            when_created={"takes_part": True, "joined_on": timezone.localdate()}
+            if region.takes_part_when_created
+            else {},
+        )
+        for region in geo.REGIONS
+    }
+    for h in geo.HOSPITALS:
+        place = {"latitude": Decimal(h.latitude), "longitude": Decimal(h.longitude)}
+        hospital = _put(
+            counts, Hospital, {"code": h.code}, {"name": h.name, "town": h.town, "region": regions[h.region], **place}
+        )
+        for specialty in h.specialties:
+            _put(
+                counts,
+                Unit,
+                {"code": f"{h.code}-{geo.UNIT_CODE_SUFFIX[specialty]}"},
+                {"name": geo.UNIT_NAMES[specialty], "hospital": hospital, "specialty": specialty},
+            )
 
 
 def _put_icd10_titles(counts: Counter) -> None:
@@ -116,12 +137,15 @@ def _put_icd10_titles(counts: Counter) -> None:
             counts[Icd10Title, UNCHANGED] += 1
 
 
-def _put(counts: Counter, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
-    """The row `lookup` finds, created or brought up to `values`; counts what happened."""
+def _put(
+    counts: Counter, model: type[models.Model], lookup: dict, values: dict, *, when_created: dict | None = None
+) -> models.Model:
+    """The row `lookup` finds, created or brought up to `values`; counts what happened. `when_created` are
+    values a new row starts with and the load never touches again (an administrator's settings)."""
     row = model._default_manager.filter(**lookup).first()
     if row is None:
         counts[model, CREATED] += 1
-        return model._default_manager.create(**lookup, **values)
+        return model._default_manager.create(**lookup, **values, **(when_created or {}))
     changed = [name for name, value in values.items() if _differs(row, name, value)]
     for name in changed:
         setattr(row, name, values[name])

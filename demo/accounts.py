@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from organisations.models import HealthcareRegion, Region, Unit
+from organisations.models import HealthcareRegion, Region, Unit, taking_part_q
 
 DEMO_PASSWORD = "sot-demo-2026"  # noqa: S105  (demo accounts exist only with DEBUG on)
 # Each unit's staff account, which acts in the demo history, is named by this prefix and the unit code.
@@ -46,11 +47,12 @@ DEMO_ACCOUNTS = [
 
 
 def seed_demo_accounts() -> dict[str, User]:
-    """The named demo accounts, plus one staff account per unit to act in the demo history."""
+    """The named demo accounts, plus one staff account per unit of the regions taking part in SOT (the others'
+    units neither send nor receive), to act in the demo history and publish the demo capacity."""
     # Hashing is slow by design; hash the shared demo password once, not once per account.
     password_hash = make_password(DEMO_PASSWORD)
     users = {account.username: _seed_named_account(account, password_hash) for account in DEMO_ACCOUNTS}
-    for unit in Unit.objects.all():
+    for unit in Unit.objects.filter(taking_part_q("hospital__region__", on=timezone.localdate())):
         user = _get_or_create(
             f"{UNIT_STAFF_PREFIX}{unit.code}",
             password_hash,

@@ -9,6 +9,7 @@ from accounts.models import Membership, Role, User
 from catalog import reference_data as ref
 from catalog.models import DiagnosisGroup, MedicalPriority
 from demo.accounts import unit_staff_accounts
+from demo.participation import HISTORY_HEALTHCARE_REGIONS
 from demo.referral_data import FEATURED_SENDING_UNITS, ICD10_EXAMPLES
 from organisations.models import Unit
 
@@ -20,7 +21,7 @@ GroupsBySpecialty = dict[str, list[tuple[DiagnosisGroup, list[str]]]]
 class Cast:
     priorities: dict[str, MedicalPriority]  # by code
     groups_by_specialty: GroupsBySpecialty
-    units: list[Unit]  # every unit, by code
+    units: list[Unit]  # every unit of the history's healthcare regions, by code
     sending_units: list[Unit]  # units whose specialty has diagnosis groups
     featured: list[Unit]  # sending units of the named demo accounts
     staff: dict[str, User]  # the staff account per unit code
@@ -29,7 +30,11 @@ class Cast:
 
 def load_cast() -> Cast:
     groups_by_specialty = _groups_by_specialty()
-    units = list(Unit.objects.select_related("hospital__region__healthcare_region").order_by("code"))
+    units = list(
+        Unit.objects.filter(hospital__region__healthcare_region__code__in=HISTORY_HEALTHCARE_REGIONS)
+        .select_related("hospital__region__healthcare_region")
+        .order_by("code")
+    )
     sending_units = [u for u in units if u.specialty in groups_by_specialty]
     return Cast(
         priorities={p.code: p for p in MedicalPriority.objects.all()},

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organisations.hsa import hsa_id_field, hsa_id_format
+
+ERROR_JOINED_ON_MISSING = _("Give the day the region takes part from.")
 
 
 class HealthcareRegion(models.Model):
@@ -31,8 +35,24 @@ class HealthcareRegion(models.Model):
         return self.name
 
 
+def taking_part_q(prefix: str = "", *, on: date) -> Q:
+    """The condition that a region takes part in SOT on the day `on`, for a lookup path to the region:
+    `taking_part_q("unit__hospital__region__", on=today)` filters offers, `taking_part_q(on=today)` regions."""
+    return Q(**{f"{prefix}takes_part": True, f"{prefix}joined_on__lte": on})
+
+
+class RegionQuerySet(models.QuerySet):
+    def taking_part(self, *, on: date) -> RegionQuerySet:
+        return self.filter(taking_part_q(on=on))
+
+
 class Region(models.Model):
-    """A region (vårdgivare): its own care provider, with its own SOT representatives."""
+    """A region (vårdgivare): its own care provider, with its own SOT representatives.
+
+    Whether it takes part in SOT is the administrator's setting, with the day it joined. The units of a
+    region that does not take part are never proposed and cannot submit a request; whatever was proposed to
+    or accepted by them before stays as it is (nothing is moved or lost when a region stops).
+    """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -46,6 +66,23 @@ class Region(models.Model):
         help_text=_("Leave empty to use the national limit. A region may use a shorter limit."),
     )
     hsa_id = hsa_id_field(help_text=_("As in the HSA catalogue, for instance SE2321000016-15CQ."))
+    takes_part = models.BooleanField(
+        _("takes part in SOT"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Its units send and receive patients through SOT from the day below. Turned off, its units are no "
+            "longer proposed; requests already proposed to or accepted by them stay as they are."
+        ),
+    )
+    joined_on = models.DateField(
+        _("takes part from"),
+        null=True,
+        blank=True,
+        help_text=_("The first day the region takes part in SOT. Needed when it takes part."),
+    )
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -55,6 +92,9 @@ class Region(models.Model):
             models.CheckConstraint(
                 condition=Q(care_guarantee_days__isnull=True) | Q(care_guarantee_days__gte=1),
                 name="region_care_guarantee_days_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(takes_part=False) | Q(joined_on__isnull=False), name="region_joined_when_taking_part"
             ),
             hsa_id_format("region"),
         ]
@@ -66,10 +106,20 @@ class Region(models.Model):
     def effective_care_guarantee_days(self) -> int:
         return self.care_guarantee_days or settings.CARE_GUARANTEE_DAYS
 
+    def takes_part_on(self, day: date) -> bool:
+        """The same rule as `taking_part_q`, for a region in hand."""
+        return self.takes_part and self.joined_on is not None and self.joined_on <= day
+
+    def clean(self) -> None:
+        super().clean()
+        if self.takes_part and self.joined_on is None:
+            raise ValidationError({"joined_on": ERROR_JOINED_ON_MISSING})
+
 
 class Hospital(models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    town = models.CharField(_("town"), max_length=80, blank=True, db_default="")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="hospitals", verbose_name=_("region"))
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)

@@ -1,77 +1,69 @@
-"""The healthcare regions, regions and hospitals of Södra and Sydöstra sjukvårdsregionen.
+"""The reference geography of Swedish healthcare: the six healthcare regions, the 21 regions and the hospitals
+that do planned surgery in each (`organisations/reference_hospitals.py`).
 
-Coordinates are the hospitals' approximate positions (WGS 84), enough for travel distance.
+Codes are the keys the load matches rows on: a code once shipped is never changed or reused. The regions of
+Södra and Sydöstra sjukvårdsregionen are listed first and keep the codes they had when SOT knew only them.
+Whether a region takes part in SOT is the administrator's setting (`Region.takes_part`); the load sets it only
+when it creates a region, for the regions that SOT started with, and never changes it afterwards.
 """
 
 from __future__ import annotations
 
-from organisations.models import Specialty as S
+from decimal import Decimal
+from typing import NamedTuple
 
+from organisations.models import Specialty as S
+from organisations.reference_hospitals import HOSPITALS as HOSPITALS
+from organisations.reference_hospitals import ReferenceHospital as ReferenceHospital
+
+# (code, name)
 HEALTHCARE_REGIONS = [
     ("sodra", "Södra sjukvårdsregionen"),
     ("sydostra", "Sydöstra sjukvårdsregionen"),
+    ("norra", "Norra sjukvårdsregionen"),
+    ("uppsala-orebro", "Uppsala–Örebro sjukvårdsregion"),
+    ("stockholm-gotland", "Sjukvårdsregion Stockholm–Gotland"),
+    ("vastra", "Västra sjukvårdsregionen"),
 ]
 
-# (code, name, healthcare region code)
+
+class ReferenceRegion(NamedTuple):
+    code: str
+    name: str
+    healthcare_region: str  # its code
+    takes_part_when_created: bool = False  # the regions SOT started with; the administrator decides the rest
+
+
 REGIONS = [
-    ("skane", "Region Skåne", "sodra"),
-    ("blekinge", "Region Blekinge", "sodra"),
-    ("kronoberg", "Region Kronoberg", "sodra"),
-    ("halland", "Region Halland", "sodra"),
-    ("ostergotland", "Region Östergötland", "sydostra"),
-    ("jonkoping", "Region Jönköpings län", "sydostra"),
-    ("kalmar", "Region Kalmar län", "sydostra"),
+    ReferenceRegion("skane", "Region Skåne", "sodra", True),
+    ReferenceRegion("blekinge", "Region Blekinge", "sodra", True),
+    ReferenceRegion("kronoberg", "Region Kronoberg", "sodra", True),
+    ReferenceRegion("halland", "Region Halland", "sodra", True),
+    ReferenceRegion("ostergotland", "Region Östergötland", "sydostra", True),
+    ReferenceRegion("jonkoping", "Region Jönköpings län", "sydostra", True),
+    ReferenceRegion("kalmar", "Region Kalmar län", "sydostra", True),
+    ReferenceRegion("norrbotten", "Region Norrbotten", "norra"),
+    ReferenceRegion("vasterbotten", "Region Västerbotten", "norra"),
+    ReferenceRegion("vasternorrland", "Region Västernorrland", "norra"),
+    ReferenceRegion("jamtland-harjedalen", "Region Jämtland Härjedalen", "norra"),
+    ReferenceRegion("uppsala", "Region Uppsala", "uppsala-orebro"),
+    ReferenceRegion("sormland", "Region Sörmland", "uppsala-orebro"),
+    ReferenceRegion("varmland", "Region Värmland", "uppsala-orebro"),
+    ReferenceRegion("orebro", "Region Örebro län", "uppsala-orebro"),
+    ReferenceRegion("vastmanland", "Region Västmanland", "uppsala-orebro"),
+    ReferenceRegion("dalarna", "Region Dalarna", "uppsala-orebro"),
+    ReferenceRegion("gavleborg", "Region Gävleborg", "uppsala-orebro"),
+    ReferenceRegion("stockholm", "Region Stockholm", "stockholm-gotland"),
+    ReferenceRegion("gotland", "Region Gotland", "stockholm-gotland"),
+    ReferenceRegion("vastra-gotaland", "Västra Götalandsregionen", "vastra"),
 ]
 
-_FULL = [S.ORTHOPAEDICS, S.GENERAL_SURGERY, S.UROLOGY, S.GYNAECOLOGY, S.ENT, S.HAND_SURGERY, S.VASCULAR_SURGERY]
-_COUNTY = [S.ORTHOPAEDICS, S.GENERAL_SURGERY, S.UROLOGY, S.GYNAECOLOGY, S.ENT]
-_LOCAL = [S.ORTHOPAEDICS, S.GENERAL_SURGERY]
-
-# (code, name, region code, latitude, longitude, specialties of its surgical units)
-HOSPITALS = [
-    ("sus-lund", "Skånes universitetssjukhus Lund", "skane", "55.71340", "13.19560", [*_FULL, S.BREAST_SURGERY]),
-    ("sus-malmo", "Skånes universitetssjukhus Malmö", "skane", "55.58970", "13.00020", _FULL),
-    ("helsingborg", "Helsingborgs lasarett", "skane", "56.04530", "12.70480", [*_COUNTY, S.BREAST_SURGERY]),
-    ("kristianstad", "Centralsjukhuset Kristianstad", "skane", "56.03170", "14.14290", [*_COUNTY, S.BREAST_SURGERY]),
-    ("ystad", "Ystads lasarett", "skane", "55.42960", "13.83070", [*_LOCAL, S.GYNAECOLOGY]),
-    ("hassleholm", "Hässleholms sjukhus", "skane", "56.15300", "13.77110", [S.ORTHOPAEDICS]),
-    ("trelleborg", "Trelleborgs lasarett", "skane", "55.37600", "13.15700", [*_LOCAL, S.HAND_SURGERY]),
-    ("landskrona", "Landskrona lasarett", "skane", "55.87000", "12.84200", [S.ORTHOPAEDICS, S.ENT]),
-    ("angelholm", "Ängelholms sjukhus", "skane", "56.24500", "12.86800", _LOCAL),
-    ("karlskrona", "Blekingesjukhuset Karlskrona", "blekinge", "56.17800", "15.58400", [*_COUNTY, S.VASCULAR_SURGERY]),
-    ("karlshamn", "Blekingesjukhuset Karlshamn", "blekinge", "56.17600", "14.85000", [S.ORTHOPAEDICS, S.UROLOGY]),
-    ("vaxjo", "Växjö sjukhus", "kronoberg", "56.87900", "14.79000", [*_COUNTY, S.BREAST_SURGERY]),
-    ("ljungby", "Ljungby sjukhus", "kronoberg", "56.83300", "13.93300", _LOCAL),
-    ("halmstad", "Hallands sjukhus Halmstad", "halland", "56.67900", "12.84200", [*_COUNTY, S.BREAST_SURGERY]),
-    ("varberg", "Hallands sjukhus Varberg", "halland", "57.10300", "12.26600", [*_LOCAL, S.UROLOGY, S.GYNAECOLOGY]),
-    ("kungsbacka", "Hallands sjukhus Kungsbacka", "halland", "57.49300", "12.07300", [S.ORTHOPAEDICS]),
-    (
-        "linkoping",
-        "Universitetssjukhuset i Linköping",
-        "ostergotland",
-        "58.40200",
-        "15.55600",
-        [*_FULL, S.BREAST_SURGERY],
-    ),
-    (
-        "norrkoping",
-        "Vrinnevisjukhuset Norrköping",
-        "ostergotland",
-        "58.57100",
-        "16.17000",
-        [*_COUNTY, S.VASCULAR_SURGERY],
-    ),
-    ("motala", "Lasarettet i Motala", "ostergotland", "58.54100", "15.03300", [*_LOCAL, S.HAND_SURGERY]),
-    ("ryhov", "Länssjukhuset Ryhov", "jonkoping", "57.76900", "14.18800", [*_FULL, S.BREAST_SURGERY]),
-    ("eksjo", "Höglandssjukhuset Eksjö", "jonkoping", "57.66200", "14.96800", [*_LOCAL, S.UROLOGY, S.GYNAECOLOGY]),
-    ("varnamo", "Värnamo sjukhus", "jonkoping", "57.18300", "14.04800", [*_LOCAL, S.GYNAECOLOGY]),
-    ("kalmar", "Länssjukhuset i Kalmar", "kalmar", "56.66800", "16.33500", [*_COUNTY, S.VASCULAR_SURGERY]),
-    ("vastervik", "Västerviks sjukhus", "kalmar", "57.75000", "16.62000", [*_LOCAL, S.GYNAECOLOGY]),
-    ("oskarshamn", "Oskarshamns sjukhus", "kalmar", "57.26400", "16.44000", [S.ORTHOPAEDICS]),
-]
+# Sweden's extent (WGS 84), with a margin: a hospital outside it is a typing error, not a hospital.
+SWEDEN_LATITUDE = (Decimal("55.3"), Decimal("69.1"))
+SWEDEN_LONGITUDE = (Decimal("10.9"), Decimal("24.2"))
 
 # Swedish names of the clinics, by specialty.
-UNIT_NAMES = {
+UNIT_NAMES: dict[str, str] = {
     S.ORTHOPAEDICS: "Ortopedi",
     S.GENERAL_SURGERY: "Kirurgi",
     S.UROLOGY: "Urologi",
@@ -82,7 +74,7 @@ UNIT_NAMES = {
     S.BREAST_SURGERY: "Bröstkirurgi",
 }
 
-UNIT_CODE_SUFFIX = {
+UNIT_CODE_SUFFIX: dict[str, str] = {
     S.ORTHOPAEDICS: "ortopedi",
     S.GENERAL_SURGERY: "kirurgi",
     S.UROLOGY: "urologi",

@@ -13,7 +13,7 @@ from django.db.models import F
 from capacity.models import CapacityOffer
 from capacity.weeks import first_open_week
 from catalog.models import DiagnosisGroup, MedicalPriority
-from organisations.models import Hospital, Region, Unit
+from organisations.models import Hospital, Region, Unit, taking_part_q
 from planning.costs import HORIZON_WEEKS
 from planning.graph import Instance
 from referrals.models import EventKind, Referral, ReferralEvent, ReferralStatus
@@ -98,6 +98,7 @@ def read(scope: Scope, *, today: date) -> Data:
     offers = list(
         CapacityOffer.objects.active()
         .filter(
+            taking_part_q("unit__hospital__region__", on=today),  # as matching: only regions taking part
             diagnosis_group=scope.group,
             week_start__gte=first,
             week_start__lt=first + timedelta(weeks=HORIZON_WEEKS),

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.selectors import roles_on_request, user_scopes
-from organisations.models import Unit
+from organisations.models import Unit, taking_part_q
 from referrals import clock, working_days
 from referrals.models import STATUSES_WITH_RECEIVING_UNIT, Referral, ReferralStatus, StateWaitLimit
 from sot import compiled_queries, reference_cache
@@ -82,9 +82,10 @@ def referral_roles(user: User, referral: Referral) -> frozenset[str]:
 
 
 def units_to_propose(referral: Referral) -> QuerySet[Unit]:
-    """The units a request may be proposed to: any active unit outside its sending region."""
+    """The units a request may be proposed to: any active unit outside its sending region, in a region that
+    takes part in SOT."""
     return (
-        Unit.objects.filter(is_active=True)
+        Unit.objects.filter(taking_part_q("hospital__region__", on=timezone.localdate()), is_active=True)
         .exclude(hospital__region_id=referral.sending_unit.hospital.region_id)
         .select_related("hospital__region")
         .order_by("hospital__region__name", "hospital__name", "name")

@@ -160,8 +160,9 @@ def referral_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, _offered = referral_for(request, pk, action=Action.SUBMIT)
     try:
         services.referral_submit(referral=referral, by=request.user)
-    except ValidationError:
-        messages.error(request, _("The draft is not complete. Edit it and fill in what is missing."))
+    except ValidationError as exc:
+        incomplete = _("The draft is not complete. Edit it and fill in what is missing.")
+        messages.error(request, exc.message_dict.get("sending_unit", [incomplete])[0])
     except services.TransitionNotAllowed as exc:
         messages.error(request, exc.message)
     else:

@@ -56,6 +56,8 @@ class RegionFactory(ModelFactory[Region]):
     code = factory.Sequence(lambda n: f"region-{n}")
     name = factory.Sequence(lambda n: f"Region {n}")
     healthcare_region = factory.SubFactory(HealthcareRegionFactory)
+    takes_part = True
+    joined_on = date(2020, 1, 1)
 
 
 class HospitalFactory(ModelFactory[Hospital]):

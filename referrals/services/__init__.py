@@ -20,6 +20,7 @@ from referrals.services.history import TransitionNotAllowed, referral_change
 from referrals.services.intake import (
     DRAFT_FIELDS,
     ERROR_PAUSE_BEFORE_DECISION,
+    ERROR_REGION_NOT_TAKING_PART,
     MAX_PAUSE_DAYS,
     MISSING_FOR_SUBMISSION,
     PATIENT_DETAIL_FIELDS,
@@ -34,6 +35,7 @@ from referrals.services.intake import (
 from referrals.services.workflow import (
     ERROR_CARE_GIVEN_IN_FUTURE,
     ERROR_PROPOSAL_NEEDS_REASON,
+    ERROR_UNIT_NOT_TAKING_PART,
     proposal_outside_ranking,
     referral_close,
     referral_complete,
@@ -51,6 +53,8 @@ __all__ = [
     "ERROR_PAUSE_BEFORE_DECISION",
     "ERROR_PLANNED_DATE_OUTSIDE_WEEK",
     "ERROR_PROPOSAL_NEEDS_REASON",
+    "ERROR_REGION_NOT_TAKING_PART",
+    "ERROR_UNIT_NOT_TAKING_PART",
     "MAX_PAUSE_DAYS",
     "MISSING_FOR_SUBMISSION",
     "PATIENT_DETAIL_FIELDS",

@@ -49,6 +49,11 @@ MAX_PAUSE_DAYS = 365
 # Messages that tests check (by constant, not by their translated text).
 ERROR_PAUSE_BEFORE_DECISION = gettext_lazy("A pause cannot start before the decision date.")
 
+# A region that does not take part in SOT (the administrator's setting) neither sends nor receives: its staff
+# may prepare a draft, which goes to SOT once the region takes part.
+ERROR_REGION_NOT_TAKING_PART = gettext_lazy(
+    "Your region does not take part in SOT yet: the request can be submitted once it does."
+)
 MISSING_FOR_SUBMISSION = {
     "icd10_code": gettext_lazy("Give the diagnosis as an ICD-10 code."),
     "diagnosis_group": gettext_lazy("The diagnosis code does not belong to any diagnosis group."),
@@ -241,4 +246,7 @@ def wait_pause_add(
 
 def referral_submission_errors(referral: Referral) -> dict[str, str]:
     """What a draft still lacks before it can be submitted, field by field."""
-    return {name: str(message) for name, message in MISSING_FOR_SUBMISSION.items() if not getattr(referral, name)}
+    errors = {name: str(message) for name, message in MISSING_FOR_SUBMISSION.items() if not getattr(referral, name)}
+    if not referral.sending_unit.hospital.region.takes_part_on(timezone.localdate()):
+        errors["sending_unit"] = str(ERROR_REGION_NOT_TAKING_PART)
+    return errors

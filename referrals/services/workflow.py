@@ -43,6 +43,7 @@ ERROR_CARE_GIVEN_IN_FUTURE = gettext_lazy("The date care was given cannot be in 
 ERROR_PROPOSAL_DECLINED_BEFORE = gettext_lazy(
     "The unit declined this request on %(date)s: say why you propose it again."
 )
+ERROR_UNIT_NOT_TAKING_PART = gettext_lazy("The unit's region does not take part in SOT: choose another unit.")
 WARNING_BEFORE_PLANNED_DATE = gettext_lazy("The planned date was %(date)s: is the date right?")
 ERROR_CONFIRM_EARLY = gettext_lazy("Confirm the date to record it anyway.")
 
@@ -68,6 +69,8 @@ def referral_propose(
 
     if unit.hospital.region_id == referral.sending_unit.hospital.region_id:
         raise ValidationError({"unit": _("Choose a unit in another region than the sending region.")})
+    if not unit.hospital.region.takes_part_on(timezone.localdate()):
+        raise ValidationError({"unit": ERROR_UNIT_NOT_TAKING_PART})
     if not reason.strip():
         outside = proposal_outside_ranking(ranking_for(referral), unit)
         if outside is not None:

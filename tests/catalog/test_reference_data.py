@@ -40,19 +40,19 @@ def test_running_it_twice_gives_the_same_counts_and_rows():
     first_out = _load()
     counts, rows = _counts(), _rows()
     assert counts == {
-        "organisations.HealthcareRegion": 2,
-        "organisations.Region": 7,
-        "organisations.Hospital": 25,
-        "organisations.Unit": 107,
+        "organisations.HealthcareRegion": 6,
+        "organisations.Region": 21,
+        "organisations.Hospital": 73,
+        "organisations.Unit": 295,
         "catalog.MedicalPriority": 4,
         "catalog.DiagnosisGroup": 14,
         "catalog.DiagnosisCodeRange": 22,
     }
-    assert "Region: 7 created, 0 updated, 0 unchanged" in first_out
+    assert "Region: 21 created, 0 updated, 0 unchanged" in first_out
     second_out = _load()
     assert _counts() == counts
     assert _rows() == rows
-    assert "Region: 0 created, 0 updated, 7 unchanged" in second_out
+    assert "Region: 0 created, 0 updated, 21 unchanged" in second_out
     assert "nothing changed" in second_out
     assert not re.search(r"[1-9]\d* (created|updated)", second_out)
 
@@ -72,7 +72,7 @@ def test_it_brings_a_changed_row_back_and_says_so():
     Region.objects.filter(code="skane").update(name="Skåne (renamed)")
     out = _load()
     assert Region.objects.get(code="skane").name == "Region Skåne"
-    assert "Region: 0 created, 1 updated, 6 unchanged" in out
+    assert "Region: 0 created, 1 updated, 20 unchanged" in out
 
 
 def test_seed_demo_loads_the_same_reference_data():

@@ -13,6 +13,7 @@ from demo.capacity import seed_demo_capacity
 from demo.contacts import seed_demo_contacts
 from demo.group_plan import seed_demo_group_plan
 from demo.hsa import seed_demo_hsa_ids
+from demo.participation import seed_demo_participation
 from demo.past_year import seed_demo_past_year
 from demo.prices import seed_demo_prices
 from demo.referrals import seed_demo_referrals
@@ -26,7 +27,8 @@ class Command(BaseCommand):
     help = (
         "Load the reference data (what load_reference_data loads). With DEBUG on, also the demo accounts, "
         "about 200 demo requests over six months and 130 of the six months before, last month's reports and "
-        "12 weeks of demo capacity. Safe to run again."
+        "12 weeks of demo capacity, some of it in two regions outside Södra and Sydöstra that join SOT in the "
+        "demo. Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,6 +41,8 @@ class Command(BaseCommand):
             self.stdout.write("DEBUG is off: no demo accounts or demo requests were created.")
             return
         with transaction.atomic():
+            if joined := seed_demo_participation():
+                self.stdout.write(f"{joined} more regions take part in SOT in the demo.")
             seed_demo_accounts()
             seed_demo_contacts()
             seed_demo_hsa_ids()
