@@ -66,6 +66,14 @@ class CapacityOffer(models.Model):
         indexes = [
             # The matching query: one diagnosis group, weeks from now on.
             models.Index(fields=["diagnosis_group", "week_start"], name="offer_group_week"),
+            # Matching's one query (`capacity.candidates`) reads only this index on PostgreSQL: the active
+            # offers of one group from this week on, with every column it aggregates (an index-only scan).
+            models.Index(
+                fields=["diagnosis_group", "week_start"],
+                include=["unit", "slots", "reserved_slots", "max_asa", "confirmed_at"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="offer_match",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(slots__gte=1), name="offer_slots_positive"),

@@ -69,7 +69,7 @@ def referral_propose(
     if unit.hospital.region_id == referral.sending_unit.hospital.region_id:
         raise ValidationError({"unit": _("Choose a unit in another region than the sending region.")})
     if not reason.strip():
-        outside = proposal_outside_ranking(ranking_for(referral), unit)
+        outside = proposal_outside_ranking(ranking_for(referral, unit_id=unit.pk), unit)
         if outside is not None:
             raise ValidationError({"reason": outside})
     text = "\n".join(part for part in (reason.strip(), note.strip()) if part)

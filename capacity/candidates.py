@@ -1,0 +1,264 @@
+"""The one query of matching: every unit that offers the request's diagnosis group, sorted into the hard rule
+that leaves it out or into the ranking, ranked in the database and cut to the top of the ranking.
+
+Its cost does not grow with the rows it returns: the database aggregates the group's offers per unit (an
+index-only scan of `offer_match`), computes the distance, applies the hard rules, sorts the ranked units by
+the whole sort key and counts the units each rule leaves out; only the top `limit` ranked units, the units
+asked for by id (those that declined the request, the one a representative chose) and one row per rule
+come back.
+
+The hard rules are `CATEGORIES`, in order, the first that holds wins: a rule added there (a condition on
+the candidate `c`) leaves its units out of the ranking and is counted, in this one place.
+
+Portable SQL: PostgreSQL and SQLite (Django registers SIN, COS, ASIN, SQRT, POWER and RADIANS on SQLite).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from capacity.exclusions import ExclusionKind
+from capacity.models import DEFAULT_CONFIRMATION_DAYS, CapacityOffer, ConfirmationLimit
+from organisations.models import Hospital, Region, Unit
+
+RANKED = "ranked"  # the category of the units that can take the patient
+
+# (category, condition on the candidate `c`): the first that holds is the unit's. `%(…)s` are the query's
+# parameters (see `fetch`).
+CATEGORIES: list[tuple[str, str]] = [
+    (ExclusionKind.OWN_REGION.value, "c.region_id = %(sending_region)s"),
+    (ExclusionKind.TOO_FAR.value, "c.distance_km > %(max_travel_km)s"),
+    (RANKED, "c.free_weeks > 0"),
+    (ExclusionKind.ASA.value, "c.highest_asa < %(asa)s"),
+    (ExclusionKind.FULL.value, "1 = 1"),
+]
+
+# No travel limit: farther than any two places on Earth.
+NO_TRAVEL_LIMIT_KM = 1_000_000.0
+# No medical target date: no week is on time for it; no deadline: every week is by it.
+NO_TARGET, NO_DEADLINE = date(1, 1, 1), date(9999, 12, 31)
+
+_FITS = "o.max_asa >= %(asa)s AND o.reserved_slots < o.slots"
+
+# The distance of `organisations.models.great_circle_km`, the same operations in the same order, from the
+# sending hospital (the parameters) to the candidate's hospital `h`.
+_DISTANCE = """
+    2 * 6371.0 * ASIN(SQRT(
+        POWER(SIN((RADIANS(CAST(h.latitude AS DOUBLE PRECISION)) - RADIANS(%(lat)s)) / 2), 2)
+        + COS(RADIANS(%(lat)s)) * COS(RADIANS(CAST(h.latitude AS DOUBLE PRECISION)))
+        * POWER(SIN(RADIANS(CAST(h.longitude AS DOUBLE PRECISION) - %(lon)s) / 2), 2)
+    ))"""
+
+# Days from a date to `today` (PostgreSQL subtracts dates to days, SQLite has julianday).
+_DAYS_SINCE = {
+    "postgresql": "(%(today)s - {day})",
+    "sqlite": "(julianday(%(today)s) - julianday({day}))",
+}
+
+_QUERY = """
+WITH offered AS (
+    SELECT o.unit_id,
+           MIN(o.week_start) FILTER (WHERE {fits}) AS first_free_week,
+           SUM(o.slots - o.reserved_slots) FILTER (WHERE {fits}) AS free_slots,
+           COUNT(*) FILTER (WHERE {fits}) AS free_weeks,
+           MAX(o.max_asa) AS highest_asa,
+           MAX(o.week_start) AS last_week,
+           MIN(o.confirmed_at) FILTER (WHERE {fits}) AS oldest_confirmation
+    FROM {offer} o
+    WHERE o.diagnosis_group_id = %(group)s AND o.week_start >= %(this_week)s AND o.withdrawn_at IS NULL
+    GROUP BY o.unit_id
+), candidate AS (
+    SELECT f.*, u.name AS unit_name, h.name AS hospital_name, h.latitude, h.longitude, h.region_id,
+           r.name AS region_name, r.healthcare_region_id, {distance} AS distance_km
+    FROM offered f
+    JOIN {unit} u ON u.id = f.unit_id
+    JOIN {hospital} h ON h.id = u.hospital_id
+    JOIN {region} r ON r.id = h.region_id
+), classified AS (
+    SELECT c.*, CASE {categories} END AS category FROM candidate c
+), keyed AS (
+    SELECT c.*,
+           CASE WHEN c.category = '{ranked}' AND {declined} THEN 1 ELSE 0 END AS declined,
+           {confirmation_days} AS confirmation_days
+    FROM classified c
+), ranked AS (
+    SELECT k.*,
+           ROW_NUMBER() OVER (PARTITION BY k.category, k.declined ORDER BY {sort_key}) AS position,
+           COUNT(*) OVER (PARTITION BY k.category) AS category_units,
+           COUNT(*) OVER (PARTITION BY k.category, k.declined) AS ranked_units,
+           MAX(k.highest_asa) OVER (PARTITION BY k.category) AS category_highest_asa,
+           MAX(k.last_week) OVER (PARTITION BY k.category) AS category_last_week
+    FROM keyed k
+)
+SELECT unit_id, unit_name, hospital_name, region_name, healthcare_region_id, latitude, longitude,
+       first_free_week, free_slots, free_weeks, oldest_confirmation, confirmation_days,
+       category, declined, category_units, ranked_units, category_highest_asa, category_last_week
+FROM ranked
+WHERE CASE WHEN category = '{ranked}' THEN position <= %(limit)s OR {wanted} ELSE position = 1 END
+ORDER BY category, declined, position
+"""
+
+# The administrator's limit (`capacity.models.confirmation_days_expression`), read by the same query.
+_CONFIRMATION_DAYS = "COALESCE((SELECT days FROM {table} WHERE id = 1), {default})"
+
+# The ranking's sort key (`capacity.matching.Proposal.sort_key`), in SQL.
+_SORT_KEY = """
+    CASE WHEN k.first_free_week <= %(target)s THEN 0 WHEN k.first_free_week <= %(deadline)s THEN 1 ELSE 2 END,
+    CASE WHEN {days_since_confirmation} > k.confirmation_days THEN 1 ELSE 0 END,
+    CASE WHEN k.healthcare_region_id = %(healthcare_region)s THEN 0 ELSE 1 END,
+    k.first_free_week,
+    ROUND(CAST(k.distance_km AS NUMERIC), 1),
+    k.free_slots DESC,
+    k.unit_id"""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One row of the query: a ranked unit (`category` RANKED) or the first unit of a rule's category."""
+
+    unit_id: int
+    unit_name: str
+    hospital_name: str
+    region_name: str
+    healthcare_region_id: int
+    latitude: float
+    longitude: float
+    first_free_week: date | None
+    free_slots: int | None
+    free_weeks: int
+    oldest_confirmation: datetime | None
+    confirmation_days: int
+    category: str
+    declined: bool
+    category_units: int  # units in the category
+    ranked_units: int  # ranked units not declined (for RANKED), as category_units otherwise
+    category_highest_asa: int  # the highest ASA class any unit of the category takes
+    category_last_week: date  # the last week any unit of the category offers
+
+
+def fetch(
+    *,
+    group_id: int,
+    this_week: date,
+    today: date,
+    asa: int,
+    sending_hospital: Hospital,
+    sending_region: Region,
+    max_travel_km: int | None,
+    target: date | None,
+    deadline: date | None,
+    declined: Collection[int],
+    wanted: Collection[int],
+    limit: int,
+) -> list[Candidate]:
+    """One query; `declined` are never ranked, `wanted` (and `declined`) come back wherever they rank."""
+    ops = connection.ops
+    tz_sql, tz_params = ops.datetime_cast_date_sql("k.oldest_confirmation", (), timezone.get_current_timezone_name())
+    tz_names = [f"tz{i}" for i in range(len(tz_params))]
+    local_day = tz_sql % tuple(f"%({name})s" for name in tz_names)
+    declined_ids = _ids("declined", declined)
+    wanted_ids = _ids("wanted", {*declined, *wanted})
+    sql = _QUERY.format(
+        fits=_FITS,
+        offer=CapacityOffer._meta.db_table,
+        unit=Unit._meta.db_table,
+        hospital=Hospital._meta.db_table,
+        region=Region._meta.db_table,
+        distance=_DISTANCE,
+        categories=" ".join(f"WHEN {condition} THEN '{category}'" for category, condition in CATEGORIES),
+        ranked=RANKED,
+        declined=_in("c.unit_id", declined_ids),
+        wanted=_in("unit_id", wanted_ids),
+        confirmation_days=_CONFIRMATION_DAYS.format(
+            table=ConfirmationLimit._meta.db_table, default=DEFAULT_CONFIRMATION_DAYS
+        ),
+        sort_key=_SORT_KEY.format(days_since_confirmation=_DAYS_SINCE[connection.vendor].format(day=local_day)),
+    )
+    params: dict[str, Any] = {
+        "group": group_id,
+        "this_week": ops.adapt_datefield_value(this_week),
+        "today": ops.adapt_datefield_value(today),
+        "asa": asa,
+        "lat": float(sending_hospital.latitude),
+        "lon": float(sending_hospital.longitude),
+        "sending_region": sending_region.pk,
+        "healthcare_region": sending_region.healthcare_region_id,
+        "max_travel_km": float(max_travel_km) if max_travel_km is not None else NO_TRAVEL_LIMIT_KM,
+        "target": ops.adapt_datefield_value(target or NO_TARGET),
+        "deadline": ops.adapt_datefield_value(deadline or NO_DEADLINE),
+        "limit": limit,
+        **dict(zip(tz_names, tz_params, strict=True)),
+        **declined_ids,
+        **wanted_ids,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [_candidate(row) for row in cursor.fetchall()]
+
+
+def _ids(prefix: str, ids: Collection[int]) -> dict[str, int]:
+    return {f"{prefix}{i}": int(unit_id) for i, unit_id in enumerate(sorted(ids))}
+
+
+def _in(column: str, ids: dict[str, int]) -> str:
+    if not ids:
+        return "1 = 0"
+    return f"{column} IN ({', '.join(f'%({name})s' for name in ids)})"
+
+
+def _candidate(row: tuple) -> Candidate:
+    (unit_id, unit_name, hospital, region, healthcare_region_id, lat, lon, week, free_slots, free_weeks,
+     confirmed, days, category, declined, category_units, ranked_units, highest_asa, last_week) = row  # fmt: skip
+    return Candidate(
+        unit_id=unit_id,
+        unit_name=unit_name,
+        hospital_name=hospital,
+        region_name=region,
+        healthcare_region_id=healthcare_region_id,
+        latitude=_coordinate(lat),
+        longitude=_coordinate(lon),
+        first_free_week=_date(week),
+        free_slots=free_slots,
+        free_weeks=free_weeks,
+        oldest_confirmation=_datetime(confirmed),
+        confirmation_days=days,
+        category=category,
+        declined=bool(declined),
+        category_units=category_units,
+        ranked_units=ranked_units,
+        category_highest_asa=highest_asa,
+        category_last_week=_date(last_week) or date.min,
+    )
+
+
+_FIVE_DECIMALS = Decimal("0.00001")
+
+
+def _coordinate(value: Any) -> float:
+    """As the model field reads it (five decimals; SQLite keeps a float), then as matching computes with it."""
+    return float(Decimal(str(value)).quantize(_FIVE_DECIMALS))
+
+
+def _date(value: Any) -> date | None:
+    """PostgreSQL returns dates; SQLite the ISO text of an aggregate."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _datetime(value: Any) -> datetime | None:
+    """PostgreSQL returns aware datetimes; SQLite the UTC text Django stored."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValueError(value)
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
