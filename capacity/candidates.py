@@ -106,7 +106,8 @@ WHERE CASE WHEN category = '{ranked}' THEN position <= %(limit)s OR {wanted} ELS
 ORDER BY category, declined, position
 """
 
-# The administrator's limit (`capacity.models.confirmation_days_expression`), read by the same query.
+# The administrator's limit (`capacity.models.ConfirmationLimit`, its default without the row), read by the same
+# query, so that reading it costs no query of its own.
 _CONFIRMATION_DAYS = "COALESCE((SELECT days FROM {table} WHERE id = 1), {default})"
 
 # The ranking's sort key (`capacity.matching.Proposal.sort_key`), in SQL.

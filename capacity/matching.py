@@ -1,8 +1,11 @@
 """Matching: rank the receiving units that can take one coordination request, and explain the rest.
 
-One function, `rank_receiving_units`, one SQL query: the active offers of the request's diagnosis
-group from this week on, aggregated per unit in the database. Everything after that is plain
-Python over at most a few hundred rows, so a call stays in the low milliseconds (see `make bench`).
+One function, `rank_receiving_units`, one SQL query (`capacity.candidates`): the database aggregates the
+active offers of the request's diagnosis group from this week on per unit, applies the hard rules, ranks
+the units that pass them by the whole sort key below and returns the best `TOP_N` of them, with the units
+each rule leaves out counted. Python then words the reasons of at most `TOP_N` proposals (and of the units
+asked for by id), so the cost of a call does not grow with the number of units that can take the patient
+(see `make bench`).
 
 Hard rules: a unit in another region than the sending region; it offers the request's diagnosis
 group; it takes the patient's ASA class (IV-E counts as IV: the E is a separate flag); it has a
@@ -17,7 +20,7 @@ Ranking, lexicographic, each factor kept on the proposal:
    may be stale), never before a unit that would make the patient later;
 2. own healthcare region before the others (the regions' rule: cooperate inside first);
 3. the earliest first free week;
-4. travel distance, great-circle km from the sending hospital to the receiving hospital;
+4. travel distance, great-circle km from the sending hospital to the receiving hospital, to 0.1 km;
 5. more free slots first (spreads the load);
 6. the unit's id, so that equal candidates always come in the same order.
 """

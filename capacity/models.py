@@ -6,8 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -152,9 +151,3 @@ def confirmation_stale(confirmed_on: date, *, today: date, days: int) -> bool:
     The one definition of the boundary: exactly `days` calendar days ago still counts, one more does not.
     """
     return (today - confirmed_on).days > days
-
-
-def confirmation_days_expression() -> Coalesce:
-    """The administrator's limit as part of another query, so that reading it costs no query of its own
-    (one row, the same in every group; the default without it)."""
-    return Coalesce(Subquery(ConfirmationLimit.objects.values("days")[:1]), Value(DEFAULT_CONFIRMATION_DAYS))

@@ -12,6 +12,7 @@ end the ratio of the national median to the regional one.
 
 from __future__ import annotations
 
+import enum
 import random
 import statistics
 import time
@@ -34,12 +35,13 @@ from capacity.weeks import monday_of
 from catalog.models import DiagnosisGroup, MedicalPriority
 from catalog.reference_data import load_reference_data
 from organisations.models import HealthcareRegion, Hospital, Region, Specialty, Unit
-from referrals.models import Patient, Referral, ReferralStatus
+from referrals.models import Referral, ReferralStatus
 
 if TYPE_CHECKING:
     from django.core.management.base import CommandParser
 
 BATCH = 10_000
+RESET_PATIENT_IDS = "SELECT setval(pg_get_serial_sequence('referrals_patient', 'id'), MAX(id)) FROM referrals_patient"
 UNITS_PER_HOSPITAL = 20
 REGIONS, HEALTHCARE_REGIONS = 21, 6
 REGIONAL = ("sodra", "sydostra")  # the healthcare regions of the regional scale
@@ -49,6 +51,11 @@ PLACES = [
     (60.67, 17.14), (62.39, 17.31), (63.18, 14.64), (63.83, 20.26), (65.58, 22.15), (57.71, 11.97),
     (57.64, 18.30), (59.37, 16.51), (58.75, 17.01), (58.39, 13.85),
 ]  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    """A value as COPY writes it: a choice by its value."""
+    return value.value if isinstance(value, enum.Enum) else value
 
 
 @dataclass
@@ -78,26 +85,38 @@ class Command(BaseCommand):
         parser.add_argument("--regional-referrals", type=int, default=100_000)
         parser.add_argument("--national-referrals", type=int, default=500_000, help="All requests.")
         parser.add_argument("--calls", type=int, default=1000, help="Calls timed at each scale.")
+        parser.add_argument(
+            "--seed-only",
+            action="store_true",
+            help="Add the national data to the database as it is (the demo's, for `make bench-load-national`); "
+            "no flush, no timing.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL (make bench does).")
         rng = random.Random(7)
         started = time.perf_counter()
-        call_command("flush", interactive=False, verbosity=0)
+        if not options["seed_only"]:
+            call_command("flush", interactive=False, verbosity=0)
         load_reference_data()
-        self.user = User.objects.create(username="bench")
+        self.user, _ = User.objects.get_or_create(username="bench")
         self._country(rng)
         regional = list(Region.objects.filter(healthcare_region__code__in=REGIONAL))
         others = list(Region.objects.exclude(healthcare_region__code__in=REGIONAL))
         self._fill(rng, regional, options["regional_units"], options["weeks"], options["regional_referrals"])
-        self._vacuum(started)
-        first = self._time("regional", rng, options["calls"])
-        started = time.perf_counter()
+        if not options["seed_only"]:
+            self._vacuum(started)
+            first = self._time("regional", rng, options["calls"])
+            started = time.perf_counter()
         more_units = options["national_units"] - options["regional_units"]
         more_referrals = options["national_referrals"] - options["regional_referrals"]
-        self._fill(rng, others, more_units, options["weeks"], more_referrals, first_referral=Referral.objects.count())
+        self._fill(
+            rng, others, more_units, options["weeks"], more_referrals, first_referral=options["regional_referrals"]
+        )
         self._vacuum(started)
+        if options["seed_only"]:
+            return
         second = self._time("national", rng, options["calls"])
         self.stdout.write("")
         self.stdout.write("| scale | units | median | p95 | queries per call | ranked units returned, median |")
@@ -207,45 +226,50 @@ class Command(BaseCommand):
     def _referrals(
         self, rng: random.Random, senders: list[Unit], all_groups: list[DiagnosisGroup], count: int, first: int
     ) -> None:
-        priorities = list(MedicalPriority.objects.all())
+        """`count` open requests and their patients, written with COPY (the columns Django would write)."""
+        priorities = [p.pk for p in MedicalPriority.objects.all()]
         regions = {u.pk: u.hospital.region_id for u in Unit.objects.select_related("hospital")}
+        groups = [g.pk for g in all_groups]
         today = timezone.localdate()
         now = timezone.now()
-        for start in range(first, first + count, BATCH):
-            patients = []
-            for n in range(start, min(start + BATCH, first + count)):
-                # A distinct valid personnummer for every n below 33,600,000: year, month, day, 3 digits.
-                yy, mm, dd = (n // 336_000) % 100, 1 + (n // 1000) % 12, 1 + (n // 12_000) % 28
-                digits = f"{yy:02d}{mm:02d}{dd:02d}{n % 1000:03d}"
-                patients.append(Patient(personal_number=f"19{digits}{luhn.calc_check_digit(digits)}"))
-            patients = Patient.objects.bulk_create(patients)
-            referrals = []
-            for offset, patient in enumerate(patients):
-                n = start + offset
-                sender = senders[n % len(senders)]
-                decision = today - timedelta(days=rng.randint(5, 120))
-                referrals.append(
-                    Referral(
-                        reference=f"SOT-BENCH-{n:07d}",
-                        status=rng.choice([ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW]),
-                        patient=patient,
-                        patient_name=f"Patient {n}",
-                        patient_home_region_id=regions[sender.pk],
-                        sending_unit=sender,
-                        created_by=self.user,
-                        icd10_code="M17.1",
-                        diagnosis_group=rng.choice(all_groups),
-                        priority=rng.choice(priorities),
-                        asa_class=rng.choice([2, 3, 3, 4, 4, 5]),
-                        decision_date=decision,
-                        medical_target_date=decision + timedelta(days=rng.choice([14, 30, 90])),
-                        care_guarantee_deadline=decision + timedelta(days=90),
-                        consent_referral=True,
-                        consent_disclosure=True,
-                        submitted_at=now,
-                    )
-                )
-            Referral.objects.bulk_create(referrals, batch_size=BATCH)
+        template = Referral(
+            reference="", status=ReferralStatus.SUBMITTED, patient_name="", icd10_code="M17.1",
+            created_by=self.user, consent_referral=True, consent_disclosure=True, submitted_at=now,
+        )  # fmt: skip
+        fields = [f for f in Referral._meta.concrete_fields if not f.primary_key]
+        base = {f.attname: _plain(f.get_db_prep_save(f.pre_save(template, True), connection)) for f in fields}
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM referrals_patient")
+            patient_id = cursor.fetchone()[0]
+            with cursor.cursor.copy("COPY referrals_patient (id, personal_number, created_at) FROM STDIN") as copy:
+                for n in range(first, first + count):
+                    # A distinct valid personnummer for every n below 33,600,000: year, month, day, 3 digits.
+                    yy, mm, dd = (n // 336_000) % 100, 1 + (n // 1000) % 12, 1 + (n // 12_000) % 28
+                    digits = f"{yy:02d}{mm:02d}{dd:02d}{n % 1000:03d}"
+                    copy.write_row((patient_id + 1 + n - first, f"19{digits}{luhn.calc_check_digit(digits)}", now))
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('referrals_patient', 'id'), MAX(id)) FROM referrals_patient"
+            )
+            columns = ", ".join(str(f.column) for f in fields)
+            with cursor.cursor.copy(f"COPY referrals_referral ({columns}) FROM STDIN") as copy:
+                for n in range(first, first + count):
+                    sender = senders[n % len(senders)]
+                    decision = today - timedelta(days=rng.randint(5, 120))
+                    row = base | {
+                        "reference": f"SOT-BENCH-{n:07d}",
+                        "status": rng.choice([ReferralStatus.SUBMITTED.value, ReferralStatus.IN_REVIEW.value]),
+                        "patient_id": patient_id + 1 + n - first,
+                        "patient_name": f"Patient {n}",
+                        "patient_home_region_id": regions[sender.pk],
+                        "sending_unit_id": sender.pk,
+                        "diagnosis_group_id": rng.choice(groups),
+                        "priority_id": rng.choice(priorities),
+                        "asa_class": rng.choice([2, 3, 3, 4, 4, 5]),
+                        "decision_date": decision,
+                        "medical_target_date": decision + timedelta(days=rng.choice([14, 30, 90])),
+                        "care_guarantee_deadline": decision + timedelta(days=90),
+                    }
+                    copy.write_row([row[f.attname] for f in fields])
 
     def _vacuum(self, started: float) -> None:
         """As autovacuum leaves a table: statistics and the visibility map (index-only scans need it)."""
