@@ -8,7 +8,8 @@ asked for by id (those that declined the request, the one a representative chose
 come back.
 
 The hard rules are `CATEGORIES`, in order, the first that holds wins: a rule added there (a condition on
-the candidate `c`) leaves its units out of the ranking and is counted, in this one place.
+the unit, its hospital, its region or its offers) leaves its units out of the ranking and is counted, in
+this one place; `capacity.matching` words the count (`capacity.exclusions`).
 
 Portable SQL: PostgreSQL and SQLite (Django registers SIN, COS, ASIN, SQRT, POWER and RADIANS on SQLite).
 """
@@ -31,13 +32,14 @@ from organisations.models import Hospital, Region, Unit
 
 RANKED = "ranked"  # the category of the units that can take the patient
 
-# (category, condition on the candidate `c`): the first that holds is the unit's. `%(…)s` are the query's
-# parameters (see `fetch`).
+# (category, condition): the first that holds is the unit's. A condition reads the unit's aggregated offers
+# `f`, its unit `u`, hospital `h` and region `r`, and `{distance}` (km from the sending hospital); `%(…)s` are
+# the query's parameters (see `fetch`).
 CATEGORIES: list[tuple[str, str]] = [
-    (ExclusionKind.OWN_REGION.value, "c.region_id = %(sending_region)s"),
-    (ExclusionKind.TOO_FAR.value, "c.distance_km > %(max_travel_km)s"),
-    (RANKED, "c.free_weeks > 0"),
-    (ExclusionKind.ASA.value, "c.highest_asa < %(asa)s"),
+    (ExclusionKind.OWN_REGION.value, "h.region_id = %(sending_region)s"),
+    (ExclusionKind.TOO_FAR.value, "{distance} > %(max_travel_km)s"),
+    (RANKED, "f.free_weeks > 0"),
+    (ExclusionKind.ASA.value, "f.highest_asa < %(asa)s"),
     (ExclusionKind.FULL.value, "1 = 1"),
 ]
 
@@ -77,18 +79,17 @@ WITH offered AS (
     GROUP BY o.unit_id
 ), candidate AS (
     SELECT f.*, u.name AS unit_name, h.name AS hospital_name, h.latitude, h.longitude, h.region_id,
-           r.name AS region_name, r.healthcare_region_id, {distance} AS distance_km
+           r.name AS region_name, r.healthcare_region_id, {distance} AS distance_km,
+           CASE {categories} END AS category
     FROM offered f
     JOIN {unit} u ON u.id = f.unit_id
     JOIN {hospital} h ON h.id = u.hospital_id
     JOIN {region} r ON r.id = h.region_id
-), classified AS (
-    SELECT c.*, CASE {categories} END AS category FROM candidate c
 ), keyed AS (
     SELECT c.*,
            CASE WHEN c.category = '{ranked}' AND {declined} THEN 1 ELSE 0 END AS declined,
            {confirmation_days} AS confirmation_days
-    FROM classified c
+    FROM candidate c
 ), ranked AS (
     SELECT k.*,
            ROW_NUMBER() OVER (PARTITION BY k.category, k.declined ORDER BY {sort_key}) AS position,
@@ -174,7 +175,9 @@ def fetch(
         hospital=Hospital._meta.db_table,
         region=Region._meta.db_table,
         distance=_DISTANCE,
-        categories=" ".join(f"WHEN {condition} THEN '{category}'" for category, condition in CATEGORIES),
+        categories=" ".join(
+            f"WHEN {condition.format(distance=_DISTANCE)} THEN '{category}'" for category, condition in CATEGORIES
+        ),
         ranked=RANKED,
         declined=_in("c.unit_id", declined_ids),
         wanted=_in("unit_id", wanted_ids),
