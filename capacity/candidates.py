@@ -86,40 +86,54 @@ WITH offered AS (
     JOIN {hospital} h ON h.id = u.hospital_id
     JOIN {region} r ON r.id = h.region_id
 ), keyed AS (
-    SELECT c.*,
+    SELECT c.unit_id, c.unit_name, c.hospital_name, c.region_name, c.healthcare_region_id, c.latitude,
+           c.longitude, c.first_free_week, c.free_slots, c.free_weeks, c.oldest_confirmation, c.highest_asa,
+           c.last_week, c.category,
            CASE WHEN c.category = '{ranked}' AND {declined} THEN 1 ELSE 0 END AS declined,
-           {confirmation_days} AS confirmation_days
+           {confirmation_days} AS confirmation_days,
+           {sort_columns}
     FROM candidate c
-), ranked AS (
-    SELECT k.*,
-           ROW_NUMBER() OVER (PARTITION BY k.category, k.declined ORDER BY {sort_key}) AS position,
-           COUNT(*) OVER (PARTITION BY k.category) AS category_units,
-           COUNT(*) OVER (PARTITION BY k.category, k.declined) AS ranked_units,
-           MAX(k.highest_asa) OVER (PARTITION BY k.category) AS category_highest_asa,
-           MAX(k.last_week) OVER (PARTITION BY k.category) AS category_last_week
-    FROM keyed k
+), counted AS (
+    SELECT category, COUNT(*) AS category_units, SUM(1 - declined) AS ranked_units,
+           MAX(highest_asa) AS category_highest_asa, MAX(last_week) AS category_last_week, MIN(unit_id) AS first
+    FROM keyed
+    GROUP BY category
+), chosen AS (
+    SELECT 0 AS part, unit_id FROM (
+        SELECT k.unit_id FROM keyed k
+        WHERE k.category = '{ranked}' AND k.declined = 0
+        ORDER BY {sort_key}
+        LIMIT %(limit)s
+    ) top
+    UNION ALL
+    SELECT 1, k.unit_id FROM keyed k WHERE k.category = '{ranked}' AND {wanted}
+    UNION ALL
+    SELECT 2, n.first FROM counted n WHERE n.category <> '{ranked}'
 )
-SELECT unit_id, unit_name, hospital_name, region_name, healthcare_region_id, latitude, longitude,
-       first_free_week, free_slots, free_weeks, oldest_confirmation, confirmation_days,
-       category, declined, category_units, ranked_units, category_highest_asa, category_last_week
-FROM ranked
-WHERE CASE WHEN category = '{ranked}' THEN position <= %(limit)s OR {wanted} ELSE position = 1 END
-ORDER BY category, declined, position
+SELECT k.unit_id, k.unit_name, k.hospital_name, k.region_name, k.healthcare_region_id, k.latitude, k.longitude,
+       k.first_free_week, k.free_slots, k.free_weeks, k.oldest_confirmation, k.confirmation_days,
+       k.category, k.declined, n.category_units, n.ranked_units, n.category_highest_asa, n.category_last_week
+FROM chosen ch
+JOIN keyed k ON k.unit_id = ch.unit_id
+JOIN counted n ON n.category = k.category
+ORDER BY ch.part, {sort_key}
 """
 
 # The administrator's limit (`capacity.models.ConfirmationLimit`, its default without the row), read by the same
 # query, so that reading it costs no query of its own.
 _CONFIRMATION_DAYS = "COALESCE((SELECT days FROM {table} WHERE id = 1), {default})"
 
-# The ranking's sort key (`capacity.matching.Proposal.sort_key`), in SQL.
-_SORT_KEY = """
-    CASE WHEN k.first_free_week <= %(target)s THEN 0 WHEN k.first_free_week <= %(deadline)s THEN 1 ELSE 2 END,
-    CASE WHEN {days_since_confirmation} > k.confirmation_days THEN 1 ELSE 0 END,
-    CASE WHEN k.healthcare_region_id = %(healthcare_region)s THEN 0 ELSE 1 END,
-    k.first_free_week,
-    ROUND(CAST(k.distance_km AS NUMERIC), 1),
-    k.free_slots DESC,
-    k.unit_id"""
+# The ranking's sort key (`capacity.matching.Proposal.sort_key`), in SQL: its columns, computed once per unit.
+_SORT_COLUMNS = """
+    CASE WHEN c.first_free_week <= %(target)s THEN 0 WHEN c.first_free_week <= %(deadline)s THEN 1 ELSE 2 END
+        AS timeliness,
+    CASE WHEN {days_since_confirmation} > {confirmation_days} THEN 1 ELSE 0 END AS unconfirmed,
+    CASE WHEN c.healthcare_region_id = %(healthcare_region)s THEN 0 ELSE 1 END AS other_healthcare_region,
+    ROUND(CAST(c.distance_km AS NUMERIC), 1) AS distance_rounded"""
+_SORT_KEY = (
+    "k.timeliness, k.unconfirmed, k.other_healthcare_region, k.first_free_week, k.distance_rounded, "
+    "k.free_slots DESC, k.unit_id"
+)
 
 
 @dataclass(frozen=True)
@@ -141,7 +155,7 @@ class Candidate:
     category: str
     declined: bool
     category_units: int  # units in the category
-    ranked_units: int  # ranked units not declined (for RANKED), as category_units otherwise
+    ranked_units: int  # units of the category that did not decline the request
     category_highest_asa: int  # the highest ASA class any unit of the category takes
     category_last_week: date  # the last week any unit of the category offers
 
@@ -163,7 +177,10 @@ def fetch(
 ) -> list[Candidate]:
     """One query; `declined` are never ranked, `wanted` (and `declined`) come back wherever they rank."""
     ops = connection.ops
-    tz_sql, tz_params = ops.datetime_cast_date_sql("k.oldest_confirmation", (), timezone.get_current_timezone_name())
+    tz_sql, tz_params = ops.datetime_cast_date_sql("c.oldest_confirmation", (), timezone.get_current_timezone_name())
+    confirmation_days = _CONFIRMATION_DAYS.format(
+        table=ConfirmationLimit._meta.db_table, default=DEFAULT_CONFIRMATION_DAYS
+    )
     tz_names = [f"tz{i}" for i in range(len(tz_params))]
     local_day = tz_sql % tuple(f"%({name})s" for name in tz_names)
     declined_ids = _ids("declined", declined)
@@ -180,11 +197,13 @@ def fetch(
         ),
         ranked=RANKED,
         declined=_in("c.unit_id", declined_ids),
-        wanted=_in("unit_id", wanted_ids),
-        confirmation_days=_CONFIRMATION_DAYS.format(
-            table=ConfirmationLimit._meta.db_table, default=DEFAULT_CONFIRMATION_DAYS
+        wanted=_in("k.unit_id", wanted_ids),
+        confirmation_days=confirmation_days,
+        sort_columns=_SORT_COLUMNS.format(
+            days_since_confirmation=_DAYS_SINCE[connection.vendor].format(day=local_day),
+            confirmation_days=confirmation_days,
         ),
-        sort_key=_SORT_KEY.format(days_since_confirmation=_DAYS_SINCE[connection.vendor].format(day=local_day)),
+        sort_key=_SORT_KEY,
     )
     params: dict[str, Any] = {
         "group": group_id,

@@ -223,7 +223,7 @@ def rank_receiving_units(
         limit=TOP_N,
     )
     by_category = {row.category: row for row in rows if row.category != candidates.RANKED}
-    ranked = [row for row in rows if row.category == candidates.RANKED]
+    ranked = _once([row for row in rows if row.category == candidates.RANKED])
     proposals = [_proposal(row, referral, sending_hospital, today) for row in ranked]
 
     def units_in(kind: ExclusionKind) -> int:
@@ -244,13 +244,24 @@ def rank_receiving_units(
     )
     exclusions += excluded.too_far(units_in(ExclusionKind.TOO_FAR))
     shown = [p for row, p in zip(ranked, proposals, strict=True) if not row.declined]
-    ranked_units = next((row.ranked_units for row in ranked if not row.declined), 0)
+    ranked_units = ranked[0].ranked_units if ranked else 0
     return MatchResult(
         proposals=shown,
         exclusions=exclusions,
         declined=_declined([p for row, p in zip(ranked, proposals, strict=True) if row.declined], declined),
         ranked_units=ranked_units,
     )
+
+
+def _once(rows: list[Candidate]) -> list[Candidate]:
+    """The top first, then the units asked for: a unit that is both keeps its first row."""
+    seen: set[int] = set()
+    kept = []
+    for row in rows:
+        if row.unit_id not in seen:
+            seen.add(row.unit_id)
+            kept.append(row)
+    return kept
 
 
 def _declined(proposals: list[Proposal], declined: Sequence[EarlierDecline]) -> list[DeclinedUnit]:
