@@ -1,11 +1,12 @@
 """The one query of matching: every unit that offers the request's diagnosis group, sorted into the hard rule
 that leaves it out or into the ranking, ranked in the database and cut to the top of the ranking.
 
-Its cost does not grow with the rows it returns: the database aggregates the group's offers per unit (an
-index-only scan of `offer_match`), computes the distance, applies the hard rules, sorts the ranked units by
-the whole sort key and counts the units each rule leaves out; only the top `limit` ranked units, the units
+The database aggregates the group's offers per unit (an index-only scan of `offer_match`), computes the
+distance, applies the hard rules, computes the sort key once per unit, takes the best `limit` ranked units
+by it (a bounded sort) and counts the units of each rule (one GROUP BY); only those ranked units, the units
 asked for by id (those that declined the request, the one a representative chose) and one row per rule
-come back.
+come back, however many units can take the patient. What still grows with the country is the scan and
+the aggregate of the group's offers (see README "Benchmark").
 
 The hard rules are `CATEGORIES`, in order, the first that holds wins: a rule added there (a condition on
 the unit, its hospital, its region or its offers) leaves its units out of the ranking and is counted, in
@@ -138,7 +139,8 @@ _SORT_KEY = (
 
 @dataclass(frozen=True)
 class Candidate:
-    """One row of the query: a ranked unit (`category` RANKED) or the first unit of a rule's category."""
+    """One row of the query: a ranked unit (`category` RANKED) or one unit of a rule's category; each carries
+    its category's counts."""
 
     unit_id: int
     unit_name: str
