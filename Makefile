@@ -10,7 +10,7 @@ PORT ?= 8000
 export
 
 .PHONY: run test test-browser install migrate lint format check messages messages-check bench bench-load \
-	bench-load-outage topology backup-drill ci clean
+	bench-load-national bench-load-outage topology backup-drill ci clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -122,6 +122,9 @@ bench-load: install
 	DEBUG=1 DATABASE_URL=$(LOAD_DATABASE_URL) MEDIA_ROOT=$(CURDIR)/var/load-media $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 DATABASE_URL=$(LOAD_DATABASE_URL) MEDIA_ROOT=$(CURDIR)/var/load-media $(BIN)/python manage.py seed_demo \
 	  --referrals 300
+	@# LOAD_NATIONAL=1 (or make bench-load-national): the matching benchmark's national data on top of the demo's.
+	if [ -n "$(LOAD_NATIONAL)" ]; then DEBUG=1 DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python manage.py \
+	  bench_matching --seed-only; fi
 	$(LOAD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	@mkdir -p var
 	$(LOAD_ENV) BENCH_BARE_VIEW=1 $(BIN)/gunicorn sot.wsgi --bind 127.0.0.1:$(LOAD_PORT) --workers 2 \
@@ -129,6 +132,11 @@ bench-load: install
 	sleep 1
 	$(BIN)/python scripts/load_test.py --base http://127.0.0.1:$(LOAD_PORT) --seconds 15 --mixed-seconds 20 \
 	  $(LOAD_ARGS); status=$$?; kill $$(cat var/load.pid); exit $$status
+
+# The same pages with the country's data: 6,000 more units with 26 weeks of offers and 500,000 more requests
+# in 21 regions (`bench_matching --seed-only`), beside the demo's.
+bench-load-national: LOAD_NATIONAL = 1
+bench-load-national: bench-load
 
 # Redis stopped for 20 s in the middle of the load: 5xx per phase, and every e-mail of that minute delivered
 # afterwards. A redis-server of its own on a free port (never the shared one) and a database sot_load_outage.

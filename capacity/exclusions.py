@@ -39,11 +39,6 @@ class Exclusion:
     message: str
 
 
-def within_travel_limit(max_travel_km: int | None, distance_km: float) -> bool:
-    """The patient's willingness to travel, the hard rule: no limit is anywhere in the country."""
-    return max_travel_km is None or distance_km <= max_travel_km
-
-
 def too_far(units: int) -> list[Exclusion]:
     if not units:
         return []
@@ -68,8 +63,17 @@ def not_taking_part(units: int) -> list[Exclusion]:
 
 
 def exclusions(
-    referral: _Request, this_week: date, own_region: Any, too_low: Any, full: Any, *, offered_elsewhere: bool
+    referral: _Request,
+    this_week: date,
+    *,
+    own_region: int,
+    too_low: int,
+    highest_asa: int,
+    full: int,
+    last_week: date,
+    offered_elsewhere: bool,
 ) -> list[Exclusion]:
+    """`too_low` units take at most ASA `highest_asa`; `full` units have no free slot up to `last_week`."""
     group = referral.diagnosis_group
     exclusions = []
     if not offered_elsewhere and not too_low and not full:
@@ -85,26 +89,26 @@ def exclusions(
         exclusions.append(
             Exclusion(
                 ExclusionKind.ASA,
-                len(too_low),
+                too_low,
                 ngettext(
                     "%(n)s unit offers the group but takes at most ASA %(asa)s; the patient is ASA %(patient)s.",
                     "%(n)s units offer the group but take at most ASA %(asa)s; the patient is ASA %(patient)s.",
-                    len(too_low),
+                    too_low,
                 )
-                % {"n": len(too_low), "asa": ASA_ROMAN[max(too_low)], "patient": referral.asa_display},
+                % {"n": too_low, "asa": ASA_ROMAN[highest_asa], "patient": referral.asa_display},
             )
         )
     if full:
         exclusions.append(
             Exclusion(
                 ExclusionKind.FULL,
-                len(full),
+                full,
                 ngettext(
                     "%(n)s unit has no free slot up to and including week %(week)s.",
                     "%(n)s units have no free slot up to and including week %(week)s.",
-                    len(full),
+                    full,
                 )
-                % {"n": len(full), "week": format_week(max(full))},
+                % {"n": full, "week": format_week(last_week)},
             )
         )
     if own_region:

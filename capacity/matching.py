@@ -1,8 +1,11 @@
 """Matching: rank the receiving units that can take one coordination request, and explain the rest.
 
-One function, `rank_receiving_units`, one SQL query: the active offers of the request's diagnosis
-group from this week on, aggregated per unit in the database. Everything after that is plain
-Python over at most a few hundred rows, so a call stays in the low milliseconds (see `make bench`).
+One function, `rank_receiving_units`, one SQL query (`capacity.candidates`): the database aggregates the
+active offers of the request's diagnosis group from this week on per unit, applies the hard rules, ranks
+the units that pass them by the whole sort key below and returns the best `TOP_N` of them, with the units
+each rule leaves out counted. Python then words the reasons of at most `TOP_N` proposals (and of the units
+asked for by id), so the cost of a call does not grow with the number of units that can take the patient
+(see `make bench`).
 
 Hard rules: a unit in another region than the sending region; it offers the request's diagnosis
 group; it takes the patient's ASA class (IV-E counts as IV: the E is a separate flag); it has a
@@ -18,7 +21,7 @@ Ranking, lexicographic, each factor kept on the proposal:
    may be stale), never before a unit that would make the patient later;
 2. own healthcare region before the others (the regions' rule: cooperate inside first);
 3. the earliest first free week;
-4. travel distance, great-circle km from the sending hospital to the receiving hospital;
+4. travel distance, great-circle km from the sending hospital to the receiving hospital, to 0.1 km;
 5. more free slots first (spreads the load);
 6. the unit's id, so that equal candidates always come in the same order.
 """
@@ -26,26 +29,30 @@ Ranking, lexicographic, each factor kept on the proposal:
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from capacity import candidates
 from capacity import exclusions as excluded
-from capacity.exclusions import Exclusion, ExclusionKind, within_travel_limit
-from capacity.models import CapacityOffer, confirmation_days_expression, confirmation_stale
+from capacity.candidates import Candidate
+from capacity.exclusions import Exclusion, ExclusionKind
+from capacity.models import confirmation_stale
 from capacity.weeks import first_open_week, format_week
 from catalog.models import DiagnosisGroup
-from organisations.models import Unit, great_circle_km, taking_part_q
+from organisations.models import Unit, great_circle_km
 
 # The reason and the mark of a unit whose capacity was not confirmed within the administrator's limit.
 REASON_UNCONFIRMED = gettext_lazy("Capacity unconfirmed since %(date)s")
 MARK_UNCONFIRMED = gettext_lazy("unconfirmed since %(date)s")
+
+# How many ranked units one call returns: the pages show the best ten and say how many more there are.
+TOP_N = 25
 
 
 class MatchRequest(Protocol):
@@ -166,21 +173,32 @@ class DeclinedUnit:
 
 @dataclass(frozen=True)
 class MatchResult:
-    proposals: list[Proposal] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)  # the best TOP_N, best first (and any asked for)
     exclusions: list[Exclusion] = field(default_factory=list)
     declined: list[DeclinedUnit] = field(default_factory=list)  # latest decline first
+    ranked_units: int = 0  # how many units the ranking holds (declined ones apart): more than TOP_N is "more"
+
+    @property
+    def more(self) -> int:
+        """Ranked units not in `proposals`: the page says how many there are."""
+        return max(self.ranked_units - len(self.proposals), 0)
 
 
 def rank_receiving_units(
-    referral: MatchRequest, *, today: date | None = None, declined: Sequence[EarlierDecline] = ()
+    referral: MatchRequest,
+    *,
+    today: date | None = None,
+    declined: Sequence[EarlierDecline] = (),
+    units: Collection[int] = (),
 ) -> MatchResult:
-    """Ranked proposals for one request, and why every other offering unit is left out.
+    """The best `TOP_N` proposals for one request, and why every other offering unit is left out.
 
     A unit in `declined` declined the request before: it is never ranked (proposing it again takes a
-    written reason) but listed apart, with the proposal it would have had.
+    written reason) but listed apart, with the proposal it would have had. A unit in `units` (the one a
+    representative chose) is in `proposals` wherever it ranks, if it is ranked at all.
 
     The request must come with `sending_unit__hospital__region` loaded (the selectors do that);
-    the call then makes exactly one query.
+    the call then makes exactly one query, whatever the number of units (`capacity.candidates`).
     """
     today = today or timezone.localdate()
     if referral.diagnosis_group_id is None or referral.asa_class is None:
@@ -190,63 +208,62 @@ def rank_receiving_units(
         )
 
     this_week = first_open_week(today)
-    asa = referral.asa_class
     sending_hospital = referral.sending_unit.hospital
-    sending_region_id = sending_hospital.region_id
-    sending_healthcare_region_id = sending_hospital.region.healthcare_region_id
-    fits = Q(max_asa__gte=asa, reserved_slots__lt=F("slots"))
-    rows = (
-        CapacityOffer.objects.active()
-        .filter(diagnosis_group_id=referral.diagnosis_group_id, week_start__gte=this_week)
-        .values(
-            "unit_id",
-            "unit__name",
-            "unit__hospital__name",
-            "unit__hospital__latitude",
-            "unit__hospital__longitude",
-            "unit__hospital__region_id",
-            "unit__hospital__region__name",
-            "unit__hospital__region__healthcare_region_id",
-            takes_part=ExpressionWrapper(taking_part_q("unit__hospital__region__", on=today), BooleanField()),
-        )
-        .annotate(
-            first_free_week=Min("week_start", filter=fits),
-            free_slots=Sum(F("slots") - F("reserved_slots"), filter=fits),
-            free_weeks=Count("id", filter=fits),
-            highest_asa=Max("max_asa"),
-            last_week=Max("week_start"),
-            oldest_confirmation=Min("confirmed_at", filter=fits),
-            confirmation_days=confirmation_days_expression(),
-        )
-        .order_by()
+    rows = candidates.fetch(
+        group_id=referral.diagnosis_group_id,
+        this_week=this_week,
+        today=today,
+        asa=referral.asa_class,
+        sending_hospital=sending_hospital,
+        sending_region=sending_hospital.region,
+        max_travel_km=referral.max_travel_km,
+        target=referral.medical_target_date,
+        deadline=referral.care_guarantee_deadline,
+        declined={d.unit_id for d in declined},
+        wanted=units,
+        limit=TOP_N,
+    )
+    by_category = {row.category: row for row in rows if row.category != candidates.RANKED}
+    ranked = _once([row for row in rows if row.category == candidates.RANKED])
+    proposals = [_proposal(row, referral, sending_hospital, today) for row in ranked]
+
+    def units_in(kind: ExclusionKind) -> int:
+        row = by_category.get(kind.value)
+        return row.category_units if row else 0
+
+    too_low, full = by_category.get(ExclusionKind.ASA.value), by_category.get(ExclusionKind.FULL.value)
+    outside_sot = units_in(ExclusionKind.NOT_TAKING_PART)
+    offered = max(ranked[0].category_units if ranked else 0, units_in(ExclusionKind.TOO_FAR), outside_sot) > 0
+    exclusions = excluded.exclusions(
+        referral,
+        this_week,
+        own_region=units_in(ExclusionKind.OWN_REGION),
+        too_low=too_low.category_units if too_low else 0,
+        highest_asa=too_low.category_highest_asa if too_low else 0,
+        full=full.category_units if full else 0,
+        last_week=full.category_last_week if full else this_week,
+        offered_elsewhere=offered,
+    )
+    exclusions += excluded.too_far(units_in(ExclusionKind.TOO_FAR)) + excluded.not_taking_part(outside_sot)
+    shown = [p for row, p in zip(ranked, proposals, strict=True) if not row.declined]
+    ranked_units = ranked[0].ranked_units if ranked else 0
+    return MatchResult(
+        proposals=shown,
+        exclusions=exclusions,
+        declined=_declined([p for row, p in zip(ranked, proposals, strict=True) if row.declined], declined),
+        ranked_units=ranked_units,
     )
 
-    proposals: list[Proposal] = []
-    own_region = too_far = outside_sot = 0
-    too_low: list[int] = []
-    full: list[date] = []
+
+def _once(rows: list[Candidate]) -> list[Candidate]:
+    """The top first, then the units asked for: a unit that is both keeps its first row."""
+    seen: set[int] = set()
+    kept = []
     for row in rows:
-        if row["unit__hospital__region_id"] == sending_region_id:
-            own_region += 1
-        elif not row["takes_part"]:
-            outside_sot += 1
-        elif not within_travel_limit(referral.max_travel_km, _distance(sending_hospital, row)):
-            too_far += 1
-        elif row["free_weeks"]:
-            proposals.append(_proposal(row, referral, sending_hospital, sending_healthcare_region_id, today))
-        elif row["highest_asa"] < asa:
-            too_low.append(row["highest_asa"])
-        else:
-            full.append(row["last_week"])
-    proposals.sort(key=lambda p: p.sort_key)
-    offered = max(len(proposals), too_far, outside_sot) > 0
-    exclusions = excluded.exclusions(referral, this_week, own_region, too_low, full, offered_elsewhere=offered)
-    exclusions += excluded.too_far(too_far) + excluded.not_taking_part(outside_sot)
-    return MatchResult(
-        proposals=[p for p in proposals if p.unit_id not in {d.unit_id for d in declined}],
-        exclusions=exclusions,
-        declined=_declined(proposals, declined),
-    )
+        if row.unit_id not in seen:
+            seen.add(row.unit_id)
+            kept.append(row)
+    return kept
 
 
 def _declined(proposals: list[Proposal], declined: Sequence[EarlierDecline]) -> list[DeclinedUnit]:
@@ -255,11 +272,11 @@ def _declined(proposals: list[Proposal], declined: Sequence[EarlierDecline]) -> 
     return [DeclinedUnit(decline=d, proposal=by_unit.get(d.unit_id)) for d in latest]
 
 
-def _proposal(
-    row: dict, referral: MatchRequest, sending_hospital: Any, sending_healthcare_region_id: int, today: date
-) -> Proposal:
-    week: date = row["first_free_week"]
-    confirmed_on = timezone.localdate(row["oldest_confirmation"])
+def _proposal(row: Candidate, referral: MatchRequest, sending_hospital: Any, today: date) -> Proposal:
+    week, confirmed, free_slots = row.first_free_week, row.oldest_confirmation, row.free_slots
+    if week is None or confirmed is None or free_slots is None:  # never for a ranked unit: it has a free week
+        raise ValueError(row.unit_id)
+    confirmed_on = timezone.localdate(confirmed)
     target, deadline = referral.medical_target_date, referral.care_guarantee_deadline
     if target is not None and week <= target:
         timeliness = Timeliness.BY_TARGET_DATE
@@ -268,23 +285,20 @@ def _proposal(
     else:
         timeliness = Timeliness.AFTER_DEADLINE
     return Proposal(
-        unit_id=row["unit_id"],
-        unit_name=row["unit__name"],
-        hospital_name=row["unit__hospital__name"],
-        region_name=row["unit__hospital__region__name"],
+        unit_id=row.unit_id,
+        unit_name=row.unit_name,
+        hospital_name=row.hospital_name,
+        region_name=row.region_name,
         first_free_week=week,
-        free_slots=row["free_slots"],
-        free_weeks=row["free_weeks"],
+        free_slots=free_slots,
+        free_weeks=row.free_weeks,
         days_vs_target=(week - target).days if target else None,
         days_vs_deadline=(week - deadline).days if deadline else None,
         timeliness=timeliness,
-        same_healthcare_region=row["unit__hospital__region__healthcare_region_id"] == sending_healthcare_region_id,
-        distance_km=_distance(sending_hospital, row),
+        same_healthcare_region=row.healthcare_region_id == sending_hospital.region.healthcare_region_id,
+        distance_km=great_circle_km(
+            float(sending_hospital.latitude), float(sending_hospital.longitude), row.latitude, row.longitude
+        ),
         confirmed_on=confirmed_on,
-        unconfirmed=confirmation_stale(confirmed_on, today=today, days=row["confirmation_days"]),
+        unconfirmed=confirmation_stale(confirmed_on, today=today, days=row.confirmation_days),
     )
-
-
-def _distance(hospital: Any, row: dict) -> float:
-    there = float(row["unit__hospital__latitude"]), float(row["unit__hospital__longitude"])
-    return great_circle_km(float(hospital.latitude), float(hospital.longitude), *there)

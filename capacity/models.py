@@ -6,8 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +65,14 @@ class CapacityOffer(models.Model):
         indexes = [
             # The matching query: one diagnosis group, weeks from now on.
             models.Index(fields=["diagnosis_group", "week_start"], name="offer_group_week"),
+            # Matching's one query (`capacity.candidates`) reads only this index on PostgreSQL: the active
+            # offers of one group from this week on, with every column it aggregates (an index-only scan).
+            models.Index(
+                fields=["diagnosis_group", "week_start"],
+                include=["unit", "slots", "reserved_slots", "max_asa", "confirmed_at"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="offer_match",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(slots__gte=1), name="offer_slots_positive"),
@@ -144,9 +151,3 @@ def confirmation_stale(confirmed_on: date, *, today: date, days: int) -> bool:
     The one definition of the boundary: exactly `days` calendar days ago still counts, one more does not.
     """
     return (today - confirmed_on).days > days
-
-
-def confirmation_days_expression() -> Coalesce:
-    """The administrator's limit as part of another query, so that reading it costs no query of its own
-    (one row, the same in every group; the default without it)."""
-    return Coalesce(Subquery(ConfirmationLimit.objects.values("days")[:1]), Value(DEFAULT_CONFIRMATION_DAYS))

@@ -35,6 +35,8 @@ def declines_of(referral: Referral) -> list[EarlierDecline]:
     return list(latest.values())
 
 
-def ranking_for(referral: Referral) -> MatchResult:
-    """The ranked receiving units for a request, its earlier declines set apart."""
-    return rank_receiving_units(referral, declined=declines_of(referral))
+def ranking_for(referral: Referral, *, unit_id: int | None = None) -> MatchResult:
+    """The ranked receiving units for a request (the best `TOP_N`), its earlier declines set apart; with
+    `unit_id`, that unit's proposal too wherever it ranks (the unit a representative chose)."""
+    units = () if unit_id is None else (unit_id,)
+    return rank_receiving_units(referral, declined=declines_of(referral), units=units)

@@ -108,11 +108,11 @@ def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         unit = _chosen_unit(referral, request.POST.get("unit"))
         if unit is not None and not request.POST.get("reason", "").strip():
             return redirect(f"{reverse('referrals:propose', args=[referral.pk])}?unit={unit.pk}")
-    ranking = ranking_for(referral)
     if request.method == "POST":
         chosen = _chosen_unit(referral, request.POST.get("chosen") or request.POST.get("unit"))
     else:
         chosen = _chosen_unit(referral, request.GET.get("unit"))
+    ranking = ranking_for(referral, unit_id=chosen.pk if chosen else None)
     if chosen is None:
         data = request.POST if request.method == "POST" else request.GET if "unit" in request.GET else None
         choice_form = UnitChoiceForm(data, referral=referral)

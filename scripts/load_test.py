@@ -8,7 +8,9 @@ production settings, BENCH_BARE_VIEW=1) and runs:
 1. One page at a time, 16 connections without pause, `--seconds` each after a short warm-up: the bare
    view (`/bench/bare/`, a constant answer through every middleware, no session, no database;
    sot/bench.py), the SOT queue (`/queue/`, 25 rows, as sot.skane), a request page (the first request of
-   that queue, as sot.skane) and the unit list (`/requests/`, as vardpersonal.skane). Printed as a table:
+   that queue, as sot.skane), the proposals page (the ranking of receiving units of the first request in
+   review on that queue, `/requests/<id>/propose/`, as sot.skane) and the unit list (`/requests/`, as
+   vardpersonal.skane). Printed as a table:
    requests/s, p50 and p95 latency, ratio to the bare view.
 2. Optionally (`--mixed-seconds`, 0 skips it) the mixed load: `--users` logged-in users of four roles
    who cycle through their role's pages without pause.
@@ -94,6 +96,15 @@ def first_referral(session: Session, list_path: str) -> str:
     _status, page = session.request("GET", list_path)
     match = re.search(r'href="(/requests/\d+/)"', page)
     return match.group(1) if match else list_path
+
+
+def proposals_page(session: Session, queue: str) -> str | None:
+    """The chooser of receiving units (the ranking) of the first request in review on the queue's page."""
+    for path in dict.fromkeys(re.findall(r'href="(/requests/\d+/)"', queue)):
+        status, _page = session.request("GET", f"{path}propose/")
+        if status == 200:
+            return f"{path}propose/"
+    return None
 
 
 # --- Part 1: one page at a time, a fixed number of connections -------------------------------------------
@@ -210,6 +221,9 @@ def targets(base: str) -> list[Target]:
         "request page": Target("request page", referral, sot.cookie_header()),
         "unit list": Target("unit list", "/requests/", staff.cookie_header()),
     }
+    proposals = proposals_page(sot, queue)
+    if proposals:
+        found["proposals page"] = Target("proposals page", proposals, sot.cookie_header())
     for target in found.values():
         probe = Session(base)
         probe.cookies = dict(c.split("=", 1) for c in target.cookie.split("; ") if c)

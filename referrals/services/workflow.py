@@ -72,7 +72,7 @@ def referral_propose(
     if not unit.hospital.region.takes_part_on(timezone.localdate()):
         raise ValidationError({"unit": ERROR_UNIT_NOT_TAKING_PART})
     if not reason.strip():
-        outside = proposal_outside_ranking(ranking_for(referral), unit)
+        outside = proposal_outside_ranking(ranking_for(referral, unit_id=unit.pk), unit)
         if outside is not None:
             raise ValidationError({"reason": outside})
     text = "\n".join(part for part in (reason.strip(), note.strip()) if part)
