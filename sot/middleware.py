@@ -22,7 +22,7 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request: HttpRequest) -> None:
-        if request.path.startswith("/api/"):  # systems ask for their language with Accept-Language
+        if request.path.startswith(("/api/", "/fhir/")):  # systems ask for their language with Accept-Language
             return super().process_request(request)
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in dict(settings.LANGUAGES):

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "settlement",
     "audit",
     "api",
+    "fhir",
     "idempotency",
     "outbox",
     "demo",
