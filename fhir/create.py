@@ -218,6 +218,22 @@ def _answer(user: User, referral: Referral, status: int) -> Response:
     return response
 
 
+class IdentifierTaken(Exception):
+    def __init__(self, system: str, value: str) -> None:
+        super().__init__(system)
+        self.system, self.value = system, value
+
+
+def _keep_identifiers(referral: Referral, identifiers: list[tuple[str, str]]) -> None:
+    """The sender's identifiers beside its request; one already kept rolls the whole create back."""
+    for system, value in identifiers:
+        try:
+            with transaction.atomic():
+                PlacerIdentifier.objects.create(referral=referral, system=system, value=value)
+        except IntegrityError:
+            raise IdentifierTaken(system, value) from None
+
+
 def service_request_create(request: Request, user: User) -> Response:
     unit_ids = user_scopes(user).unit_staff_units
     if not unit_ids:
@@ -242,17 +258,15 @@ def service_request_create(request: Request, user: User) -> Response:
                 fields=ReferralInput().fields,
                 aliases=INTAKE_ALIASES,
             )
-            for system, value in identifiers:
-                PlacerIdentifier.objects.create(referral=referral, system=system, value=value)
+            _keep_identifiers(referral, identifiers)
     except exceptions.ValidationError as exc:
         raise Unprocessable(_issues(exc.detail)) from None
-    except IntegrityError:
+    except IdentifierTaken as taken:
         # Another create with the same identifier won (a retry arriving at once): answer that one.
-        existing = _existing(user, f"identifier={identifiers[0][0]}|{identifiers[0][1]}") if identifiers else None
+        existing = _existing(user, f"identifier={taken.system}|{taken.value}")
         if existing is None:  # the identifier is another sender's: say so, store nothing
-            raise Unprocessable(
-                [(_("This identifier is already used for another request."), "ServiceRequest.identifier")]
-            ) from None
+            message = _("This identifier is already used for another request.")
+            raise Unprocessable([(message, "ServiceRequest.identifier")]) from None
         return _answer(user, existing, 200)
     return _answer(user, referral, 201)
 

@@ -142,7 +142,7 @@ def test_tasks_follow_the_lifecycle(world, reference_data):
     task = sender.get(f"{FHIR}/Task/coordination-{referral.pk}").json()
     assert task["status"] == "received"
     assert task["owner"]["reference"] == f"Organization/region-{world.home_region.pk}"
-    assert task["restriction"]["period"]["end"] == referral.care_guarantee_deadline.isoformat()
+    assert task["restriction"]["period"]["end"] == str(referral.care_guarantee_deadline)
     services.referral_propose(referral=referral, by=world.sot, unit=world.neighbour_unit, reason="Närmast")
     tasks = sender.get(f"{FHIR}/Task?focus=ServiceRequest/{referral.pk}").json()
     by_id = {e["resource"]["id"]: e["resource"] for e in tasks["entry"]}
