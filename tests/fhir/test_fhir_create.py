@@ -155,3 +155,18 @@ def test_a_draft_is_kept_as_a_draft(world, reference_data):
     assert response.status_code == 201
     assert response.json()["status"] == "draft"
     assert Referral.objects.get().status == S.DRAFT
+
+
+def test_the_readmes_request_files_as_it_says(world):
+    from catalog.reference_data import load_reference_data
+    from tests.fhir.test_fhir_models import readme_examples
+
+    load_reference_data()
+    [example] = [e for e in readme_examples() if e["resourceType"] == "ServiceRequest"]
+    client = fhir_client(world.unit_staff)
+    condition = "identifier=urn:oid:1.2.752.29.4.19.999|remiss-4711"
+    response = client.post(f"{FHIR}/ServiceRequest", example, format="json", HTTP_IF_NONE_EXIST=condition)
+    assert response.status_code == 201, response.content
+    assert Referral.objects.get().status == S.SUBMITTED
+    again = client.post(f"{FHIR}/ServiceRequest", example, format="json", HTTP_IF_NONE_EXIST=condition)
+    assert again.status_code == 200 and Referral.objects.count() == 1
