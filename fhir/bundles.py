@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -92,6 +92,10 @@ def searchset(request: Request, page: Page, *, included: Sequence[dict[str, Any]
         links.append(link("next", page.number + 1))
     if page.number > 1:
         links.append(link("previous", page.number - 1))
+    if request.method == "POST":
+        # A POST _search carries what must not go in an address (a personnummer): its links would put it
+        # there. The next page is asked for by sending the same body with _page.
+        links = []
     entries = [
         {"fullUrl": _full_url(request, resource), "resource": resource, "search": {"mode": "match"}}
         for resource in (source.resource(row) for source, row in page.rows)
@@ -100,7 +104,9 @@ def searchset(request: Request, page: Page, *, included: Sequence[dict[str, Any]
         {"fullUrl": _full_url(request, resource), "resource": resource, "search": {"mode": "include"}}
         for resource in included
     ]
-    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset", "total": page.total, "link": links}
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset", "total": page.total}
+    if links:
+        bundle["link"] = links
     if entries:
         bundle["entry"] = entries
     return bundle
@@ -108,6 +114,14 @@ def searchset(request: Request, page: Page, *, included: Sequence[dict[str, Any]
 
 def _full_url(request: Request, resource: dict[str, Any]) -> str:
     return request.build_absolute_uri(f"/fhir/R4/{resource['resourceType']}/{resource['id']}")
+
+
+def not_in_the_address(request: Request, names: set[str]) -> None:
+    """A personnummer never goes in an address (nor in a proxy's log or a browser's history): a search by
+    the patient's identifier is sent with POST [type]/_search, its parameters in the form-encoded body."""
+    in_address = {name for name, _value in parse_qsl(request._request.META.get("QUERY_STRING", ""))}
+    if in_address & names:
+        raise Invalid(_("Send the patient's identifier with POST …/_search, never in the address."))
 
 
 def unknown_parameters(request: Request, known: set[str]) -> None:

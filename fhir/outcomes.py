@@ -79,7 +79,7 @@ MESSAGES = {
     404: gettext_lazy("No such resource, or it is outside what you may see."),
     405: gettext_lazy("This interaction is not supported on this address."),
     406: gettext_lazy("Only JSON is served (application/fhir+json)."),
-    415: gettext_lazy("Send JSON (application/fhir+json)."),
+    415: gettext_lazy("Send a resource as JSON (application/fhir+json), a _search as a form."),
     429: gettext_lazy("Too many requests for this token. Try again later."),
 }
 

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from accounts.selectors import user_scopes
 from audit.services import access_record, access_record_many
 from fhir import systems
-from fhir.bundles import Source, paginate, searchset, unknown_parameters
+from fhir.bundles import Source, not_in_the_address, paginate, searchset, unknown_parameters
 from fhir.models import PlacerIdentifier
 from fhir.outcomes import Invalid
 from fhir.params import date_condition, reference_id, token
@@ -95,8 +95,12 @@ def _statuses(values: list[str], table: dict[S, str]) -> list[str]:
 
 SERVICE_REQUEST_PARAMS = (
     Param("identifier", "token", f"The SOT reference, {systems.REFERENCE}|SOT-2026-000123"),
-    Param("patient.identifier", "token", f"The patient's personnummer, {systems.PERSONNUMMER}|191212121212"),
-    Param("subject:Patient.identifier", "token", "The same as patient.identifier"),
+    Param(
+        "patient.identifier",
+        "token",
+        f"The patient's personnummer, {systems.PERSONNUMMER}|191212121212; only with POST _search",
+    ),
+    Param("subject:Patient.identifier", "token", "The same as patient.identifier; only with POST _search"),
     Param("status", "token", "draft, active, completed, revoked"),
     Param("requester", "reference", "The sending unit, Organization/unit-<id>"),
     Param("performer", "reference", "The receiving unit, Organization/unit-<id>"),
@@ -105,8 +109,12 @@ SERVICE_REQUEST_PARAMS = (
 )
 
 
+PERSONAL = {"patient.identifier", "subject:Patient.identifier"}
+
+
 def _filter_requests(request: Request, rows: QuerySet[Referral]) -> QuerySet[Referral]:
     unknown_parameters(request, {p.name for p in SERVICE_REQUEST_PARAMS})
+    not_in_the_address(request, PERSONAL)
     for values in _values(request, "identifier"):
         condition = Q(pk__in=[])
         for value in values:
@@ -175,12 +183,15 @@ register(
     )
 )
 
-PATIENT_PARAMS = (Param("identifier", "token", "Personnummer or samordningsnummer, system|number"),)
+PATIENT_PARAMS = (
+    Param("identifier", "token", "Personnummer or samordningsnummer, system|number; only with POST _search"),
+)
 
 
 def patient_search(request: Request, user: User) -> dict[str, Any]:
     sees_requests(user)
     unknown_parameters(request, {"identifier"})
+    not_in_the_address(request, {"identifier"})
     rows = requests_of(user)
     for values in _values(request, "identifier"):
         rows = rows.filter(_patient_condition(values))

@@ -23,5 +23,6 @@ app_name = "fhir"
 urlpatterns = [path("metadata", views.Metadata.as_view(), name="metadata")]
 for _name in sorted(TYPES):
     urlpatterns.append(path(_name, views.type_view(_name), name=_name.lower()))
+    urlpatterns.append(path(f"{_name}/_search", views.search_view(_name), name=f"{_name.lower()}_search"))
     if TYPES[_name].read is not None:
         urlpatterns.append(path(f"{_name}/<fhirid:pk>", views.instance_view(_name), name=f"{_name.lower()}_read"))

@@ -3,8 +3,10 @@ and its read. What each does is in the registry (fhir/registry.py); who sees wha
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.http import QueryDict
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -49,6 +51,22 @@ class TypeLevel(FhirView):
         return self.get_allowed_methods()
 
 
+class TypeSearch(FhirView):
+    """POST [type]/_search: the search with its parameters in a form-encoded body (and the address)."""
+
+    resource_type = ""
+    parser_classes = [FormParser]
+
+    def post(self, request: Request) -> Response:
+        params = request._request.GET.copy()
+        body = cast(QueryDict, request.data)
+        for name, values in body.lists():
+            params.setlist(name, [*params.getlist(name), *values])
+        params._mutable = False
+        request._request.GET = cast(Any, params)  # what the searches read as request.query_params
+        return Response(TYPES[self.resource_type].search(request, signed_in(request.user)))
+
+
 class InstanceLevel(FhirView):
     resource_type = ""
 
@@ -61,6 +79,10 @@ class InstanceLevel(FhirView):
 
 def type_view(name: str) -> Any:
     return TypeLevel.as_view(resource_type=name)
+
+
+def search_view(name: str) -> Any:
+    return TypeSearch.as_view(resource_type=name)
 
 
 def instance_view(name: str) -> Any:

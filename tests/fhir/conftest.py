@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -16,6 +19,12 @@ def fhir_client(user=None, language: str = "en") -> APIClient:
         _token, raw = token_create(user=user, name="fhir", days=30)
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
+
+
+def search_by_post(client: APIClient, path: str, params: dict[str, str]) -> Any:
+    """FHIR's POST [type]/_search: the parameters in a form-encoded body."""
+    body = urlencode(params)
+    return client.post(f"{FHIR}/{path}/_search", body, content_type="application/x-www-form-urlencoded")
 
 
 @pytest.fixture

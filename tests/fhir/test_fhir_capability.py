@@ -11,7 +11,7 @@ from capacity.weeks import first_open_week
 from referrals import services
 from referrals.models import ReferralStatus as S
 from tests.factories import CapacityOfferFactory, ReferralFactory
-from tests.fhir.conftest import FHIR, fhir_client
+from tests.fhir.conftest import FHIR, fhir_client, search_by_post
 from tests.fhir.test_fhir_create import new_request
 
 DEFAULTS = {"token": "x", "reference": "Organization/unit-0", "date": "ge2026-01-01", "string": "x"}
@@ -49,10 +49,14 @@ def test_walk_every_listed_interaction(world, reference_data):
         assert "search-type" in interactions, name
         bundle = client.get(f"{FHIR}/{name}").json()
         assert bundle["resourceType"] == "Bundle", name
-        called.add(f"fhir:{name.lower()}")
+        assert search_by_post(client, name, {}).json()["total"] == bundle["total"], name
+        called |= {f"fhir:{name.lower()}", f"fhir:{name.lower()}_search"}
         for param in resource.get("searchParam", []):
             value = number if name == "Patient" else samples.get(param["name"], DEFAULTS[param["type"]])
-            response = client.get(f"{FHIR}/{name}", {param["name"]: value})
+            if "only with POST _search" in param.get("documentation", ""):
+                response = search_by_post(client, name, {param["name"]: value})
+            else:
+                response = client.get(f"{FHIR}/{name}", {param["name"]: value})
             assert response.status_code == 200, (name, param["name"], response.content)
         for include in resource.get("searchInclude", []):
             assert client.get(f"{FHIR}/{name}", {"_include": include}).status_code == 200

@@ -13,7 +13,7 @@ from fhir import systems
 from referrals import services
 from referrals.models import ReferralStatus as S
 from tests.factories import ReferralFactory
-from tests.fhir.conftest import FHIR, fhir_client
+from tests.fhir.conftest import FHIR, fhir_client, search_by_post
 
 
 @pytest.fixture
@@ -99,12 +99,19 @@ def test_search_parameters(world, reference_data):
         assert response.status_code == 200, response.content
         return {e["resource"]["id"] for e in response.json().get("entry", [])}
 
+    def ids_by_post(**params: str) -> set[str]:
+        response = search_by_post(client, "ServiceRequest", params)
+        assert response.status_code == 200, response.content
+        assert "link" not in response.json()  # links would put the number in an address
+        return {e["resource"]["id"] for e in response.json().get("entry", [])}
+
     both = {str(first.pk), str(second.pk)}
     assert ids(f"identifier={systems.REFERENCE}|{first.reference}") == {str(first.pk)}
     assert ids(f"identifier={first.reference}") == {str(first.pk)}
     number = first.patient.personal_number
-    assert ids(f"patient.identifier={systems.PERSONNUMMER}|{number}") == {str(first.pk)}
-    assert ids(f"subject:Patient.identifier={systems.PERSONNUMMER_OID}|{number[2:8]}-{number[8:]}") == {str(first.pk)}
+    assert ids_by_post(**{"patient.identifier": f"{systems.PERSONNUMMER}|{number}"}) == {str(first.pk)}
+    oid_form = f"{systems.PERSONNUMMER_OID}|{number[2:8]}-{number[8:]}"
+    assert ids_by_post(**{"subject:Patient.identifier": oid_form}) == {str(first.pk)}
     assert ids("status=active") == {str(first.pk)}
     assert ids("status=draft,active") == both
     assert ids(f"requester=Organization/unit-{world.home_unit.pk}") == both
@@ -113,6 +120,18 @@ def test_search_parameters(world, reference_data):
     assert ids(f"authored=ge{today - timedelta(days=1)}") == {str(first.pk)}
     assert ids(f"authored=lt{today - timedelta(days=1)}") == set()
     assert ids(f"_lastUpdated=ge{today.year}") == both
+
+
+def test_a_personnummer_never_goes_in_an_address(world, submitted):
+    client = fhir_client(world.unit_staff)
+    number = submitted.patient.personal_number
+    for path, name in (("ServiceRequest", "patient.identifier"), ("Patient", "identifier")):
+        refused = client.get(f"{FHIR}/{path}", {name: f"{systems.PERSONNUMMER}|{number}"})
+        assert refused.status_code == 400
+        assert refused.json()["resourceType"] == "OperationOutcome"
+        found = search_by_post(client, path, {name: f"{systems.PERSONNUMMER}|{number}"})
+        assert found.json()["total"] == 1, path
+    assert AccessLogEntry.objects.filter(referral=submitted).count() == 2
 
 
 def test_paging_links_and_count(world, reference_data):

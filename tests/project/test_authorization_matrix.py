@@ -36,6 +36,17 @@ def row(*outcomes) -> dict:
     return dict(zip(PERSONAS, outcomes, strict=True))
 
 
+FHIR_TYPES = (
+    "healthcareservice",
+    "location",
+    "organization",
+    "patient",
+    "schedule",
+    "servicerequest",
+    "slot",
+    "subscription",
+    "task",
+)
 UNIT_PAGES = row(LOGIN, 200, 200, 403, 403, 403, 403)
 SOT_PAGES = row(LOGIN, 403, 403, 200, 403, 403, 403)
 RECEIVING_PAGES = row(LOGIN, 403, 403, 403, 200, 403, 403)
@@ -167,6 +178,8 @@ EXPECTED = {
     "fhir:schedule_read": ("fhir_schedule", row(401, 403, 403, 200, 200, 403, 403)),
     "fhir:slot": (None, row(401, 403, 403, 200, 200, 403, 403)),
     "fhir:slot_read": ("offer", row(401, 403, 403, 200, 200, 403, 403)),
+    # POST [type]/_search, FHIR's search with the parameters in a form-encoded body.
+    **{f"fhir:{name}_search": (None, API_POST_ONLY) for name in FHIR_TYPES},
     "tokens": (None, row(LOGIN, 200, 200, 200, 200, 200, 200)),
     "token_revoke": ("token", POST_ONLY),
     # An administrator's code step: only after the password step of the same session; else to the login.
@@ -292,10 +305,14 @@ POST_EXPECTED = {
     "fhir:metadata": row(405, 405, 405, 405, 405, 405, 405),
     # Unit staff file requests: an empty body is no ServiceRequest (400); other roles may not file (403).
     "fhir:servicerequest": row(401, 400, 400, 403, 403, 403, 403),
+    # The search's body is form-encoded, as FHIR's: this test's JSON body is refused (415).
+    **{f"fhir:{name}_search": row(401, 415, 415, 415, 415, 415, 415) for name in FHIR_TYPES},
     **{
         name: API_POST_ONLY
         for name in EXPECTED
-        if name.startswith("fhir:") and name not in ("fhir:metadata", "fhir:servicerequest")
+        if name.startswith("fhir:")
+        and name not in ("fhir:metadata", "fhir:servicerequest")
+        and not name.endswith("_search")
     },
     "tokens": row(LOGIN, 200, 200, 200, 200, 200, 200),
     "token_revoke": row(LOGIN, 404, REDIRECT, 404, 404, 404, 404),  # the owner's own token
