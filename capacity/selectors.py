@@ -69,3 +69,23 @@ def offers_to_accept(referral: Any) -> QuerySet[CapacityOffer]:
         )
         .order_by("week_start", "care_type")
     )
+
+
+def offers_visible_to(user: User, *, today: date) -> QuerySet[CapacityOffer] | None:
+    """Capacity offers from this week on that the user works with: receiving staff their own units' (as
+    offers_of_units), SOT representatives those of active units outside their regions (as the capacity
+    overview). None: the user holds neither role."""
+    from django.db.models import Q
+
+    scopes = user_scopes(user)
+    if not scopes.receiving_units and not scopes.sot_regions:
+        return None
+    condition = Q(unit_id__in=scopes.receiving_units)
+    if scopes.sot_regions:
+        condition |= Q(unit__is_active=True) & ~Q(unit__hospital__region_id__in=scopes.sot_regions)
+    return (
+        CapacityOffer.objects.active()
+        .filter(condition, week_start__gte=monday_of(today))
+        .select_related("unit__hospital", "diagnosis_group")
+        .order_by("week_start", "unit_id", "diagnosis_group_id", "care_type", "id")
+    )

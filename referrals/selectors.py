@@ -251,3 +251,20 @@ def obstacles_visible_to(user: User) -> QuerySet:
         .select_related("region", "referral", "created_by")
         .order_by("-created_at", "-id")
     )
+
+
+def proposals_visible_to(user: User) -> QuerySet:
+    """Each proposal of a request to a receiving unit (its PROPOSED event), for the requests the user sees:
+    the sending side (unit staff, SOT representatives) sees every proposal of its requests, receiving staff
+    only those to their own units (not which other units were asked before)."""
+    from referrals.models import EventKind, ReferralEvent
+
+    scopes = user_scopes(user)
+    proposals = ReferralEvent.objects.filter(kind=EventKind.PROPOSED, referral__in=referrals_visible_to(user))
+    sending_side = Q(referral__sending_unit_id__in=scopes.unit_staff_units) | Q(
+        referral__sending_unit__hospital__region_id__in=scopes.sot_regions
+    )
+    own_units = Q(receiving_unit_id__in=scopes.receiving_units) | Q(
+        receiving_unit__hospital__region_id__in=scopes.sot_regions
+    )
+    return proposals.filter(sending_side | own_units)

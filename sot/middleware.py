@@ -11,6 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
+from fhir.outcomes import outcome_json
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,7 +24,7 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request: HttpRequest) -> None:
-        if request.path.startswith("/api/"):  # systems ask for their language with Accept-Language
+        if request.path.startswith(("/api/", "/fhir/")):  # systems ask for their language with Accept-Language
             return super().process_request(request)
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in dict(settings.LANGUAGES):
@@ -117,6 +119,8 @@ class HostileQueryMiddleware:
 
     def refuse(self, request: HttpRequest, message: str) -> HttpResponse:
         logger.warning("Bad request (%s): %s", message, request.path)
+        if request.path.startswith("/fhir/"):
+            return outcome_json(400, message)
         if request.path.startswith("/api/"):
             body = {
                 "type": "https://sot.example.org/problems/validation-error",

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "settlement",
     "audit",
     "api",
+    "fhir",
     "idempotency",
     "outbox",
     "demo",
@@ -349,7 +350,13 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "SOT API",
     "DESCRIPTION": "Coordination requests between Swedish healthcare regions. Personal data only for those "
-    "whose role on a request lets them see it; every read and change is in the access log.",
+    "whose role on a request lets them see it; every read and change is in the access log.\n\n"
+    "Which interface: a record system or an integration platform should use the FHIR R4 interface under "
+    "/fhir/R4/ (ServiceRequest, Task, Patient, Organization, Schedule, Slot; HL7 Sweden's identifiers): one "
+    "standard mapping serves every vendor and FHIR tooling reads it as it is. This REST API suits clients "
+    "written for SOT itself (scripts, the regions' own tools) and covers what FHIR does not serve yet: every "
+    "lifecycle step, capacity publishing, obstacles and the monthly reports. Both use the same tokens, rules, "
+    "visibility, access log and rate limits.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("referrals.work_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("api.urls")),
+    path("fhir/R4/", include("fhir.urls")),
     path("account/tokens/", token_views.token_list, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", token_views.token_revoke_view, name="token_revoke"),
     path("admin/", admin.site.urls),

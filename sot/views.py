@@ -1,4 +1,5 @@
-"""Error pages in the site's layout and language; under /api/ problem details (RFC 9457) instead.
+"""Error pages in the site's layout and language; under /api/ problem details (RFC 9457) instead, under
+/fhir/ an OperationOutcome.
 
 400, 403 and 404 render with the request, so the navigation bar knows the user. 500 and 503 render
 without it: no context processor, session, user or database is needed to show them, since the error may be
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from api.problems import problem_json
+from fhir.outcomes import MESSAGES, outcome_json
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +43,13 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def _is_fhir(request: HttpRequest) -> bool:
+    return request.path.startswith("/fhir/")
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_fhir(request):
+        return outcome_json(400, _("The request could not be read."))
     if _is_api(request):
         return problem_json(400, str(exceptions.ValidationError.default_detail))
     message = _("The address or the form could not be read. Go back and try again.")
@@ -49,12 +57,16 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_fhir(request):
+        return outcome_json(403, str(MESSAGES[403]))
     if _is_api(request):
         return problem_json(403, str(exceptions.PermissionDenied.default_detail))
     return render(request, "403.html", status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_fhir(request):
+        return outcome_json(404, str(MESSAGES[404]))
     if _is_api(request):
         return problem_json(404, str(exceptions.NotFound.default_detail))
     return render(request, "404.html", status=404)
@@ -72,8 +84,10 @@ def _static_page(template_name: str, status: int) -> HttpResponse:
 
 
 def service_unavailable(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
-        response: HttpResponse = problem_json(
+    if _is_fhir(request):
+        response: HttpResponse = outcome_json(503, _("The database does not answer. Try again in a while."))
+    elif _is_api(request):
+        response = problem_json(
             503,
             _("Service temporarily unavailable"),
             _("The database does not answer. Try again in a while."),
@@ -88,6 +102,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: called while the exception is being handled, so sys.exc_info() names it."""
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         return service_unavailable(request)
+    if _is_fhir(request):
+        return outcome_json(500, str(exceptions.APIException.default_detail))
     if _is_api(request):
         return problem_json(500, str(exceptions.APIException.default_detail))
     return _static_page("500.html", 500)

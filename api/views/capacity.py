@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from capacity import services as capacity_services
 from capacity.selectors import offer_get_for, offers_of_units, receiving_units_of
 
 
+@extend_schema_view(get=extend_schema(operation_id="capacity_offers_list"))
 class CapacityOfferListCreate(generics.ListAPIView):
     """The caller's units' capacity offers from this week on; receiving-unit staff publish new ones."""
 
@@ -27,7 +28,11 @@ class CapacityOfferListCreate(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Any]:
         return offers_of_units(signed_in(self.request.user), today=timezone.localdate())
 
-    @extend_schema(request=CapacityOfferInput, responses={201: CapacityOfferSerializer(many=True)})
+    @extend_schema(
+        operation_id="capacity_offers_create",
+        request=CapacityOfferInput,
+        responses={201: CapacityOfferSerializer(many=True)},
+    )
     def post(self, request: Request) -> Response:
         user = signed_in(request.user)
         units = receiving_units_of(user)
@@ -39,7 +44,9 @@ class CapacityOfferListCreate(generics.ListAPIView):
 
 
 class CapacityOfferDetail(APIView):
-    @extend_schema(request=SlotsInput, responses={200: CapacityOfferSerializer})
+    @extend_schema(
+        operation_id="capacity_offers_partial_update", request=SlotsInput, responses={200: CapacityOfferSerializer}
+    )
     def patch(self, request: Request, pk: int) -> Response:
         """Change the number of slots (never below what is reserved)."""
         user = signed_in(request.user)
@@ -50,7 +57,7 @@ class CapacityOfferDetail(APIView):
 
 
 class CapacityOfferWithdraw(APIView):
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(operation_id="capacity_offers_withdraw", request=None, responses={204: None})
     def post(self, request: Request, pk: int) -> Response:
         """Withdraw an offer nobody has reserved from."""
         user = signed_in(request.user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from referrals import services
 from referrals.selectors import obstacles_visible_to
 
 
+@extend_schema_view(get=extend_schema(operation_id="obstacles_list"))
 class ObstacleListCreate(generics.ListAPIView):
     """Obstacles to cooperation recorded for the caller's SOT regions."""
 
@@ -27,7 +28,7 @@ class ObstacleListCreate(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Any]:
         return obstacles_visible_to(signed_in(self.request.user))
 
-    @extend_schema(request=ObstacleInput, responses={201: ObstacleSerializer})
+    @extend_schema(operation_id="obstacles_create", request=ObstacleInput, responses={201: ObstacleSerializer})
     def post(self, request: Request) -> Response:
         user = signed_in(request.user)
         regions = Region.objects.filter(pk__in=user_scopes(user).sot_regions).order_by("name")

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,10 +51,11 @@ class ReferralListCreate(generics.ListCreateAPIView):
         return queryset
 
     @extend_schema(
+        operation_id="referrals_list",
         parameters=[
             OpenApiParameter("status", enum=ReferralStatus.values, description="Status"),
             OpenApiParameter("reference", str, description="SOT-2026-000123, or its number"),
-        ]
+        ],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -65,7 +66,7 @@ class ReferralListCreate(generics.ListCreateAPIView):
             access_record_many(user=signed_in(self.request.user), referrals=page, what="api:referrals")
         return page
 
-    @extend_schema(request=ReferralInput, responses={201: ReferralSerializer})
+    @extend_schema(operation_id="referrals_create", request=ReferralInput, responses={201: ReferralSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = signed_in(request.user)
         unit_ids = user_scopes(user).unit_staff_units
@@ -81,6 +82,7 @@ class ReferralListCreate(generics.ListCreateAPIView):
         return Response(ReferralSerializer(detail_queryset(user).get(pk=referral.pk)).data, status=201)
 
 
+@extend_schema_view(get=extend_schema(operation_id="referrals_retrieve"))
 class ReferralDetail(generics.RetrieveAPIView):
     serializer_class = ReferralSerializer
 
@@ -93,7 +95,7 @@ class ReferralDetail(generics.RetrieveAPIView):
 
 
 class ReferralSubmit(APIView):
-    @extend_schema(request=None, responses={200: ReferralSerializer})
+    @extend_schema(operation_id="referrals_submit", request=None, responses={200: ReferralSerializer})
     def post(self, request: Request, pk: int) -> Response:
         user = signed_in(request.user)
         referral = referral_get_for(user, pk=pk)
@@ -104,7 +106,7 @@ class ReferralSubmit(APIView):
 
 
 class ReferralProposals(APIView):
-    @extend_schema(responses={200: MatchSerializer})
+    @extend_schema(operation_id="referrals_proposals", responses={200: MatchSerializer})
     def get(self, request: Request, pk: int) -> Response:
         """Ranked receiving units, with reasons, and why other units are left out (SOT representatives)."""
         user = signed_in(request.user)

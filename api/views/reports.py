@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -18,6 +18,7 @@ from reports.files import report_file_response
 from reports.selectors import report_get_for, reports_visible_to
 
 
+@extend_schema_view(get=extend_schema(operation_id="reports_list"))
 class ReportList(generics.ListAPIView):
     """Monthly reports of the caller's region or healthcare region (health directors, administrators)."""
 
@@ -29,6 +30,7 @@ class ReportList(generics.ListAPIView):
 
 class ReportDownload(APIView):
     @extend_schema(
+        operation_id="reports_download",
         parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["csv", "xlsx", "pdf"])],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )

@@ -36,6 +36,17 @@ def row(*outcomes) -> dict:
     return dict(zip(PERSONAS, outcomes, strict=True))
 
 
+FHIR_TYPES = (
+    "healthcareservice",
+    "location",
+    "organization",
+    "patient",
+    "schedule",
+    "servicerequest",
+    "slot",
+    "subscription",
+    "task",
+)
 UNIT_PAGES = row(LOGIN, 200, 200, 403, 403, 403, 403)
 SOT_PAGES = row(LOGIN, 403, 403, 200, 403, 403, 403)
 RECEIVING_PAGES = row(LOGIN, 403, 403, 403, 200, 403, 403)
@@ -141,6 +152,34 @@ EXPECTED = {
     "api:report_download": ("report", row(401, 404, 404, 404, 404, 200, 200)),
     "api:schema": (None, row(200, 200, 200, 200, 200, 200, 200)),
     "api:docs": (None, row(200, 200, 200, 200, 200, 200, 200)),
+    # FHIR R4: the REST API's authentication (401 without it), visibility (404 outside the caller's scope)
+    # and roles (403: a search of patient data needs a role that sees requests; capacity, one that works
+    # with it). Geography is reference data for every signed-in caller; the CapabilityStatement is public.
+    "fhir:metadata": (None, row(200, 200, 200, 200, 200, 200, 200)),
+    **{
+        f"fhir:{name}": (None, row(401, 200, 200, 200, 200, 403, 403)) for name in ("servicerequest", "patient", "task")
+    },
+    "fhir:servicerequest_read": ("submitted", row(401, 404, 200, 200, 404, 404, 404)),
+    "fhir:patient_read": ("fhir_patient", row(401, 404, 200, 200, 404, 404, 404)),
+    "fhir:task_read": ("fhir_task", row(401, 404, 200, 200, 404, 404, 404)),
+    **{
+        f"fhir:{name}": (key, row(401, 200, 200, 200, 200, 200, 200))
+        for name, key in (
+            ("organization", None),
+            ("organization_read", "fhir_organization"),
+            ("location", None),
+            ("location_read", "fhir_location"),
+            ("healthcareservice", None),
+            ("healthcareservice_read", "fhir_organization"),
+            ("subscription", None),
+        )
+    },
+    "fhir:schedule": (None, row(401, 403, 403, 200, 200, 403, 403)),
+    "fhir:schedule_read": ("fhir_schedule", row(401, 403, 403, 200, 200, 403, 403)),
+    "fhir:slot": (None, row(401, 403, 403, 200, 200, 403, 403)),
+    "fhir:slot_read": ("offer", row(401, 403, 403, 200, 200, 403, 403)),
+    # POST [type]/_search, FHIR's search with the parameters in a form-encoded body.
+    **{f"fhir:{name}_search": (None, API_POST_ONLY) for name in FHIR_TYPES},
     "tokens": (None, row(LOGIN, 200, 200, 200, 200, 200, 200)),
     "token_revoke": ("token", POST_ONLY),
     # An administrator's code step: only after the password step of the same session; else to the login.
@@ -263,6 +302,18 @@ POST_EXPECTED = {
     "api:report_download": API_GET_ONLY,
     "api:schema": GET_ONLY,
     "api:docs": GET_ONLY,
+    "fhir:metadata": row(405, 405, 405, 405, 405, 405, 405),
+    # Unit staff file requests: an empty body is no ServiceRequest (400); other roles may not file (403).
+    "fhir:servicerequest": row(401, 400, 400, 403, 403, 403, 403),
+    # The search's body is form-encoded, as FHIR's: this test's JSON body is refused (415).
+    **{f"fhir:{name}_search": row(401, 415, 415, 415, 415, 415, 415) for name in FHIR_TYPES},
+    **{
+        name: API_POST_ONLY
+        for name in EXPECTED
+        if name.startswith("fhir:")
+        and name not in ("fhir:metadata", "fhir:servicerequest")
+        and not name.endswith("_search")
+    },
     "tokens": row(LOGIN, 200, 200, 200, 200, 200, 200),
     "token_revoke": row(LOGIN, 404, REDIRECT, 404, 404, 404, 404),  # the owner's own token
     "login_code": row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
@@ -368,9 +419,16 @@ def objects(world, settings, tmp_path):
     ConfirmationLimit.objects.get_or_create(pk=1)  # the migration's row, gone after a flushing test
     submitted = referral(S.SUBMITTED)
     access_record(user=world.unit_staff, referral=submitted, what="referrals:detail")  # the log has a row
+    from types import SimpleNamespace
+
     return {
         "draft": referral(S.DRAFT),
         "submitted": submitted,
+        "fhir_patient": SimpleNamespace(pk=f"request-{submitted.pk}"),
+        "fhir_task": SimpleNamespace(pk=f"coordination-{submitted.pk}"),
+        "fhir_organization": SimpleNamespace(pk=f"unit-{world.home_unit.pk}"),
+        "fhir_location": SimpleNamespace(pk=f"hospital-{world.home_unit.hospital_id}"),
+        "fhir_schedule": SimpleNamespace(pk=f"unit-{world.neighbour_unit.pk}"),
         "in_review": referral(S.IN_REVIEW),
         "proposed": referral(S.PROPOSED),
         "accepted": referral(S.ACCEPTED),
@@ -530,7 +588,7 @@ def test_post_matrix(world, objects, persona):
         url = _url(name, pattern, world, objects)
         try:
             with transaction.atomic():
-                if name.startswith("api:"):
+                if name.startswith(("api:", "fhir:")):
                     response = client.post(url, "{}", content_type="application/json", HTTP_X_CSRFTOKEN=token)
                 else:
                     response = client.post(url, HTTP_X_CSRFTOKEN=token)

@@ -49,6 +49,7 @@ LAYERS = [
     "reports",
     "settlement",
     "api",
+    "fhir",
     "demo",
 ]
 
