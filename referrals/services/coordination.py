@@ -40,8 +40,12 @@ def contact_record(
     contacts: list[ContactRecord] = []
 
     def apply(locked: Referral, when: datetime) -> Outcome:
-        # Compared as dates: a typo such as year 0001 must give a message, not an overflow.
-        contacted_on = contacted_at.date()
+        # Compared as local dates (a time sent in UTC just after midnight is that day's); a typo such as year
+        # 0001 or 9999 must give a message, not an overflow.
+        try:
+            contacted_on = timezone.localtime(contacted_at).date()
+        except OverflowError:
+            contacted_on = contacted_at.date()
         if contacted_on > timezone.localdate() or contacted_at > timezone.now():
             raise ValidationError({"contacted_at": _("The contact cannot be in the future.")})
         if contacted_on < timezone.localtime(locked.submitted_at or locked.created_at).date():

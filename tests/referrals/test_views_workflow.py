@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from capacity.weeks import first_open_week
+from referrals import services
 from referrals.models import (
     EventKind,
     MedicalPriority,
@@ -313,7 +314,8 @@ def test_close_with_an_obstacle_and_complete(client, world):
 def test_contact_is_recorded(client, world):
     referral = _referral_in(world, S.PROPOSED)
     login(client, world.sot)
-    when = timezone.localtime().replace(second=0, microsecond=0) - timedelta(hours=1)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    when = max(now - timedelta(hours=1), now.replace(hour=0, minute=0))  # today, as the request's submission
     response = client.post(
         reverse("referrals:contact", args=[referral.pk]),
         {"sending_person": "Dr Lind", "receiving_person": "Dr Ek", "contacted_at": when.strftime("%Y-%m-%d %H:%M")},
@@ -323,6 +325,22 @@ def test_contact_is_recorded(client, world):
     assert (contact.sending_person, contact.receiving_person, contact.contacted_at) == ("Dr Lind", "Dr Ek", when)
     body = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "Dr Lind ↔ Dr Ek" in body and shown_html(EventKind.CONTACT.label) in body
+
+
+def test_a_contact_sent_in_utc_just_after_local_midnight_is_that_days(world):
+    """A time given in UTC (the API's) at 23:20 UTC is 00:20 the next day in Sweden: on the day the request
+    was submitted, not before it (it was refused as "before the request was submitted")."""
+    referral = _referral_in(world, S.PROPOSED)
+    day = timezone.localdate() - timedelta(days=10)
+    submitted = timezone.make_aware(datetime.combine(day, time(0, 10)))
+    Referral.objects.filter(pk=referral.pk).update(submitted_at=submitted)
+    referral.refresh_from_db()
+    in_utc = timezone.make_aware(datetime.combine(day, time(0, 20))).astimezone(UTC)
+    assert in_utc.date() == day - timedelta(days=1)  # in UTC the day before
+    contact = services.contact_record(
+        referral=referral, by=world.sot, sending_person="Dr Lind", receiving_person="Dr Ek", contacted_at=in_utc
+    )
+    assert timezone.localtime(contact.contacted_at).date() == day
 
 
 # --- inbox -------------------------------------------------------------------------------------
