@@ -27,6 +27,7 @@ class ResourceType:
     read: Callable[[Request, User, str], dict[str, Any]] | None
     params: tuple[Param, ...] = ()
     create: Callable[[Request, User], Any] | None = None
+    update: Callable[[Request, User, str], Any] | None = None
     includes: tuple[str, ...] = ()
     documentation: str = ""
 
@@ -38,6 +39,7 @@ class ResourceType:
                 ("read", self.read is not None),
                 ("search-type", True),
                 ("create", self.create is not None),
+                ("update", self.update is not None),
             )
             if present
         )
