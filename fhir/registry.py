@@ -30,6 +30,7 @@ class ResourceType:
     update: Callable[[Request, User, str], Any] | None = None
     includes: tuple[str, ...] = ()
     documentation: str = ""
+    versioned: bool = False  # meta.versionId, ETag and vread of the current version (fhir/versions.py)
 
     @property
     def served(self) -> tuple[str, ...]:
@@ -37,6 +38,7 @@ class ResourceType:
             code
             for code, present in (
                 ("read", self.read is not None),
+                ("vread", self.versioned and self.read is not None),
                 ("search-type", True),
                 ("create", self.create is not None),
                 ("update", self.update is not None),

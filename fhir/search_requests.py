@@ -180,6 +180,7 @@ register(
         search=service_request_search,
         read=service_request_read,
         params=SERVICE_REQUEST_PARAMS,
+        versioned=True,
         documentation="One per coordination request. The patient is Patient/request-<id>.",
     )
 )
@@ -339,6 +340,7 @@ register(
         search=task_search,
         read=task_read,
         params=TASK_PARAMS,
+        versioned=True,
         includes=("Task:focus",),
         documentation="coordination-<id>: the SOT function's Task for a request; proposal-<id>: a receiving unit's.",
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
+
 from referrals.models import Referral, ReferralEvent
 
 
@@ -25,3 +27,23 @@ def matches(header: str, number: str) -> bool:
 def versioned(resource: dict[str, Any], referral: Referral) -> dict[str, Any]:
     resource["meta"] = {"versionId": version(referral), **resource.get("meta", {})}
     return resource
+
+
+def referral_id_of(resource_type: str, pk: str) -> int | None:
+    """The request a ServiceRequest or Task id stands for (whether the caller sees it is the read's to say)."""
+    kind, _sep, number = pk.partition("-")
+    if resource_type == "ServiceRequest" and pk.isdigit():
+        return int(pk)
+    if resource_type == "Task" and number.isdigit() and kind == "coordination":
+        return int(number)
+    if resource_type == "Task" and number.isdigit() and kind == "proposal":
+        return ReferralEvent.objects.filter(pk=int(number)).values_list("referral_id", flat=True).first()
+    return None
+
+
+def current_version_only(resource_type: str, pk: str, vid: str) -> None:
+    """vread serves the current version only: an older one is not kept as a resource (its events are in the
+    request's history), so it is a 404, the same answer as for a resource the caller does not see."""
+    referral_id = referral_id_of(resource_type, pk)
+    if referral_id is None or str(ReferralEvent.objects.filter(referral_id=referral_id).count()) != vid:
+        raise Http404

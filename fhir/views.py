@@ -19,7 +19,7 @@ from fhir import update as _update  # noqa: F401  registers Task's update
 from fhir.capability import capability_statement
 from fhir.http import FhirView
 from fhir.registry import TYPES
-from fhir.versions import etag
+from fhir.versions import current_version_only, etag
 
 
 class Metadata(FhirView):
@@ -94,6 +94,19 @@ class InstanceLevel(FhirView):
         return self.get_allowed_methods()
 
 
+class InstanceVersion(FhirView):
+    """vread, GET [type]/[id]/_history/[vid]: the current version only (fhir/versions.py)."""
+
+    resource_type = ""
+
+    def get(self, request: Request, pk: str, vid: str) -> Response:
+        read = TYPES[self.resource_type].read
+        if read is None or not TYPES[self.resource_type].versioned:
+            return self.http_method_not_allowed(request)
+        current_version_only(self.resource_type, pk, vid)
+        return _with_etag(Response(read(request, signed_in(request.user), pk)))
+
+
 def _with_etag(response: Response) -> Response:
     """The resource's version as a weak ETag, where it has one (ServiceRequest, Task)."""
     meta = response.data.get("meta") if isinstance(response.data, dict) else None
@@ -112,3 +125,7 @@ def search_view(name: str) -> Any:
 
 def instance_view(name: str) -> Any:
     return InstanceLevel.as_view(resource_type=name)
+
+
+def version_view(name: str) -> Any:
+    return InstanceVersion.as_view(resource_type=name)

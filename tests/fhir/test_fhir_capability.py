@@ -68,6 +68,10 @@ def test_walk_every_listed_interaction(world, reference_data):
             called.add(f"fhir:{name.lower()}_read")
             if resource.get("versioning", "no-version") != "no-version":
                 assert read["meta"]["versionId"], name
+        if "vread" in interactions:
+            path = f"{FHIR}/{name}/{read['id']}/_history/{read['meta']['versionId']}"
+            assert client.get(path).json()["meta"] == read["meta"], name
+            called.add(f"fhir:{name.lower()}_vread")
         if "update" in interactions:  # the SOT representative is not a Task's owner: refused, never 405
             found = bundle["entry"][0]["resource"]
             response = client.put(f"{FHIR}/{name}/{found['id']}", found, format="json")

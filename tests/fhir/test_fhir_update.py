@@ -193,3 +193,19 @@ def test_service_request_read_is_versioned(world, proposed):
     _again, tag_again = read(client, f"ServiceRequest/{proposed.pk}")
     assert tag_again == tag  # reading writes no version
     assert ReferralEvent.objects.filter(referral=proposed).count() == int(body["meta"]["versionId"])
+
+
+def test_vread_serves_the_current_version_only(world, proposed):
+    receiver = fhir_client(world.receiving_staff)
+    task_id = unit_task_id(proposed)
+    task, tag = read(receiver, f"Task/{task_id}")
+    number = task["meta"]["versionId"]
+    current, current_tag = read(receiver, f"Task/{task_id}/_history/{number}")
+    assert (current, current_tag) == (task, tag)
+    parse(current)
+    older = receiver.get(f"{FHIR}/Task/{task_id}/_history/{int(number) - 1}")
+    assert older.status_code == 404 and older.json()["resourceType"] == "OperationOutcome"
+    # Outside the caller's sight, the current version is a 404 as well.
+    assert fhir_client(world.other_region_staff).get(f"{FHIR}/Task/{task_id}/_history/{number}").status_code == 404
+    request, _tag = read(receiver, f"ServiceRequest/{proposed.pk}")
+    assert read(receiver, f"ServiceRequest/{proposed.pk}/_history/{request['meta']['versionId']}")[0] == request
