@@ -99,7 +99,8 @@ def accept_body(resource: dict[str, Any]) -> dict[str, Any]:
         body["confirm_late"] = confirm_late
     offer = _input(resource, "offer", "valueReference")
     if isinstance(offer, dict) and isinstance(offer.get("reference"), str):
-        body["offer"] = offer["reference"].removeprefix("Slot/")
+        found = offer["reference"].removeprefix("Slot/")
+        body["offer"] = int(found) if found.isdigit() else found  # the input refuses anything else
     return body
 
 

@@ -11,11 +11,12 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AccessLogEntry
+from capacity.weeks import first_open_week
 from referrals import services
 from referrals.models import Referral, ReferralEvent
 from referrals.models import ReferralStatus as S
 from referrals.services.handling import referral_handler_take
-from tests.factories import ReferralFactory
+from tests.factories import CapacityOfferFactory, ReferralFactory
 from tests.fhir.conftest import FHIR, fhir_client
 from tests.fhir.test_fhir_models import parse
 
@@ -86,6 +87,28 @@ def test_accept_by_updating_the_unit_task(world, proposed):
     assert (request["status"], coordination["status"], unit_task["status"]) == ("active", "accepted", "accepted")
     assert request["performer"][0]["reference"] == f"Organization/unit-{world.neighbour_unit.pk}"
     assert AccessLogEntry.objects.filter(referral=proposed, user=world.receiving_staff, what="fhir:Task").exists()
+    again = put(receiver, sent)  # the Task is no longer open: nothing happens twice
+    assert again.status_code == 422, again.content
+    assert ReferralEvent.objects.filter(referral=proposed, kind="accepted").count() == 1
+
+
+def test_accept_reserves_the_slot_named_in_the_input(world, proposed, reference_data):
+    group, _priority = reference_data
+    week = first_open_week(timezone.localdate()) + timedelta(weeks=1)
+    offer = CapacityOfferFactory(unit=world.neighbour_unit, diagnosis_group=group, week_start=week)
+    receiver = fhir_client(world.receiving_staff)
+    task, _tag = read(receiver, f"Task/{unit_task_id(proposed)}")
+    sent = accepting(task, (week + timedelta(days=1)).isoformat())
+    sent["input"] = [
+        {"type": {"coding": [{"code": "offer"}]}, "valueReference": {"reference": f"Slot/{offer.pk}"}},
+        {"type": {"coding": [{"code": "confirm-late"}]}, "valueBoolean": True},
+    ]
+    parse(sent)
+    response = put(receiver, sent)
+    assert response.status_code == 200, response.content
+    offer.refresh_from_db()
+    proposed.refresh_from_db()
+    assert (offer.reserved_slots, proposed.reserved_offer_id) == (1, offer.pk)
 
 
 def test_decline_with_a_reason(world, proposed):
