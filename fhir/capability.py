@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from fhir.registry import TYPES
 
 SOFTWARE_VERSION = "1"
-CAPABILITY_DATE = "2026-12-01"  # when what is served last changed
+CAPABILITY_DATE = "2026-12-02"  # when what is served last changed
 
 
 def capability_statement(request: Request) -> dict[str, Any]:
@@ -24,6 +24,11 @@ def capability_statement(request: Request) -> dict[str, Any]:
             entry["documentation"] = resource_type.documentation
         if resource_type.read is not None:
             entry["readHistory"] = False
+        if resource_type.versioned:
+            entry["versioning"] = "versioned-update" if resource_type.update is not None else "versioned"
+        if resource_type.update is not None:
+            entry["updateCreate"] = False
+            entry["conditionalUpdate"] = False
         if "create" in resource_type.served:
             entry["conditionalCreate"] = True
         if resource_type.includes:

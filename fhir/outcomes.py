@@ -46,6 +46,13 @@ class Unprocessable(exceptions.APIException):
         self.issues = issues
 
 
+class PreconditionFailed(exceptions.APIException):
+    """412: If-Match names another version than the current one; nothing is changed."""
+
+    status_code = 412
+    default_detail = gettext_lazy("The resource has changed since you read it: read it again (If-Match).")
+
+
 class Invalid(exceptions.APIException):
     """400: the request cannot be read as FHIR (wrong resourceType, an unknown search parameter…)."""
 
@@ -99,6 +106,8 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
         issues = [(_("The body is not valid JSON."), "")]
     elif isinstance(exc, (Invalid, exceptions.ValidationError)):
         issues = [(str(message), "") for message in _messages(response.data)]
+    elif isinstance(exc, PreconditionFailed):
+        issues = [(str(exc.detail), "")]
     elif status in MESSAGES:
         issues = [(str(MESSAGES[status]), "")]
     else:

@@ -27,8 +27,10 @@ class ResourceType:
     read: Callable[[Request, User, str], dict[str, Any]] | None
     params: tuple[Param, ...] = ()
     create: Callable[[Request, User], Any] | None = None
+    update: Callable[[Request, User, str], Any] | None = None
     includes: tuple[str, ...] = ()
     documentation: str = ""
+    versioned: bool = False  # meta.versionId, ETag and vread of the current version (fhir/versions.py)
 
     @property
     def served(self) -> tuple[str, ...]:
@@ -36,8 +38,10 @@ class ResourceType:
             code
             for code, present in (
                 ("read", self.read is not None),
+                ("vread", self.versioned and self.read is not None),
                 ("search-type", True),
                 ("create", self.create is not None),
+                ("update", self.update is not None),
             )
             if present
         )

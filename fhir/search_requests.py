@@ -28,6 +28,7 @@ from fhir.resources.requests import (
     service_request,
 )
 from fhir.resources.requests import unit_task as unit_task_resource
+from fhir.versions import versioned
 from referrals.models import EventKind, Referral, ReferralEvent
 from referrals.models import ReferralStatus as S
 from referrals.selectors import proposals_visible_to, referrals_visible_to
@@ -170,7 +171,7 @@ def _referral_for(user: User, pk: str) -> Referral:
 def service_request_read(request: Request, user: User, pk: str) -> dict[str, Any]:
     referral = _referral_for(user, pk)
     access_record(user=user, referral=referral, what="fhir:ServiceRequest")
-    return service_request(referral)
+    return versioned(service_request(referral), referral)
 
 
 register(
@@ -179,6 +180,7 @@ register(
         search=service_request_search,
         read=service_request_read,
         params=SERVICE_REQUEST_PARAMS,
+        versioned=True,
         documentation="One per coordination request. The patient is Patient/request-<id>.",
     )
 )
@@ -324,12 +326,12 @@ def task_read(request: Request, user: User, pk: str) -> dict[str, Any]:
         if referral is None:
             raise Http404
         access_record(user=user, referral=referral, what="fhir:Task")
-        return coordination_task(referral)
+        return versioned(coordination_task(referral), referral)
     proposal = unit_task_rows(request, user).filter(pk=int(number)).first()
     if proposal is None:
         raise Http404
     access_record(user=user, referral=proposal.referral, what="fhir:Task")
-    return unit_task_resource(proposal)
+    return versioned(unit_task_resource(proposal), proposal.referral)
 
 
 register(
@@ -338,6 +340,7 @@ register(
         search=task_search,
         read=task_read,
         params=TASK_PARAMS,
+        versioned=True,
         includes=("Task:focus",),
         documentation="coordination-<id>: the SOT function's Task for a request; proposal-<id>: a receiving unit's.",
     )

@@ -26,3 +26,6 @@ for _name in sorted(TYPES):
     urlpatterns.append(path(f"{_name}/_search", views.search_view(_name), name=f"{_name.lower()}_search"))
     if TYPES[_name].read is not None:
         urlpatterns.append(path(f"{_name}/<fhirid:pk>", views.instance_view(_name), name=f"{_name.lower()}_read"))
+    if TYPES[_name].read is not None and TYPES[_name].versioned:
+        vread = f"{_name}/<fhirid:pk>/_history/<fhirid:vid>"
+        urlpatterns.append(path(vread, views.version_view(_name), name=f"{_name.lower()}_vread"))

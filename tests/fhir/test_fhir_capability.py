@@ -66,6 +66,17 @@ def test_walk_every_listed_interaction(world, reference_data):
             read = client.get(f"{FHIR}/{name}/{found['id']}").json()
             assert (read["resourceType"], read["id"]) == (name, found["id"])
             called.add(f"fhir:{name.lower()}_read")
+            if resource.get("versioning", "no-version") != "no-version":
+                assert read["meta"]["versionId"], name
+        if "vread" in interactions:
+            path = f"{FHIR}/{name}/{read['id']}/_history/{read['meta']['versionId']}"
+            assert client.get(path).json()["meta"] == read["meta"], name
+            called.add(f"fhir:{name.lower()}_vread")
+        if "update" in interactions:  # the SOT representative is not a Task's owner: refused, never 405
+            found = bundle["entry"][0]["resource"]
+            response = client.put(f"{FHIR}/{name}/{found['id']}", found, format="json")
+            assert response.status_code in (403, 422), (name, response.content)
+            assert response.json()["resourceType"] == "OperationOutcome"
         if "create" in interactions:
             created = fhir_client(world.unit_staff).post(f"{FHIR}/{name}", new_request(world), format="json")
             assert created.status_code == 201, created.content

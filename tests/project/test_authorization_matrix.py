@@ -162,6 +162,8 @@ EXPECTED = {
     "fhir:servicerequest_read": ("submitted", row(401, 404, 200, 200, 404, 404, 404)),
     "fhir:patient_read": ("fhir_patient", row(401, 404, 200, 200, 404, 404, 404)),
     "fhir:task_read": ("fhir_task", row(401, 404, 200, 200, 404, 404, 404)),
+    "fhir:servicerequest_vread": ("fhir_request_version", row(401, 404, 200, 200, 404, 404, 404)),
+    "fhir:task_vread": ("fhir_task_version", row(401, 404, 200, 200, 404, 404, 404)),
     **{
         f"fhir:{name}": (key, row(401, 200, 200, 200, 200, 200, 200))
         for name, key in (
@@ -421,11 +423,15 @@ def objects(world, settings, tmp_path):
     access_record(user=world.unit_staff, referral=submitted, what="referrals:detail")  # the log has a row
     from types import SimpleNamespace
 
+    from fhir.versions import version
+
     return {
         "draft": referral(S.DRAFT),
         "submitted": submitted,
         "fhir_patient": SimpleNamespace(pk=f"request-{submitted.pk}"),
         "fhir_task": SimpleNamespace(pk=f"coordination-{submitted.pk}"),
+        "fhir_request_version": SimpleNamespace(pk=submitted.pk, vid=version(submitted)),
+        "fhir_task_version": SimpleNamespace(pk=f"coordination-{submitted.pk}", vid=version(submitted)),
         "fhir_organization": SimpleNamespace(pk=f"unit-{world.home_unit.pk}"),
         "fhir_location": SimpleNamespace(pk=f"hospital-{world.home_unit.hospital_id}"),
         "fhir_schedule": SimpleNamespace(pk=f"unit-{world.neighbour_unit.pk}"),
@@ -533,6 +539,8 @@ def _url(name: str, pattern: URLPattern, world, objects) -> str:
         return reverse(name, args=[target.pk, "pdf"])
     if name in ("planning:plan", "planning:apply"):
         return reverse(name, args=[target.code])
+    if name.startswith("fhir:") and name.endswith("_vread"):
+        return reverse(name, args=[target.pk, target.vid])
     if name == "settlement:download":
         sending, receiving = target
         return reverse(name, args=["2026-10", sending.code, receiving.code, "csv"])
