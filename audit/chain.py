@@ -125,6 +125,7 @@ def _locked_heads(chain: str, keys: list[int]) -> dict[int, _Head]:
     with connection.cursor() as cursor:  # the table is the model's, quoted; every value is a parameter
         if _few_parameters():
             cursor.execute(
+                # The table is the model's, quoted; the chain and the keys are parameters.
                 f'SELECT id, "key", length, last_hash FROM {table} WHERE chain = %s AND "key" = ANY(%s) '  # noqa: S608
                 'ORDER BY "key" FOR UPDATE',
                 [chain, keys],

@@ -7,7 +7,9 @@ history; `If-Match` with another version is 412, checked under the request's row
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -169,10 +171,10 @@ def task_update(request: Request, user: User, pk: str) -> Response:
             raise Unprocessable([(message, "Task.status")])
         if wanted == "accepted":
             data = _validated(AcceptInput, accept_body(resource), referral=referral)
-            step: Any = lambda: services.referral_accept(referral=referral, by=user, **data)  # noqa: E731
+            step: Callable[[], Any] = partial(services.referral_accept, referral=referral, by=user, **data)
         else:
             data = _validated(DeclineInput, decline_body(resource))
-            step = lambda: services.referral_decline(referral=referral, by=user, **data)  # noqa: E731
+            step = partial(services.referral_decline, referral=referral, by=user, **data)
         try:
             run_service(step)
         except exceptions.ValidationError as exc:
